@@ -1,0 +1,246 @@
+// Scenarios describe the cluster a twin simulates. They are YAML files (see README.md beside this file
+// and the examples in scenarios/); `loadScenario` fills every default so controllers never guess.
+import { readFileSync } from 'node:fs';
+import { parse } from 'yaml';
+
+export type NetworkType = 'OpenShiftSDN' | 'OVNKubernetes';
+export type SdnMode = 'NetworkPolicy' | 'Multitenant' | 'Subnet';
+
+export interface NodeSpec {
+  name: string;
+  /** Pool the node belongs to (its role label): master, worker, infra ... */
+  pool: string;
+  /** InternalIP addresses; every one in 127.0.0.0/8 (IPv4 first). The SSH server listens on each. */
+  addresses: string[];
+  /** MTU of the node's primary interface, read over SSH. */
+  mtu: number;
+  ready: boolean;
+  /** Reboot time for this node (virtual seconds); defaults to timing.rebootSeconds. */
+  rebootSeconds?: number;
+}
+
+export interface PoolSpec {
+  name: string;
+  /** Number of nodes MCO updates at once. */
+  maxUnavailable: number;
+  paused: boolean;
+  /** A Degraded pool from the start (reason text), or undefined. */
+  degraded?: string;
+}
+
+export interface ClusterOperatorSpec {
+  name: string;
+  available: boolean;
+  progressing: boolean;
+  degraded: boolean;
+  message?: string;
+}
+
+export type Fault =
+  /** API requests whose `METHOD path` matches `route` (a regular expression) fail `count` times. */
+  | { kind: 'http-errors'; route: string; status: 500 | 503 | 429; count: number; retryAfterSeconds?: number }
+  /** Every watch stream is closed by the server after this many real milliseconds. */
+  | { kind: 'watch-cut'; afterMs: number }
+  /** Added latency on every API request (real milliseconds). */
+  | { kind: 'api-latency'; ms: number }
+  /** Added latency on every SSH round trip: handshake and command (real milliseconds). */
+  | { kind: 'ssh-latency'; ms: number }
+  /** The node goes down on reboot and never comes back. */
+  | { kind: 'node-never-returns'; node: string }
+  /** The node comes back from a reboot NotReady (new bootID, Ready=False). */
+  | { kind: 'node-returns-notready'; node: string }
+  /** The pool turns Degraded (with this reason) as soon as MCO starts rolling it out. */
+  | { kind: 'pool-degraded'; pool: string; reason: string }
+  /** The multus daemonset rollout stops after `afterPods` pods (default 1). */
+  | { kind: 'multus-stuck'; afterPods?: number }
+  | { kind: 'ssh-auth-refused'; node: string }
+  | { kind: 'ssh-connection-refused'; node: string }
+  /** Connections to the node are accepted and then never answered. */
+  | { kind: 'ssh-hang'; node: string }
+  /** The first `count` SSH connections to the node are reset (transient). */
+  | { kind: 'ssh-reset'; node: string; count: number }
+  /** Pods on the node stay in error whatever reboots it gets. */
+  | { kind: 'pods-error-persist'; node: string };
+
+export interface Timing {
+  /** Real milliseconds per virtual second. */
+  msPerSecond: number;
+  /** A node's reboot: NotReady for this long, then Ready with a new bootID. */
+  rebootSeconds: number;
+  /** Per node MCO update: drain + write config, then a reboot (rebootSeconds). */
+  mcoUpdateSeconds: number;
+  /** One multus pod restart during the daemonset rollout. */
+  multusPodRestartSeconds: number;
+  /** CNO's reaction time to a change of its config objects. */
+  cnoReconcileSeconds: number;
+  /** A namespace stays Terminating this long after delete. */
+  namespaceTerminatingSeconds: number;
+  /** cluster-backup.sh run time. */
+  etcdBackupSeconds: number;
+}
+
+export interface Scenario {
+  name: string;
+  /** Full OpenShift version, e.g. 4.6.21 or 4.14.12. */
+  version: string;
+  /** Infrastructure status.platform: BareMetal, AWS, VSphere, None ... */
+  platform: string;
+  network: {
+    type: NetworkType;
+    sdnMode: SdnMode;
+    clusterNetwork: { cidr: string; hostPrefix: number }[];
+    serviceNetwork: string[];
+    machineNetwork: string[];
+    /** Current overlay MTU (status.clusterNetworkMTU). */
+    mtu: number;
+  };
+  nodes: NodeSpec[];
+  pools: PoolSpec[];
+  clusterOperators: ClusterOperatorSpec[];
+  /** Workload pods per node (in namespace `workloads`). */
+  podsPerNode: number;
+  timing: Timing;
+  faults: Fault[];
+  /** SSH port every node listens on (0 = one free port chosen at start, the same for all nodes). */
+  sshPort: number;
+}
+
+/** The ClusterOperators a 4.x cluster has (a representative subset, all healthy by default). */
+export const DEFAULT_OPERATORS = [
+  'authentication',
+  'dns',
+  'etcd',
+  'ingress',
+  'kube-apiserver',
+  'kube-controller-manager',
+  'kube-scheduler',
+  'machine-config',
+  'network',
+  'openshift-apiserver',
+];
+
+export const DEFAULT_TIMING: Timing = {
+  msPerSecond: 5,
+  rebootSeconds: 60,
+  mcoUpdateSeconds: 30,
+  multusPodRestartSeconds: 5,
+  cnoReconcileSeconds: 2,
+  namespaceTerminatingSeconds: 10,
+  etcdBackupSeconds: 20,
+};
+
+/** Raw YAML shape: everything optional except what has no sensible default. */
+export interface ScenarioInput {
+  name?: string;
+  version: string;
+  platform?: string;
+  network?: Partial<Scenario['network']>;
+  nodes?: (Partial<NodeSpec> & { name: string; pool?: string; addresses?: string[] })[];
+  /** Generated nodes for large scenarios: `{prefix: worker-, count: 500, pool: worker}`. */
+  nodeSets?: { prefix: string; count: number; pool: string; mtu?: number }[];
+  pools?: (Partial<PoolSpec> & { name: string })[];
+  clusterOperators?: (Partial<ClusterOperatorSpec> & { name: string })[];
+  podsPerNode?: number;
+  timing?: Partial<Timing>;
+  faults?: Fault[];
+  sshPort?: number;
+}
+
+export function loadScenarioFile(path: string): Scenario {
+  return normalizeScenario(parse(readFileSync(path, 'utf8')) as ScenarioInput);
+}
+
+/** Fills defaults and allocates loopback addresses (127.0.<n/250>.<n%250+2>) where none are given. */
+export function normalizeScenario(input: ScenarioInput): Scenario {
+  if (!input || typeof input.version !== 'string')
+    throw new Error('scenario: `version` (e.g. 4.14.12) is required');
+  const nodes: NodeSpec[] = [];
+  let next = 0;
+  const used = new Set<string>();
+  for (const n of input.nodes ?? []) for (const a of n.addresses ?? []) used.add(a);
+  const allocate = (): string => {
+    for (;;) {
+      const ip = `127.0.${1 + Math.floor(next / 250)}.${(next % 250) + 2}`;
+      next++;
+      if (!used.has(ip)) {
+        used.add(ip);
+        return ip;
+      }
+    }
+  };
+  for (const n of input.nodes ?? []) {
+    nodes.push({
+      name: n.name,
+      pool: n.pool ?? (n.name.startsWith('master') ? 'master' : 'worker'),
+      addresses: n.addresses?.length ? n.addresses : [allocate()],
+      mtu: n.mtu ?? 1500,
+      ready: n.ready ?? true,
+      rebootSeconds: n.rebootSeconds,
+    });
+  }
+  for (const set of input.nodeSets ?? []) {
+    for (let i = 0; i < set.count; i++) {
+      nodes.push({
+        name: `${set.prefix}${i}`,
+        pool: set.pool,
+        addresses: [allocate()],
+        mtu: set.mtu ?? 1500,
+        ready: true,
+      });
+    }
+  }
+  if (nodes.length === 0) throw new Error('scenario: at least one node is required (nodes or nodeSets)');
+  const poolNames = new Set([...(input.pools ?? []).map((p) => p.name), 'master', 'worker']);
+  const pools: PoolSpec[] = [...poolNames].map((name) => {
+    const p = (input.pools ?? []).find((x) => x.name === name);
+    return {
+      name,
+      maxUnavailable: p?.maxUnavailable ?? 1,
+      paused: p?.paused ?? false,
+      degraded: p?.degraded,
+    };
+  });
+  for (const n of nodes) {
+    if (!poolNames.has(n.pool))
+      throw new Error(`scenario: node ${n.name} is in pool ${n.pool}, which is not declared`);
+  }
+  const overrides = new Map((input.clusterOperators ?? []).map((c) => [c.name, c]));
+  const coNames = [...new Set([...DEFAULT_OPERATORS, ...overrides.keys()])];
+  const clusterOperators = coNames.map((name) => {
+    const o = overrides.get(name);
+    return {
+      name,
+      available: o?.available ?? true,
+      progressing: o?.progressing ?? false,
+      degraded: o?.degraded ?? false,
+      message: o?.message,
+    };
+  });
+  return {
+    name: input.name ?? `ocp-${input.version}`,
+    version: input.version,
+    platform: input.platform ?? 'BareMetal',
+    network: {
+      type: input.network?.type ?? 'OpenShiftSDN',
+      sdnMode: input.network?.sdnMode ?? 'NetworkPolicy',
+      clusterNetwork: input.network?.clusterNetwork ?? [{ cidr: '10.128.0.0/14', hostPrefix: 23 }],
+      serviceNetwork: input.network?.serviceNetwork ?? ['172.30.0.0/16'],
+      machineNetwork: input.network?.machineNetwork ?? ['10.0.0.0/16'],
+      mtu: input.network?.mtu ?? 1450,
+    },
+    nodes,
+    pools,
+    clusterOperators,
+    podsPerNode: input.podsPerNode ?? 2,
+    timing: { ...DEFAULT_TIMING, ...input.timing },
+    faults: input.faults ?? [],
+    sshPort: input.sshPort ?? 0,
+  };
+}
+
+/** [major, minor] of an OpenShift version string. */
+export function minorVersion(version: string): [number, number] {
+  const m = /^(\d+)\.(\d+)/.exec(version);
+  if (!m) throw new Error(`scenario: cannot read version ${version}`);
+  return [Number(m[1]), Number(m[2])];
+}

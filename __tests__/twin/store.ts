@@ -1,0 +1,360 @@
+// The twin's object store: what etcd + the API server's registry are to a real cluster. One global
+// resourceVersion counter, optimistic concurrency, a bounded event history for WATCH (older versions
+// are Gone, as on a compacted etcd), and a timeline entry for every change with who made it.
+import { randomUUID } from 'node:crypto';
+import type { VirtualClock } from './clock.ts';
+import { apiVersionOf, type ResourceType, typeOfObject } from './resources.ts';
+import type { Timeline } from './timeline.ts';
+
+export interface ObjectMeta {
+  name: string;
+  namespace?: string;
+  uid?: string;
+  resourceVersion?: string;
+  generation?: number;
+  creationTimestamp?: string;
+  deletionTimestamp?: string;
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+  finalizers?: string[];
+  [key: string]: unknown;
+}
+
+export interface KObject {
+  apiVersion: string;
+  kind: string;
+  metadata: ObjectMeta;
+  [key: string]: unknown;
+}
+
+export type EventType = 'ADDED' | 'MODIFIED' | 'DELETED';
+
+export interface StoreEvent {
+  type: EventType;
+  resource: ResourceType;
+  object: KObject;
+  /** The object before the change (MODIFIED and DELETED). */
+  previous?: KObject;
+  rv: number;
+}
+
+/** An error the API layer turns into a Kubernetes `Status` body. */
+export class StoreError extends Error {
+  readonly code: number;
+  readonly reason: string;
+  constructor(code: number, reason: string, message: string) {
+    super(message);
+    this.code = code;
+    this.reason = reason;
+  }
+}
+
+export interface WriteOptions {
+  /** Write only the status subresource (spec and metadata changes are ignored, as on the real API). */
+  subresource?: 'status';
+  /** Validate and answer without storing (`dryRun=All`). */
+  dryRun?: boolean;
+}
+
+const HISTORY_LIMIT = 20_000;
+
+export function keyOf(resource: ResourceType, namespace: string | undefined, name: string): string {
+  return `${resource.group}/${resource.plural}/${resource.namespaced ? (namespace ?? '') : ''}/${name}`;
+}
+
+/** `Kind/name` or `Kind/namespace/name`, as timeline entries name objects. */
+export function describeObject(obj: KObject): string {
+  return obj.metadata.namespace
+    ? `${obj.kind}/${obj.metadata.namespace}/${obj.metadata.name}`
+    : `${obj.kind}/${obj.metadata.name}`;
+}
+
+export class Store {
+  private rv = 1;
+  private readonly objects = new Map<string, KObject>();
+  private readonly history: StoreEvent[] = [];
+  private readonly listeners = new Set<(e: StoreEvent) => void>();
+
+  private readonly clock: VirtualClock;
+  private readonly timeline: Timeline;
+
+  constructor(clock: VirtualClock, timeline: Timeline) {
+    this.clock = clock;
+    this.timeline = timeline;
+  }
+
+  currentRV(): number {
+    return this.rv;
+  }
+
+  /** The oldest resourceVersion a watch may still start from. */
+  oldestWatchableRV(): number {
+    return this.history.length ? this.history[0].rv - 1 : this.rv;
+  }
+
+  get(resource: ResourceType, namespace: string | undefined, name: string): KObject | undefined {
+    const o = this.objects.get(keyOf(resource, namespace, name));
+    return o ? structuredClone(o) : undefined;
+  }
+
+  /** Objects of a type, in one namespace or all, sorted by namespace then name (as etcd keys sort). */
+  list(resource: ResourceType, namespace?: string): KObject[] {
+    const prefix = `${resource.group}/${resource.plural}/${resource.namespaced && namespace ? `${namespace}/` : ''}`;
+    const out: KObject[] = [];
+    for (const [k, o] of this.objects) if (k.startsWith(prefix)) out.push(o);
+    out.sort((a, b) =>
+      `${a.metadata.namespace ?? ''}/${a.metadata.name}`.localeCompare(
+        `${b.metadata.namespace ?? ''}/${b.metadata.name}`,
+      ),
+    );
+    return out.map((o) => structuredClone(o));
+  }
+
+  /** A cheap count without cloning (for scale scenarios and controllers). */
+  count(resource: ResourceType): number {
+    const prefix = `${resource.group}/${resource.plural}/`;
+    let n = 0;
+    for (const k of this.objects.keys()) if (k.startsWith(prefix)) n++;
+    return n;
+  }
+
+  create(obj: KObject, actor: string, opts: WriteOptions = {}): KObject {
+    const resource = typeOfObject(obj.apiVersion, obj.kind);
+    const meta = obj.metadata;
+    if (!meta.name && typeof meta.generateName === 'string') meta.name = meta.generateName + randomSuffix();
+    if (!meta.name) throw new StoreError(422, 'Invalid', `${obj.kind} "": metadata.name: Required value`);
+    const key = keyOf(resource, meta.namespace, meta.name);
+    if (this.objects.has(key)) {
+      throw new StoreError(409, 'AlreadyExists', `${resource.plural} "${meta.name}" already exists`);
+    }
+    if (resource.namespaced && !meta.namespace) {
+      throw new StoreError(422, 'Invalid', `${obj.kind} "${meta.name}": metadata.namespace: Required value`);
+    }
+    const stored: KObject = structuredClone(obj);
+    stored.apiVersion = apiVersionOf(resource);
+    stored.metadata.uid = randomUUID();
+    stored.metadata.creationTimestamp = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+    stored.metadata.generation = 1;
+    if (opts.dryRun) {
+      stored.metadata.resourceVersion = String(this.rv);
+      return stored;
+    }
+    stored.metadata.resourceVersion = String(++this.rv);
+    this.objects.set(key, stored);
+    this.timeline.record(actor, 'create', describeObject(stored), '');
+    this.emit({ type: 'ADDED', resource, object: stored, rv: this.rv });
+    return structuredClone(stored);
+  }
+
+  /**
+   * Replaces an object (PUT). When `obj.metadata.resourceVersion` is set it must match the stored one
+   * (409 Conflict otherwise), exactly like optimistic concurrency on a real API server.
+   */
+  update(obj: KObject, actor: string, opts: WriteOptions = {}, verb = 'update'): KObject {
+    const resource = typeOfObject(obj.apiVersion, obj.kind);
+    const key = keyOf(resource, obj.metadata.namespace, obj.metadata.name);
+    const current = this.objects.get(key);
+    if (!current) throw notFound(resource, obj.metadata.name);
+    const wanted = obj.metadata.resourceVersion;
+    if (wanted && wanted !== current.metadata.resourceVersion) {
+      throw new StoreError(
+        409,
+        'Conflict',
+        `Operation cannot be fulfilled on ${resource.plural}${resource.group ? `.${resource.group}` : ''} "${obj.metadata.name}": the object has been modified; please apply your changes to the latest version and try again`,
+      );
+    }
+    let next: KObject = structuredClone(obj);
+    if (opts.subresource === 'status') {
+      next = { ...structuredClone(current), status: next.status };
+    } else if (resource.subresources.includes('status') && actor.startsWith('client:')) {
+      // Clients cannot change status through the main resource (it has a status subresource).
+      next.status = structuredClone(current.status);
+    }
+    // Immutable metadata stays as stored.
+    next.metadata = {
+      ...next.metadata,
+      uid: current.metadata.uid,
+      creationTimestamp: current.metadata.creationTimestamp,
+      generation: current.metadata.generation,
+      deletionTimestamp: current.metadata.deletionTimestamp,
+    };
+    if (JSON.stringify(stripVolatile(next).spec) !== JSON.stringify(stripVolatile(current).spec)) {
+      next.metadata.generation = (current.metadata.generation ?? 1) + 1;
+    }
+    const change = diffObjects(current, next);
+    if (opts.dryRun) {
+      next.metadata.resourceVersion = current.metadata.resourceVersion;
+      return next;
+    }
+    if (change === '') return structuredClone(current); // a no-op write does not bump resourceVersion
+    next.metadata.resourceVersion = String(++this.rv);
+    this.objects.set(key, next);
+    this.timeline.record(actor, verb, describeObject(next), change);
+    this.emit({ type: 'MODIFIED', resource, object: next, previous: current, rv: this.rv });
+    return structuredClone(next);
+  }
+
+  /** Read-modify-write for controllers: applies `fn` to a copy and stores it (no conflict check). */
+  mutate(
+    resource: ResourceType,
+    namespace: string | undefined,
+    name: string,
+    actor: string,
+    fn: (obj: KObject) => void,
+  ): KObject | undefined {
+    const obj = this.get(resource, namespace, name);
+    if (!obj) return undefined;
+    fn(obj);
+    delete obj.metadata.resourceVersion;
+    return this.update(obj, actor, {}, 'update');
+  }
+
+  /**
+   * Deletes an object. One with finalizers (or a Namespace, whose `spec.finalizers` the namespace
+   * controller honours) only gets a deletionTimestamp; `finalize` removes it later.
+   */
+  delete(
+    resource: ResourceType,
+    namespace: string | undefined,
+    name: string,
+    actor: string,
+    opts: WriteOptions = {},
+  ): KObject {
+    const key = keyOf(resource, namespace, name);
+    const current = this.objects.get(key);
+    if (!current) throw notFound(resource, name);
+    const graceful = (current.metadata.finalizers?.length ?? 0) > 0 || resource.kind === 'Namespace';
+    if (opts.dryRun) return structuredClone(current);
+    if (graceful) {
+      if (current.metadata.deletionTimestamp) return structuredClone(current);
+      const next = structuredClone(current);
+      next.metadata.deletionTimestamp = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+      if (resource.kind === 'Namespace') next.status = { ...(next.status as object), phase: 'Terminating' };
+      next.metadata.resourceVersion = String(++this.rv);
+      this.objects.set(key, next);
+      this.timeline.record(actor, 'delete', describeObject(next), 'deletionTimestamp set');
+      this.emit({ type: 'MODIFIED', resource, object: next, previous: current, rv: this.rv });
+      return structuredClone(next);
+    }
+    return this.remove(resource, namespace, name, actor, 'delete');
+  }
+
+  /** Removes an object for good (the end of a graceful deletion, or a plain delete). */
+  remove(
+    resource: ResourceType,
+    namespace: string | undefined,
+    name: string,
+    actor: string,
+    verb = 'finalize',
+  ): KObject {
+    const key = keyOf(resource, namespace, name);
+    const current = this.objects.get(key);
+    if (!current) throw notFound(resource, name);
+    this.objects.delete(key);
+    const gone = structuredClone(current);
+    gone.metadata.resourceVersion = String(++this.rv);
+    this.timeline.record(actor, verb, describeObject(gone), 'removed');
+    this.emit({ type: 'DELETED', resource, object: gone, previous: current, rv: this.rv });
+    return structuredClone(gone);
+  }
+
+  /**
+   * Replays events of `resource` after `sinceRV`, then streams new ones until the returned function
+   * is called. Throws 410 Gone when `sinceRV` is older than the retained history.
+   */
+  watch(
+    resource: ResourceType,
+    namespace: string | undefined,
+    sinceRV: number,
+    onEvent: (e: StoreEvent) => void,
+  ): () => void {
+    if (sinceRV < this.oldestWatchableRV()) {
+      throw new StoreError(
+        410,
+        'Expired',
+        `too old resource version: ${sinceRV} (${this.oldestWatchableRV()})`,
+      );
+    }
+    const matches = (e: StoreEvent) =>
+      e.resource === resource &&
+      (!namespace || !resource.namespaced || e.object.metadata.namespace === namespace);
+    for (const e of this.history) if (e.rv > sinceRV && matches(e)) onEvent(e);
+    const listener = (e: StoreEvent) => {
+      if (matches(e)) onEvent(e);
+    };
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Every change to every object, for controllers. Returns an unsubscribe function. */
+  subscribe(onEvent: (e: StoreEvent) => void): () => void {
+    this.listeners.add(onEvent);
+    return () => this.listeners.delete(onEvent);
+  }
+
+  /** Virtual seconds now (controllers stamp conditions with it). */
+  now(): number {
+    return this.clock.now();
+  }
+
+  private emit(e: StoreEvent): void {
+    this.history.push(e);
+    if (this.history.length > HISTORY_LIMIT) this.history.splice(0, this.history.length - HISTORY_LIMIT);
+    for (const l of [...this.listeners]) l(e);
+  }
+}
+
+function notFound(resource: ResourceType, name: string): StoreError {
+  const what = resource.group ? `${resource.plural}.${resource.group}` : resource.plural;
+  return new StoreError(404, 'NotFound', `${what} "${name}" not found`);
+}
+
+function randomSuffix(): string {
+  const alphabet = 'bcdfghjklmnpqrstvwxz2456789';
+  let s = '';
+  for (let i = 0; i < 5; i++) s += alphabet[Math.floor(Math.random() * alphabet.length)];
+  return s;
+}
+
+function stripVolatile(o: KObject): KObject {
+  const c = { ...o, metadata: { ...o.metadata } };
+  delete c.metadata.resourceVersion;
+  delete c.metadata.managedFields;
+  return c;
+}
+
+/**
+ * A compact description of what changed between two versions of an object: leaf paths with
+ * `old → new`, e.g. `spec.paused: false → true; metadata.annotations.x: (none) → ""`.
+ */
+export function diffObjects(before: KObject, after: KObject, limit = 12): string {
+  const changes: string[] = [];
+  const walk = (a: unknown, b: unknown, path: string) => {
+    if (changes.length > limit) return;
+    if (
+      path === 'metadata.resourceVersion' ||
+      path === 'metadata.managedFields' ||
+      path === 'metadata.generation'
+    )
+      return;
+    const isObj = (v: unknown) => v !== null && typeof v === 'object' && !Array.isArray(v);
+    if (isObj(a) && isObj(b)) {
+      const keys = new Set([...Object.keys(a as object), ...Object.keys(b as object)]);
+      for (const k of keys)
+        walk((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], path ? `${path}.${k}` : k);
+      return;
+    }
+    if (JSON.stringify(a) === JSON.stringify(b)) return;
+    changes.push(`${path}: ${show(a)} → ${show(b)}`);
+  };
+  walk(before, after, '');
+  if (changes.length > limit)
+    return [...changes.slice(0, limit), `… ${changes.length - limit} more`].join('; ');
+  return changes.join('; ');
+}
+
+function show(v: unknown): string {
+  if (v === undefined) return '(none)';
+  const s = JSON.stringify(v);
+  return s.length > 80 ? `${s.slice(0, 77)}...` : s;
+}

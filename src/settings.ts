@@ -1,0 +1,37 @@
+// The one typed view of the action's inputs. `readSettings()` in inputs.ts builds it and is the only
+// place that touches `core.getInput`; everything else receives a Settings object.
+
+export type Mode = 'plan' | 'migrate';
+
+export interface Settings {
+  /** Kubeconfig YAML text (decoded when the input was base64). Secret. */
+  kubeconfig: string;
+  /** Context to use; undefined = the kubeconfig's current-context. */
+  context?: string;
+  mode: Mode;
+  ssh: {
+    /** OpenSSH or PEM private key text; undefined when not given (plan mode may run without SSH). Secret. */
+    privateKey?: string;
+    /** Secret. */
+    passphrase?: string;
+    user: string;
+    port: number;
+    bastion?: { user?: string; host: string; port: number };
+    /** known_hosts lines; undefined = accept any host key and record its fingerprint. */
+    knownHosts?: string;
+  };
+  /** Overlay MTU to set; undefined = leave as is. */
+  mtu?: number;
+  /** Geneve UDP port to set; undefined = leave as is. */
+  genevePort?: number;
+  /** Longest single wait, milliseconds. */
+  waitTimeoutMs: number;
+  /** Longest a node may take to come back from a reboot, milliseconds. */
+  rebootTimeoutMs: number;
+  /** Nodes rebooted at once; 0 = all. */
+  maxParallelReboots: number;
+  cleanup: boolean;
+  artifactName: string;
+  /** undefined = the repository's default retention. */
+  retentionDays?: number;
+}
