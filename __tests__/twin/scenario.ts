@@ -59,6 +59,8 @@ export type Fault =
   | { kind: 'ssh-hang'; node: string }
   /** The first `count` SSH connections to the node are reset (transient). */
   | { kind: 'ssh-reset'; node: string; count: number }
+  /** `sudo -n` on the node asks for a password (exit 1, "sudo: a password is required"). */
+  | { kind: 'sudo-password'; node: string }
   /** Pods on the node stay in error whatever reboots it gets. */
   | { kind: 'pods-error-persist'; node: string };
 
