@@ -38,6 +38,8 @@ function node(name: string, role: string, ip: string): KObject {
     metadata: { name, labels: { 'kubernetes.io/hostname': name, [`node-role.kubernetes.io/${role}`]: '' } },
     spec: {},
     status: {
+      capacity: { cpu: '8', memory: '32Gi', pods: '250' },
+      allocatable: { cpu: '7500m', memory: '31Gi', pods: '250' },
       addresses: [
         { type: 'InternalIP', address: ip },
         { type: 'Hostname', address: name },
