@@ -11,42 +11,36 @@ import { startResultsService, type ResultsService } from './results-service.ts';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
-// Evaluated with --input-type=module and cwd at the repository root, so the bare specifier resolves
-// from the project's node_modules. Prints one JSON line: the upload result or the rejection message.
-const UPLOAD_SCRIPT = `
+// Runs `body` (an async function body given `client`, a DefaultArtifactClient, and `args`) in a child
+// Node with --input-type=module and cwd at the repository root, so the bare specifier resolves from the
+// project's node_modules. The child prints one line: what `body` returned, or the rejection message.
+function runWithArtifactClient<T>(
+  service: ResultsService,
+  body: string,
+  args: unknown,
+  extraEnv: Record<string, string> = {},
+): Promise<{ ok: true; value: T } | { ok: false; message: string }> {
+  const script = `
 import { DefaultArtifactClient } from '@actions/artifact';
-const { name, files, rootDir, retentionDays } = JSON.parse(process.env.UPLOAD_ARGS);
+const client = new DefaultArtifactClient();
+const args = JSON.parse(process.env.SCRIPT_ARGS);
 try {
-  const result = await new DefaultArtifactClient().uploadArtifact(name, files, rootDir, { retentionDays });
-  console.log('RESULT ' + JSON.stringify({ ok: true, id: result.id, size: result.size, digest: result.digest }));
+  const value = await (async () => { ${body} })();
+  console.log('RESULT ' + JSON.stringify({ ok: true, value }));
 } catch (error) {
   console.log('RESULT ' + JSON.stringify({ ok: false, message: String(error && error.message) }));
 }
 `;
-
-interface UploadOutcome {
-  ok: boolean;
-  id?: number;
-  size?: number;
-  digest?: string;
-  message?: string;
-  stdout: string;
-  stderr: string;
-}
-
-function upload(
-  service: ResultsService,
-  args: { name: string; files: string[]; rootDir: string; retentionDays?: number },
-): Promise<UploadOutcome> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--input-type=module', '-e', UPLOAD_SCRIPT], {
+    const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
       cwd: repoRoot,
       // Only what the runner would give plus the service's variables: nothing leaks from the test's env.
       env: {
         PATH: process.env['PATH'] ?? '',
         HOME: process.env['HOME'] ?? tmpdir(),
         ...service.env,
-        UPLOAD_ARGS: JSON.stringify(args),
+        ...extraEnv,
+        SCRIPT_ARGS: JSON.stringify(args),
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -58,16 +52,34 @@ function upload(
     child.on('close', (code) => {
       const line = stdout.split('\n').find((l) => l.startsWith('RESULT '));
       if (code !== 0 || !line) {
-        reject(new Error(`upload script exited ${code}\nstdout:\n${stdout}\nstderr:\n${stderr}`));
+        reject(new Error(`artifact script exited ${code}\nstdout:\n${stdout}\nstderr:\n${stderr}`));
         return;
       }
-      resolve({
-        ...(JSON.parse(line.slice('RESULT '.length)) as Omit<UploadOutcome, 'stdout' | 'stderr'>),
-        stdout,
-        stderr,
-      });
+      resolve(
+        JSON.parse(line.slice('RESULT '.length)) as { ok: true; value: T } | { ok: false; message: string },
+      );
     });
   });
+}
+
+interface UploadOutcome {
+  ok: boolean;
+  id?: number;
+  size?: number;
+  digest?: string;
+  message?: string;
+}
+
+async function upload(
+  service: ResultsService,
+  args: { name: string; files: string[]; rootDir: string; retentionDays?: number },
+): Promise<UploadOutcome> {
+  const outcome = await runWithArtifactClient<{ id: number; size: number; digest: string }>(
+    service,
+    'return await client.uploadArtifact(args.name, args.files, args.rootDir, { retentionDays: args.retentionDays });',
+    args,
+  );
+  return outcome.ok ? { ok: true, ...outcome.value } : outcome;
 }
 
 describe('local artifact results service', () => {
@@ -138,6 +150,19 @@ describe('local artifact results service', () => {
     expect(kinds.filter((k) => k === 'blob 201').length).toBeGreaterThanOrEqual(2);
   });
 
+  it('reassembles a zip staged in several blocks in block-list order', async () => {
+    // The library stages 8 MiB blocks; an incompressible 9 MiB file makes at least two.
+    const big = randomBytes(9 * 1024 * 1024);
+    await writeFile(path.join(dir, 'big.bin'), big);
+    const outcome = await upload(service, { name: 'big', files: [path.join(dir, 'big.bin')], rootDir: dir });
+    expect(outcome.message).toBeUndefined();
+    const blobPuts = service.requests.filter((r) => r.kind === 'blob' && r.status === 201);
+    expect(blobPuts.length).toBeGreaterThanOrEqual(3); // >= 2 blocks + the block list
+    const artifact = service.artifacts[0]!;
+    expect(artifact.size).toBe(outcome.size);
+    expect(artifact.files.get('big.bin')!.equals(big)).toBe(true);
+  });
+
   it('gives each artifact its own id and refuses a second artifact of the same name', async () => {
     await writeFile(path.join(dir, 'a.txt'), 'a');
     const files = [path.join(dir, 'a.txt')];
@@ -153,6 +178,44 @@ describe('local artifact results service', () => {
     const again = await upload(service, { name: 'one', files, rootDir: dir });
     expect(again.ok).toBe(false);
     expect(again.message).toMatch(/already exists/);
+  });
+
+  it('serves list, get, download (signed URL + blob GET) and delete to the library', async () => {
+    await writeFile(path.join(dir, 'x.txt'), 'downloaded back');
+    const up = await upload(service, { name: 'round-trip', files: [path.join(dir, 'x.txt')], rootDir: dir });
+    expect(up.ok).toBe(true);
+    const out = path.join(dir, 'out');
+    await mkdir(out);
+    const outcome = await runWithArtifactClient<{
+      listed: Array<{ name: string; id: number; size: number }>;
+      got: { name: string; id: number };
+      downloaded: string;
+      deleted: number;
+    }>(
+      service,
+      `const listed = (await client.listArtifacts()).artifacts.map((a) => ({ name: a.name, id: a.id, size: a.size }));
+       const got = (await client.getArtifact('round-trip')).artifact;
+       await client.downloadArtifact(args.id, { path: args.out });
+       const { readFile } = await import('node:fs/promises');
+       const downloaded = await readFile(args.out + '/x.txt', 'utf8');
+       const deleted = (await client.deleteArtifact('round-trip')).id;
+       return { listed, got: { name: got.name, id: got.id }, downloaded, deleted };`,
+      { id: up.id, out },
+      { GITHUB_WORKSPACE: dir },
+    );
+    expect(outcome).toEqual({
+      ok: true,
+      value: {
+        listed: [{ name: 'round-trip', id: up.id, size: up.size }],
+        got: { name: 'round-trip', id: up.id },
+        downloaded: 'downloaded back',
+        deleted: up.id,
+      },
+    });
+    expect(service.artifacts).toHaveLength(0);
+    expect(service.requests.some((r) => r.method === 'GET' && r.kind === 'blob' && r.status === 200)).toBe(
+      true,
+    );
   });
 
   it('makes uploadArtifact reject when the next request fails, then works again', async () => {
