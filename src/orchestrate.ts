@@ -1,0 +1,214 @@
+// One run of the action after the inputs are read: connect, detect the version and variant, plan or
+// migrate, verify, and — on every path — write the report, upload the artifact, write the summary and
+// set the outputs. Errors end up as a failure that says where the cluster stands and what to do.
+import * as core from '@actions/core';
+import * as github from '@actions/github';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Cluster } from './cluster/client.ts';
+import { CLUSTER_VERSION, INFRASTRUCTURE, NETWORK_CONFIG } from './cluster/types.ts';
+import { NodeShell } from './nodes/ssh.ts';
+import { NodeWatch } from './nodes/node-watch.ts';
+import { coreLogger, type Logger } from './util/log.ts';
+import { planVariant, runVariant, StepFailure, VerificationFailed } from './procedure/engine.ts';
+import { selectVariant } from './procedure/select.ts';
+import type { NodeTools, RunMemory, StepContext, Variant } from './procedure/types.ts';
+import { verifyMigration } from './checks/verify.ts';
+import { publicSettings, RunReport, type FailureInfo } from './report/model.ts';
+import { commonRoot, uploadArtifact, writeReportFiles, writeSummary } from './report/publish.ts';
+import type { Settings } from './settings.ts';
+
+export interface RunOutcome {
+  report: RunReport;
+  failed: boolean;
+}
+
+function runContext(): RunReport['context'] {
+  const c = github.context;
+  const repository = process.env.GITHUB_REPOSITORY;
+  return {
+    repository,
+    runUrl: repository && c.runId ? `${c.serverUrl}/${repository}/actions/runs/${c.runId}` : undefined,
+    actor: c.actor || undefined,
+    ref: c.ref || undefined,
+    sha: c.sha || undefined,
+    workflow: c.workflow || undefined,
+  };
+}
+
+function workDirectory(settings: Settings): string {
+  const base = process.env.RUNNER_TEMP || join(process.cwd(), '.sdn-to-ovn');
+  return join(base, settings.artifactName);
+}
+
+/** Lazily opens SSH and the shared node watch the first time a step needs them. */
+function nodeToolsFactory(cluster: Cluster, settings: Settings, log: Logger, signal: AbortSignal) {
+  let tools: Promise<NodeTools> | undefined;
+  const get = () => {
+    tools ??= (async () => {
+      if (!settings.ssh.privateKey)
+        throw new Error('ssh-private-key is required to reboot nodes (mode: migrate)');
+      const shell = new NodeShell(
+        {
+          user: settings.ssh.user,
+          port: settings.ssh.port,
+          privateKey: settings.ssh.privateKey,
+          passphrase: settings.ssh.passphrase,
+          bastion: settings.ssh.bastion,
+          knownHosts: settings.ssh.knownHosts,
+        },
+        log,
+      );
+      const watch = await NodeWatch.start(cluster, log, signal);
+      return { shell, watch };
+    })();
+    return tools;
+  };
+  const close = async () => {
+    if (!tools) return;
+    const t = await tools.catch(() => undefined);
+    t?.watch.stop();
+    await t?.shell.close();
+  };
+  return { get, close };
+}
+
+function describeFailure(err: unknown, report: RunReport, variant: Variant | undefined): FailureInfo {
+  const message = err instanceof Error ? err.message : String(err);
+  const changed = report.changes.length > 0;
+  if (!changed) {
+    return {
+      message,
+      clusterState: 'No change was made to the cluster.',
+      nextSteps: ['Fix the cause named above and run the workflow again.'],
+    };
+  }
+  const where =
+    err instanceof StepFailure
+      ? `during "${err.phase.title}" (step ${err.stepId})`
+      : 'after changes were made';
+  const last = report.changes.slice(-3).map((c) => `${c.object} ${c.field} = ${JSON.stringify(c.to)}`);
+  const paused = report.changes
+    .filter((c) => c.field === 'spec.paused')
+    .reduce<Record<string, boolean>>((acc, c) => ({ ...acc, [c.object]: c.to === true }), {});
+  const stillPaused = Object.entries(paused)
+    .filter(([, p]) => p)
+    .map(([o]) => o);
+  const state = [
+    `The migration (variant ${variant?.id ?? '?'}) stopped ${where}.`,
+    `${report.changes.length} change(s) were made; the last: ${last.join('; ')}.`,
+    stillPaused.length ? `Still paused: ${stillPaused.join(', ')}.` : '',
+    err instanceof VerificationFailed
+      ? 'Cleanup did not run: the migration annotation / spec.migration and the openshift-sdn namespace are still in place.'
+      : '',
+  ]
+    .filter(Boolean)
+    .join(' ');
+  return {
+    message,
+    clusterState: state,
+    nextSteps: [
+      'Fix the cause named above (see the checks and the node table).',
+      'Run the workflow again with the same inputs: steps that are already done are detected and skipped.',
+      `To go back to OpenShift SDN, follow the rollback procedure; the original configuration is in the artifact (cluster-openshift-sdn.yaml).`,
+    ],
+  };
+}
+
+export async function orchestrate(settings: Settings, signal: AbortSignal): Promise<RunOutcome> {
+  const log = coreLogger;
+  const cluster = Cluster.fromKubeconfig(settings.kubeconfig, settings.context, log);
+  const report = new RunReport(cluster.server);
+  report.context = runContext();
+  report.settings = publicSettings(settings);
+  const workDir = workDirectory(settings);
+  const backupDir = join(workDir, 'backup');
+  await mkdir(workDir, { recursive: true });
+  const nodeTools = nodeToolsFactory(cluster, settings, log, signal);
+  let variant: Variant | undefined;
+  let failed = false;
+  try {
+    const version = await core.group('Connect to the cluster', async () => {
+      const cv = await cluster.get(CLUSTER_VERSION);
+      const v = String(cv?.status?.desired?.version ?? cv?.status?.history?.[0]?.version ?? '');
+      if (!v)
+        throw new Error(
+          'ClusterVersion "version" has no status.desired.version — is this an OpenShift 4 cluster?',
+        );
+      const config = await cluster.get(NETWORK_CONFIG);
+      const infra = await cluster.get(INFRASTRUCTURE);
+      report.cluster.version = v;
+      report.cluster.networkTypeBefore = String(
+        config?.status?.networkType ?? config?.spec?.networkType ?? '?',
+      );
+      report.cluster.platform = String(infra?.status?.platformStatus?.type ?? infra?.status?.platform ?? '?');
+      log.info(
+        `Connected to ${cluster.server}: OpenShift ${v}, network type ${report.cluster.networkTypeBefore}, platform ${report.cluster.platform}`,
+      );
+      return v;
+    });
+    variant = selectVariant(version);
+    report.cluster.variant = variant.title;
+    const memory: RunMemory = {};
+    const ctx: StepContext = {
+      cluster,
+      settings,
+      log,
+      report,
+      target: variant.to,
+      memory,
+      nodes: nodeTools.get,
+      backupDir,
+      signal,
+    };
+    const onTarget = report.cluster.networkTypeBefore === variant.to;
+    if (onTarget) {
+      await core.group('Verify (the cluster is already on OVN-Kubernetes)', async () => {
+        memory.bootIdsBefore = {};
+        await verifyMigration(ctx);
+      });
+      // Without a migration of ours there is nothing to compare boot IDs with.
+      report.checks = report.checks.filter((c) => c.id !== 'nodes-rebooted');
+      report.cluster.networkTypeAfter = variant.to;
+      if (report.failedChecks().length)
+        throw new VerificationFailed(
+          `the cluster is on ${variant.to} but verification failed: ${report
+            .failedChecks()
+            .map((c) => c.title)
+            .join('; ')}`,
+        );
+      report.result = 'already-migrated';
+    } else if (settings.mode === 'plan') {
+      await core.group(`Plan (procedure ${variant.title})`, async () => {
+        await planVariant(variant!, ctx);
+        for (const [i, p] of report.plan.entries())
+          log.info(`${i + 1}. [${p.phase}] ${p.step}\n     ${p.changes.join('\n     ')}`);
+      });
+      report.result = 'planned';
+    } else {
+      log.info(`Running procedure ${variant.title}`);
+      await runVariant(variant, ctx);
+      report.result = 'migrated';
+    }
+  } catch (err) {
+    failed = true;
+    report.result = signal.aborted ? 'cancelled' : report.changes.length ? 'failed' : 'refused';
+    report.failure = describeFailure(err, report, variant);
+    core.error(report.failure.message);
+  } finally {
+    await nodeTools.close();
+    report.finishedAt = new Date();
+    const files = await writeReportFiles(report, workDir);
+    const uploads = [...report.backup.files, files.json, files.md];
+    await uploadArtifact(report, settings.artifactName, uploads, commonRoot(uploads), settings.retentionDays);
+    // Written again so the artifact id / upload error are in the kept copy too.
+    await writeReportFiles(report, workDir);
+    await writeSummary(report);
+    core.setOutput('result', report.result);
+    core.setOutput('network-type', report.cluster.networkTypeAfter ?? report.cluster.networkTypeBefore ?? '');
+    core.setOutput('report-path', files.json);
+    core.setOutput('backup-path', report.backup.files.length ? backupDir : '');
+    core.setOutput('artifact-id', report.artifact.id === undefined ? '' : String(report.artifact.id));
+  }
+  return { report, failed };
+}

@@ -1,0 +1,321 @@
+// Steps the offline variants share: the backup, the network type switch, the multus and MCO waits,
+// the reboot of every node and verification. Variant files put them in the document's order.
+import { mkdir, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { stringify } from 'yaml';
+import type { KObject, ObjectRef } from '../cluster/types.ts';
+import { NETWORK_CONFIG, NETWORK_OPERATOR, NODES, POOLS } from '../cluster/types.ts';
+import { rebootNodes } from '../nodes/reboot.ts';
+import { verifyMigration } from '../checks/verify.ts';
+import {
+  configureOvsLine,
+  CONFIGURE_OVS,
+  daemonSetProgress,
+  daemonSetRolledOut,
+  poolProgress,
+  poolUpdated,
+} from '../openshift/objects.ts';
+import { describeRef, getPath, recordChange, waitStep } from './steps.ts';
+import type { Step, StepContext } from './types.ts';
+
+export const MULTUS: ObjectRef = {
+  apiVersion: 'apps/v1',
+  kind: 'DaemonSet',
+  namespace: 'openshift-multus',
+  name: 'multus',
+};
+
+/** The document's backup file name for Network.config. */
+export const SDN_BACKUP_FILE = 'cluster-openshift-sdn.yaml';
+
+/**
+ * Step 1 of every variant, before the first write: `oc get Network.config.openshift.io cluster -o yaml >
+ * cluster-openshift-sdn.yaml`, plus the Network.operator object and every pool's spec, so that a
+ * person can put the cluster back by hand.
+ */
+export function backupNetworkConfig(): Step {
+  return {
+    id: 'backup',
+    title: `Back up Network.config.openshift.io cluster to ${SDN_BACKUP_FILE}, the operator config and every pool's spec`,
+    plan: (ctx) => [
+      `write ${SDN_BACKUP_FILE}, network-operator.yaml, machineconfigpools.yaml under ${ctx.backupDir}`,
+    ],
+    isDone: async (ctx) => {
+      // A backup taken by an earlier attempt of this run is the original: never overwrite it with a
+      // copy of a half-migrated cluster.
+      const done = await stat(join(ctx.backupDir, SDN_BACKUP_FILE)).then(
+        () => true,
+        () => false,
+      );
+      if (done)
+        ctx.report.backup = {
+          directory: ctx.backupDir,
+          files: BACKUP_FILES.map((f) => join(ctx.backupDir, f)),
+        };
+      return done;
+    },
+    apply: async (ctx) => {
+      await mkdir(ctx.backupDir, { recursive: true });
+      const config = await ctx.cluster.get(NETWORK_CONFIG);
+      const operator = await ctx.cluster.get(NETWORK_OPERATOR);
+      if (!config || !operator)
+        throw new Error(
+          'Network.config.openshift.io/cluster or Network.operator.openshift.io/cluster not found',
+        );
+      const pools = (await ctx.cluster.list(POOLS)).items.map((p) => ({
+        name: p.metadata.name,
+        spec: p.spec,
+      }));
+      await writeFile(join(ctx.backupDir, 'network-operator.yaml'), stringify(operator), { mode: 0o600 });
+      await writeFile(join(ctx.backupDir, 'machineconfigpools.yaml'), stringify(pools), { mode: 0o600 });
+      // Written last: its presence marks the backup complete.
+      await writeFile(join(ctx.backupDir, SDN_BACKUP_FILE), stringify(config), { mode: 0o600 });
+      ctx.report.backup = {
+        directory: ctx.backupDir,
+        files: BACKUP_FILES.map((f) => join(ctx.backupDir, f)),
+      };
+      ctx.log.info(`  backup written to ${ctx.backupDir}: ${BACKUP_FILES.join(', ')}`);
+    },
+  };
+}
+
+const BACKUP_FILES = [SDN_BACKUP_FILE, 'network-operator.yaml', 'machineconfigpools.yaml'];
+
+/** `oc patch Network.config.openshift.io cluster --type=merge --patch '{"spec":{"networkType":"<target>"}}'`. */
+export function switchNetworkType(): Step {
+  const field = 'spec.networkType';
+  return {
+    id: 'network-type',
+    title: 'Set Network.config.openshift.io cluster spec.networkType to the target plugin',
+    plan: (ctx) => [`${describeRef(NETWORK_CONFIG)} ${field} = ${JSON.stringify(ctx.target)}`],
+    isDone: async (ctx) => (await ctx.cluster.get(NETWORK_CONFIG))?.spec?.networkType === ctx.target,
+    apply: async (ctx) => {
+      // Remember the multus rollout we are about to cause, so the wait cannot mistake the old,
+      // finished rollout for the new one.
+      const multus = await ctx.cluster.get(MULTUS);
+      ctx.memory.multusGenerationBefore = Number(multus?.metadata.generation ?? 0);
+      const before = (await ctx.cluster.get(NETWORK_CONFIG))?.spec?.networkType;
+      await ctx.cluster.mergePatch(NETWORK_CONFIG, { spec: { networkType: ctx.target } });
+      recordChange(ctx, 'network-type', describeRef(NETWORK_CONFIG), field, before, ctx.target);
+    },
+  };
+}
+
+/** Optional `ovnKubernetesConfig` mtu / genevePort: only what the user set is patched. */
+export function ovnSettings(): Step {
+  const want = (ctx: StepContext) => {
+    const cfg: Record<string, number> = {};
+    if (ctx.settings.mtu !== undefined) cfg.mtu = ctx.settings.mtu;
+    if (ctx.settings.genevePort !== undefined) cfg.genevePort = ctx.settings.genevePort;
+    return cfg;
+  };
+  const path = ['spec', 'defaultNetwork', 'ovnKubernetesConfig'];
+  return {
+    id: 'ovn-settings',
+    title: 'Set the OVN-Kubernetes MTU and Geneve port given as inputs (optional)',
+    plan: (ctx) => {
+      const cfg = want(ctx);
+      return Object.keys(cfg).length
+        ? Object.entries(cfg).map(
+            ([k, v]) => `${describeRef(NETWORK_OPERATOR)} ${path.join('.')}.${k} = ${v}`,
+          )
+        : ['(nothing: mtu and geneve-port not set)'];
+    },
+    isDone: async (ctx) => {
+      const cfg = want(ctx);
+      const current = (getPath(await ctx.cluster.get(NETWORK_OPERATOR), path) ?? {}) as Record<
+        string,
+        unknown
+      >;
+      return Object.entries(cfg).every(([k, v]) => current[k] === v);
+    },
+    apply: async (ctx) => {
+      const cfg = want(ctx);
+      const current = (getPath(await ctx.cluster.get(NETWORK_OPERATOR), path) ?? {}) as Record<
+        string,
+        unknown
+      >;
+      await ctx.cluster.mergePatch(NETWORK_OPERATOR, {
+        spec: { defaultNetwork: { ovnKubernetesConfig: cfg } },
+      });
+      for (const [k, v] of Object.entries(cfg))
+        recordChange(
+          ctx,
+          'ovn-settings',
+          describeRef(NETWORK_OPERATOR),
+          `${path.join('.')}.${k}`,
+          current[k],
+          v,
+        );
+    },
+  };
+}
+
+/** `oc -n openshift-multus rollout status daemonset/multus`, after the switch changed it. */
+export function waitForMultus(): Step {
+  return waitStep<KObject>({
+    id: 'multus-rollout',
+    title: 'Wait for the multus DaemonSet rollout to finish',
+    what: 'daemonset openshift-multus/multus to roll out',
+    list: {
+      apiVersion: 'apps/v1',
+      kind: 'DaemonSet',
+      namespace: 'openshift-multus',
+      fieldSelector: 'metadata.name=multus',
+    },
+    evaluate: (items, ctx) => {
+      const ds = items[0];
+      if (!ds) return { done: false, progress: 'multus: daemonset not found' };
+      const generation = Number(ds.metadata.generation ?? 0);
+      const started =
+        ctx.memory.multusGenerationBefore === undefined || generation > ctx.memory.multusGenerationBefore;
+      return {
+        done: started && daemonSetRolledOut(ds),
+        progress: started
+          ? `multus: ${daemonSetProgress(ds)}`
+          : 'multus: waiting for the network operator to start the rollout',
+      };
+    },
+  });
+}
+
+/** Records every pool's rendered config, so the MCO wait knows a new one must replace it. */
+export function rememberPoolConfigs(): Step {
+  return {
+    id: 'remember-pool-configs',
+    title: "Record every pool's current rendered config",
+    plan: () => [],
+    isDone: async (ctx) => ctx.memory.poolConfigsBefore !== undefined,
+    apply: async (ctx) => {
+      const pools = (await ctx.cluster.list(POOLS)).items;
+      ctx.memory.poolConfigsBefore = Object.fromEntries(
+        pools.map((p) => [p.metadata.name, String(p.spec?.configuration?.name ?? '')]),
+      );
+    },
+  };
+}
+
+/**
+ * MCO rolls a new rendered config (carrying `configure-ovs.sh <target>`) out to every pool: wait until
+ * every pool is Updated on a config other than the one it had, then check that config's ExecStart.
+ */
+export function waitForMachineConfigRollout(): Step {
+  const inner = waitStep<KObject>({
+    id: 'mco-rollout',
+    title: 'Wait for the Machine Config Operator to update every pool',
+    what: 'every MachineConfigPool to be Updated on the new rendered config',
+    list: POOLS,
+    evaluate: (pools, ctx) => {
+      const before = (ctx.memory.poolConfigsBefore ?? {}) as Record<string, string>;
+      const parts: string[] = [];
+      let done = pools.length > 0;
+      for (const pool of pools) {
+        const p = poolProgress(pool);
+        if (p.degraded)
+          throw new Error(
+            `pool ${p.name} is Degraded: ${p.degradedReason ?? 'no reason given'} — see machine-config-daemon logs on its nodes (oc -n openshift-machine-config-operator logs <machine-config-daemon pod>)`,
+          );
+        if (p.paused) parts.push(`pool ${p.name}: paused`);
+        const newConfig = !before[p.name] || (p.config !== undefined && p.config !== before[p.name]);
+        const ok = newConfig && poolUpdated(pool);
+        if (!ok) done = false;
+        parts.push(
+          `pool ${p.name}: ${p.updated}/${p.machines} updated${newConfig ? '' : ' (new config not rendered yet)'}${p.updating ? ', Updating' : ''}`,
+        );
+      }
+      return { done, progress: parts.join('; ') };
+    },
+  });
+  return {
+    ...inner,
+    apply: async (ctx) => {
+      await inner.apply(ctx);
+      const pools = (await ctx.cluster.list(POOLS)).items;
+      for (const pool of pools) {
+        const name = String(pool.spec?.configuration?.name ?? '');
+        const mc = await ctx.cluster.get({
+          apiVersion: 'machineconfiguration.openshift.io/v1',
+          kind: 'MachineConfig',
+          name,
+        });
+        const line = mc ? configureOvsLine(mc) : undefined;
+        if (line !== CONFIGURE_OVS(ctx.target)) {
+          throw new Error(
+            `pool ${pool.metadata.name} is on ${name}, whose ovs-configuration.service runs "${line ?? '(no ExecStart)'}", not "${CONFIGURE_OVS(ctx.target)}"`,
+          );
+        }
+      }
+    },
+  };
+}
+
+/** The document's reboot loop, in parallel: one reboot command per node over SSH, each bootID must change. */
+export function rebootEveryNode(): Step {
+  return {
+    id: 'reboot-nodes',
+    title: 'Reboot every node over SSH and wait until each is back Ready with a new boot ID',
+    plan: async (ctx) => {
+      const nodes = (await ctx.cluster.list(NODES)).items.map((n) => n.metadata.name);
+      return [`reboot ${nodes.length} node(s): ${nodes.join(', ')}`];
+    },
+    isDone: async (ctx) => {
+      const before = ctx.memory.bootIdsBefore;
+      if (!before) return false;
+      const nodes = (await ctx.cluster.list(NODES)).items;
+      return nodes.every(
+        (n) =>
+          before[n.metadata.name] !== undefined && n.status?.nodeInfo?.bootID !== before[n.metadata.name],
+      );
+    },
+    apply: async (ctx) => {
+      const { shell, watch } = await ctx.nodes();
+      const states = watch.all();
+      const before = (ctx.memory.bootIdsBefore ??= Object.fromEntries(states.map((s) => [s.name, s.bootID])));
+      const names = states.map((s) => s.name);
+      for (const s of states) {
+        const rec = ctx.report.node(s.name);
+        rec.addresses = s.addresses;
+        rec.bootIdBefore = before[s.name];
+      }
+      const outcomes = await rebootNodes(names, {
+        shell,
+        watch,
+        maxParallel: ctx.settings.maxParallelReboots,
+        rebootTimeoutMs: ctx.settings.rebootTimeoutMs,
+        log: ctx.log,
+        signal: ctx.signal,
+        alreadyRebooted: (node) => watch.get(node)?.bootID !== before[node],
+      });
+      for (const o of outcomes) {
+        const rec = ctx.report.node(o.node);
+        rec.bootIdAfter = o.bootIdAfter;
+        rec.rebootSentAt = new Date(o.commandSentAt).toISOString();
+        if (o.backAt) rec.backAfterMs = o.backAt - o.commandSentAt;
+        if (!o.ok && o.error) rec.notes.push(o.error);
+        const fp = shell.fingerprints.get(o.node);
+        if (fp) rec.hostKey = fp;
+      }
+      const failed = outcomes.filter((o) => !o.ok);
+      if (failed.length) {
+        throw new Error(
+          `${failed.length} node(s) did not come back from the reboot: ${failed.map((o) => o.error ?? o.node).join('; ')}`,
+        );
+      }
+    },
+  };
+}
+
+/** Verification, the document's list and more; results go to the report's checks. */
+export function verify(): Step {
+  return {
+    id: 'verify',
+    title: 'Verify the migration',
+    plan: () => [
+      'check: nodes Done with currentConfig = desiredConfig, configure-ovs.sh line, status.networkType, nodes Ready, no pod in error, every node rebooted, operators healthy, pools Updated',
+    ],
+    isDone: async () => false,
+    apply: async (ctx) => {
+      await verifyMigration(ctx);
+    },
+  };
+}

@@ -1,0 +1,71 @@
+// The vocabulary of a procedure: variants are ordered phases of named steps. A step knows how to tell
+// that it is already done (so a re-run skips it) and how to apply itself; it describes what it will
+// change for the plan. The engine (engine.ts) runs any variant without knowing what it migrates.
+import type { Cluster } from '../cluster/client.ts';
+import type { Logger } from '../util/log.ts';
+import type { NodeShell } from '../nodes/ssh.ts';
+import type { NodeWatch } from '../nodes/node-watch.ts';
+import type { RunReport } from '../report/model.ts';
+import type { Settings } from '../settings.ts';
+import type { NetworkType } from '../openshift/objects.ts';
+
+export interface StepContext {
+  cluster: Cluster;
+  settings: Settings;
+  log: Logger;
+  report: RunReport;
+  /** Network type the cluster moves to. */
+  target: NetworkType;
+  /** Values steps hand to later steps (e.g. multus generation before the switch, pool names). */
+  memory: RunMemory;
+  /** SSH and the shared node watch, opened on first use. */
+  nodes(): Promise<NodeTools>;
+  /** Where backup files are written. */
+  backupDir: string;
+  signal: AbortSignal;
+}
+
+export interface NodeTools {
+  shell: NodeShell;
+  watch: NodeWatch;
+}
+
+export interface RunMemory {
+  /** Pools and whether each was paused before the run touched it. */
+  poolsPausedBefore?: Record<string, boolean>;
+  /** multus DaemonSet metadata.generation before the network type changed. */
+  multusGenerationBefore?: number;
+  /** Node boot IDs before the reboot phase. */
+  bootIdsBefore?: Record<string, string>;
+  [key: string]: unknown;
+}
+
+export interface Step {
+  id: string;
+  /** What the step does, in the document's words. */
+  title: string;
+  /** Changes for the plan: `Network.config.openshift.io/cluster spec.networkType = OVNKubernetes`. */
+  plan(ctx: StepContext): Promise<string[]> | string[];
+  isDone(ctx: StepContext): Promise<boolean>;
+  apply(ctx: StepContext): Promise<void>;
+}
+
+export interface Phase {
+  id: string;
+  title: string;
+  steps: Step[];
+}
+
+export interface Variant {
+  id: string;
+  /** e.g. "A — offline, OpenShift 4.5–4.7" */
+  title: string;
+  /** Minor versions (4.x) it applies to, inclusive. */
+  minors: [number, number];
+  from: NetworkType;
+  to: NetworkType;
+  phases: Phase[];
+  /** Phase ids that must all succeed before cleanup may run (verification). */
+  verifyPhase: string;
+  cleanupPhase: string;
+}

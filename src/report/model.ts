@@ -1,0 +1,157 @@
+// The run's record: what was found, what was done (phases, changes), what was checked, per node.
+// Rendered to report.json, report.md and the job summary; it never holds a secret (settings are
+// copied through `publicSettings`).
+import type { Settings } from '../settings.ts';
+
+export type PhaseOutcome = 'ok' | 'failed' | 'skipped' | 'cancelled' | 'already-done';
+
+export interface PhaseRecord {
+  id: string;
+  title: string;
+  startedAt: string;
+  endedAt?: string;
+  durationMs?: number;
+  outcome?: PhaseOutcome;
+  detail?: string;
+}
+
+export interface ChangeRecord {
+  at: string;
+  step: string;
+  object: string;
+  field: string;
+  from: unknown;
+  to: unknown;
+}
+
+export interface CheckRecord {
+  id: string;
+  title: string;
+  ok: boolean;
+  /** A warning does not fail the run; a blocking check does. */
+  severity: 'blocking' | 'warn';
+  detail: string;
+  /** Named items behind the outcome (pods in error with namespace/node/reason, nodes NotReady ...). */
+  items?: string[];
+  /** Extra evidence, e.g. a machine-config-daemon log tail. */
+  evidence?: string;
+}
+
+export interface NodeRecord {
+  name: string;
+  pool?: string;
+  addresses: string[];
+  bootIdBefore?: string;
+  bootIdAfter?: string;
+  rebootSentAt?: string;
+  backAfterMs?: number;
+  ready?: boolean;
+  mcoState?: string;
+  currentConfig?: string;
+  hostKey?: string;
+  notes: string[];
+}
+
+export interface RunContextInfo {
+  repository?: string;
+  runUrl?: string;
+  actor?: string;
+  ref?: string;
+  sha?: string;
+  workflow?: string;
+}
+
+export type RunResult = 'planned' | 'migrated' | 'already-migrated' | 'failed' | 'refused' | 'cancelled';
+
+export interface ClusterInfo {
+  server: string;
+  version?: string;
+  variant?: string;
+  platform?: string;
+  networkTypeBefore?: string;
+  networkTypeAfter?: string;
+}
+
+export interface FailureInfo {
+  message: string;
+  /** Where the cluster stands, in words an administrator acts on. */
+  clusterState: string;
+  nextSteps: string[];
+}
+
+export function publicSettings(s: Settings): Record<string, unknown> {
+  return {
+    context: s.context ?? '(current-context)',
+    mode: s.mode,
+    sshUser: s.ssh.user,
+    sshPort: s.ssh.port,
+    sshBastion: s.ssh.bastion
+      ? `${s.ssh.bastion.user ? `${s.ssh.bastion.user}@` : ''}${s.ssh.bastion.host}:${s.ssh.bastion.port}`
+      : undefined,
+    sshKnownHosts: s.ssh.knownHosts ? 'given (host keys checked)' : 'not given (fingerprints recorded)',
+    mtu: s.mtu,
+    genevePort: s.genevePort,
+    waitTimeoutMs: s.waitTimeoutMs,
+    rebootTimeoutMs: s.rebootTimeoutMs,
+    maxParallelReboots: s.maxParallelReboots,
+    cleanup: s.cleanup,
+    artifactName: s.artifactName,
+    retentionDays: s.retentionDays,
+  };
+}
+
+export class RunReport {
+  readonly startedAt = new Date();
+  context: RunContextInfo = {};
+  cluster: ClusterInfo;
+  settings: Record<string, unknown> = {};
+  result: RunResult = 'failed';
+  phases: PhaseRecord[] = [];
+  changes: ChangeRecord[] = [];
+  checks: CheckRecord[] = [];
+  /** Steps the plan lists, in order: what the migration would change. */
+  plan: { phase: string; step: string; changes: string[] }[] = [];
+  warnings: string[] = [];
+  nodes = new Map<string, NodeRecord>();
+  backup: { directory?: string; files: string[] } = { files: [] };
+  artifact: { name?: string; id?: number; error?: string } = {};
+  failure?: FailureInfo;
+  finishedAt?: Date;
+
+  constructor(server: string) {
+    this.cluster = { server };
+  }
+
+  node(name: string): NodeRecord {
+    let n = this.nodes.get(name);
+    if (!n) {
+      n = { name, addresses: [], notes: [] };
+      this.nodes.set(name, n);
+    }
+    return n;
+  }
+
+  failedChecks(): CheckRecord[] {
+    return this.checks.filter((c) => !c.ok && c.severity === 'blocking');
+  }
+
+  toJSON(): Record<string, unknown> {
+    return {
+      result: this.result,
+      startedAt: this.startedAt.toISOString(),
+      finishedAt: this.finishedAt?.toISOString(),
+      context: this.context,
+      cluster: this.cluster,
+      settings: this.settings,
+      phases: this.phases,
+      changes: this.changes,
+      checks: this.checks,
+      plan: this.plan,
+      warnings: this.warnings,
+      nodes: [...this.nodes.values()],
+      backup: this.backup,
+      artifact: this.artifact,
+      failure: this.failure,
+    };
+  }
+}
