@@ -1,6 +1,7 @@
 // Test fixture: a twin context seeded with a small cluster, the API server on it, kubeconfigs on disk
 // (mode 0600) and a helper to run the real kubectl against it.
 import { execFile } from 'node:child_process';
+import { request as httpsRequest } from 'node:https';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -237,4 +238,63 @@ export async function startFixture(version = '4.14.12'): Promise<ApiFixture> {
       await rm(dir, { recursive: true, force: true });
     },
   };
+}
+
+export interface RawResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  text: string;
+  /** Parsed JSON body (undefined when the body is not JSON). */
+  json: unknown;
+  ms: number;
+}
+
+/** One HTTPS request to the twin, TLS verified against its CA; `token: null` sends no credentials. */
+export function rawRequest(
+  api: ApiServer,
+  method: string,
+  path: string,
+  o: { token?: string | null; body?: unknown; contentType?: string; accept?: string } = {},
+): Promise<RawResponse> {
+  const started = performance.now();
+  const token = o.token === undefined ? api.adminToken : o.token;
+  const body =
+    o.body === undefined ? undefined : typeof o.body === 'string' ? o.body : JSON.stringify(o.body);
+  return new Promise((resolve, reject) => {
+    const req = httpsRequest(
+      new URL(path, api.url),
+      {
+        method,
+        ca: api.caPem,
+        headers: {
+          ...(token ? { Authorization: `Bearer ${token}` } : {}),
+          ...(body !== undefined ? { 'Content-Type': o.contentType ?? 'application/json' } : {}),
+          Accept: o.accept ?? 'application/json',
+        },
+      },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (c: string) => (text += c));
+        res.on('end', () => {
+          let json: unknown;
+          try {
+            json = JSON.parse(text);
+          } catch {
+            json = undefined;
+          }
+          resolve({
+            status: res.statusCode ?? 0,
+            headers: res.headers,
+            text,
+            json,
+            ms: performance.now() - started,
+          });
+        });
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
 }

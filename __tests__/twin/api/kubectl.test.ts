@@ -297,7 +297,9 @@ describe('kubectl against the twin', () => {
     expect(rows(get.stdout)[0].slice(0, 2)).toEqual(['openshift-sdn', 'Terminating']);
     const create = await f.kubectl(['run', 'late', '--image=quay.io/twin/x:1', '-n', 'openshift-sdn']);
     expect(create.code).not.toBe(0);
-    expect(create.stderr).toContain('unable to create new content in namespace openshift-sdn because it is being terminated');
+    expect(create.stderr).toContain(
+      'unable to create new content in namespace openshift-sdn because it is being terminated',
+    );
   });
 
   it('refuses a bad token (401) and a read-only user write (403), and answers access reviews', async () => {

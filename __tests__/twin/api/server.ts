@@ -297,7 +297,8 @@ async function handle(
     case 'patch': {
       const current = ctx.store.get(type, namespace, name!);
       if (!current) throw notFound(type, name!);
-      const patched = applyPatch(current, req.headers['content-type'], await readJson(req));
+      const patchType = patchMediaType(req.headers['content-type']);
+      const patched = applyPatch(current, patchType, await readJson(req));
       const out = ctx.store.update(
         patched,
         actor,
@@ -481,23 +482,28 @@ function assertNamespaceWritable(
   }
 }
 
-function applyPatch(current: KObject, contentType: string | undefined, patch: unknown): KObject {
+const PATCH_TYPES = [
+  'application/json-patch+json',
+  'application/merge-patch+json',
+  'application/strategic-merge-patch+json',
+] as const;
+type PatchType = (typeof PATCH_TYPES)[number];
+
+/** Checked before the body is read: server-side apply (YAML) is not served, so it is 415, not a parse error. */
+function patchMediaType(contentType: string | undefined): PatchType {
   const mediaType = (contentType ?? '').split(';')[0].trim().toLowerCase();
-  let out: unknown;
-  switch (mediaType) {
-    case 'application/merge-patch+json':
-    case 'application/strategic-merge-patch+json':
-      out = mergePatch(current, patch);
-      break;
-    case 'application/json-patch+json':
-      out = jsonPatch(current, patch);
-      break;
-    default:
-      throw apiError(
-        415,
-        `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json`,
-      );
-  }
+  const known = PATCH_TYPES.find((t) => t === mediaType);
+  if (!known)
+    throw apiError(
+      415,
+      `the body of the request was in an unknown format - accepted media types include: ${PATCH_TYPES.join(', ')}`,
+    );
+  return known;
+}
+
+function applyPatch(current: KObject, patchType: PatchType, patch: unknown): KObject {
+  const out =
+    patchType === 'application/json-patch+json' ? jsonPatch(current, patch) : mergePatch(current, patch);
   const next = out as KObject;
   if (!next || typeof next !== 'object' || !next.metadata || typeof next.metadata !== 'object')
     throw apiError(422, 'the patch removed the object metadata');
