@@ -62,11 +62,17 @@ export function keyOf(resource: ResourceType, namespace: string | undefined, nam
   return `${resource.group}/${resource.plural}/${resource.namespaced ? (namespace ?? '') : ''}/${name}`;
 }
 
-/** `Kind/name` or `Kind/namespace/name`, as timeline entries name objects. */
+/**
+ * `Kind/name` or `Kind/namespace/name`, as timeline entries name objects. OpenShift kinds carry their
+ * group (`Network.config.openshift.io/cluster`, `Network.operator.openshift.io/cluster`) because two
+ * of them share the kind Network.
+ */
 export function describeObject(obj: KObject): string {
+  const group = obj.apiVersion.includes('/') ? obj.apiVersion.split('/')[0] : '';
+  const kind = group.endsWith('.openshift.io') ? `${obj.kind}.${group}` : obj.kind;
   return obj.metadata.namespace
-    ? `${obj.kind}/${obj.metadata.namespace}/${obj.metadata.name}`
-    : `${obj.kind}/${obj.metadata.name}`;
+    ? `${kind}/${obj.metadata.namespace}/${obj.metadata.name}`
+    : `${kind}/${obj.metadata.name}`;
 }
 
 export class Store {
