@@ -182,7 +182,7 @@ describe('kubectl against the twin', () => {
     ).not.toHaveProperty('migration');
     const writes = f.ctx.timeline
       .clientWrites()
-      .filter((e) => e.object === 'Network.config.openshift.io/cluster' && e.verb === 'patch');
+      .filter((e) => e.object === 'Network.operator.openshift.io/cluster' && e.verb === 'patch');
     expect(writes.map((e) => e.actor)).toEqual(['client:system:admin', 'client:system:admin']);
     expect(writes[0].change).toContain('spec.migration');
 
