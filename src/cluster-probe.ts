@@ -40,7 +40,7 @@ function rootCause(err: unknown): string {
 }
 
 /** The `message` of a Kubernetes Status body, when the server sent one. */
-function statusMessage(body: unknown): string {
+function statusMessage(body: unknown): string | undefined {
   let parsed: unknown = body;
   if (typeof body === 'string') {
     try {
@@ -49,14 +49,15 @@ function statusMessage(body: unknown): string {
       return body.slice(0, 300);
     }
   }
-  return isObj(parsed) && typeof parsed.message === 'string' ? parsed.message : 'no message from the server';
+  return isObj(parsed) && typeof parsed.message === 'string' ? parsed.message : undefined;
 }
 
 /** Turns a client error into a sentence naming the server, the object and the cause. */
 export function describeApiError(err: unknown, server: string, what: string): Error {
   if (err instanceof ApiException) {
     const code = err.code;
-    const msg = statusMessage(err.body);
+    // The generated client drops the body of a 401; its reason phrase is all there is.
+    const msg = statusMessage(err.body) ?? (code === 401 ? 'Unauthorized' : 'no message from the server');
     if (code === 401) {
       return new Error(
         `the token was rejected (401): ${msg}. The credentials in the kubeconfig for ${server} are expired or invalid; ` +

@@ -100,7 +100,8 @@ export function parseKubeconfig(raw: string): Kubeconfig {
   const { text, wasBase64 } = decodeKubeconfigInput(raw);
   const what = wasBase64 ? 'looks like base64 but does not decode to a kubeconfig' : 'is not a kubeconfig';
 
-  const doc = parseDocument(text, { prettyErrors: false });
+  // prettyErrors adds line positions; the message (which quotes the source) is never used.
+  const doc = parseDocument(text);
   if (doc.errors.length) {
     const e = doc.errors[0]!;
     const at = e.linePos ? ` at line ${e.linePos[0].line}, column ${e.linePos[0].col}` : '';

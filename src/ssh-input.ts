@@ -96,6 +96,8 @@ export function parseBastion(text: string): { user?: string; host: string; port:
     if (close < 0)
       throw new InputError('ssh-bastion', `"${text}" opens "[" without closing it`, BASTION_FORM);
     host = rest.slice(1, close);
+    if (!isIPv6(host))
+      throw new InputError('ssh-bastion', `"${host}" in brackets is not an IPv6 address`, BASTION_FORM);
     const after = rest.slice(close + 1);
     if (after !== '' && !after.startsWith(':')) {
       throw new InputError(
