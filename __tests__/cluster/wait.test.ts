@@ -1,0 +1,195 @@
+// waitFor against the twin's API server: resolves on the first list or on a later watch event,
+// survives cut streams and expired resourceVersions, times out with what it last saw, and costs a
+// number of requests that depends on reconnects, not on how long it waits.
+import { readFile } from 'node:fs/promises';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { Cluster } from '../../src/cluster/client.ts';
+import { type KObject, NODES } from '../../src/cluster/types.ts';
+import { WaitTimeoutError, waitFor } from '../../src/cluster/wait.ts';
+import { MemoryLogger } from '../../src/util/log.ts';
+import { type ApiFixture, startFixture } from '../twin/api/fixture.ts';
+import { typeOfObject } from '../twin/resources.ts';
+
+let f: ApiFixture;
+let admin: string;
+
+beforeAll(async () => {
+  f = await startFixture();
+  admin = await readFile(f.adminKubeconfig, 'utf8');
+});
+afterAll(async () => {
+  await f.stop();
+});
+afterEach(() => {
+  f.ctx.faults.clear();
+});
+
+const NODE = typeOfObject('v1', 'Node');
+
+function label(node: string, key: string, value: string): void {
+  const obj = f.ctx.store.get(NODE, undefined, node)!;
+  obj.metadata.labels = { ...obj.metadata.labels, [key]: value };
+  delete obj.metadata.resourceVersion;
+  f.ctx.store.update(obj, 'test');
+}
+
+/** Done when every node carries label `key=value`; progress counts them. */
+function allLabelled(key: string, value: string) {
+  return (items: KObject[]) => {
+    const n = items.filter((i) => i.metadata.labels?.[key] === value).length;
+    return { done: n === items.length && n > 0, progress: `${n}/${items.length} labelled` };
+  };
+}
+
+function setup() {
+  const log = new MemoryLogger();
+  return { log, cluster: Cluster.fromKubeconfig(admin, undefined, log) };
+}
+
+describe('waitFor', () => {
+  it('resolves from the first list when the condition already holds, with one request', async () => {
+    const { cluster, log } = setup();
+    const items = await waitFor<KObject>(cluster, NODES, {
+      description: 'nodes to exist',
+      timeoutMs: 5_000,
+      evaluate: (items) => ({ done: items.length === 2, progress: `${items.length} nodes` }),
+      log,
+    });
+    expect(items.map((i) => i.metadata.name).sort()).toEqual(['master-0', 'worker-0']);
+    expect(cluster.requestCount).toBe(1);
+  });
+
+  it('resolves on the watch event that makes the condition true, logging progress as it changes', async () => {
+    const { cluster, log } = setup();
+    setTimeout(() => label('master-0', 'step', 'a'), 50);
+    setTimeout(() => label('worker-0', 'step', 'a'), 150);
+    const items = await waitFor<KObject>(cluster, NODES, {
+      description: 'nodes to be labelled',
+      timeoutMs: 5_000,
+      evaluate: allLabelled('step', 'a'),
+      log,
+    });
+    expect(items.every((i) => i.metadata.labels?.step === 'a')).toBe(true);
+    expect(log.messages('info')).toEqual([
+      'waiting for nodes to be labelled: 0/2 labelled',
+      'waiting for nodes to be labelled: 1/2 labelled',
+    ]);
+    expect(cluster.requestCount).toBe(2); // one LIST, one WATCH
+  });
+
+  it('reconnects from the last resourceVersion when the server cuts the stream', async () => {
+    const { cluster, log } = setup();
+    f.ctx.faults.add({ kind: 'watch-cut', afterMs: 80 });
+    setTimeout(() => label('master-0', 'step', 'b'), 120);
+    setTimeout(() => label('worker-0', 'step', 'b'), 300);
+    await waitFor<KObject>(cluster, NODES, {
+      description: 'nodes to be labelled',
+      timeoutMs: 5_000,
+      evaluate: allLabelled('step', 'b'),
+      log,
+    });
+    const cuts = f.ctx.faults.fired.get('watch-cut') ?? 0;
+    expect(cuts).toBeGreaterThanOrEqual(3);
+    // One LIST and one WATCH per stream: no re-list, no polling.
+    expect(cluster.requestCount).toBe(1 + cuts + 1);
+    expect(log.messages('warn')).toEqual([]);
+  });
+
+  it('lists again when the watch resourceVersion has expired (410)', async () => {
+    const { cluster, log } = setup();
+    let calls = 0;
+    await waitFor<KObject>(cluster, NODES, {
+      description: 'nodes to be labelled',
+      timeoutMs: 10_000,
+      evaluate: (items) => {
+        calls++;
+        if (calls === 1) {
+          // Between this LIST and the WATCH that follows, push the list's version out of history.
+          label('master-0', 'step', 'c');
+          label('worker-0', 'step', 'c');
+          churn(20_050);
+        }
+        return allLabelled('step', 'c')(calls === 1 ? [] : items);
+      },
+      log,
+    });
+    expect(calls).toBe(2);
+    expect(cluster.requestCount).toBe(3); // LIST, WATCH (410), LIST
+    expect(log.messages('debug').some((m) => /expired, listing again/.test(m))).toBe(true);
+  });
+
+  it('times out with the description and the last progress', async () => {
+    const { cluster, log } = setup();
+    const err = await waitFor<KObject>(cluster, NODES, {
+      description: 'pool worker to be Updated',
+      timeoutMs: 300,
+      evaluate: (items) => ({ done: false, progress: `pool worker: 0/${items.length} updated` }),
+      log,
+    }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(WaitTimeoutError);
+    expect((err as Error).message).toBe(
+      'timed out after 0.3s waiting for pool worker to be Updated; last seen: pool worker: 0/2 updated',
+    );
+    expect((err as WaitTimeoutError).lastProgress).toBe('pool worker: 0/2 updated');
+  });
+
+  it('repeats the progress line while nothing changes, with no extra requests', async () => {
+    const { cluster, log } = setup();
+    await waitFor<KObject>(cluster, NODES, {
+      description: 'something that never happens',
+      timeoutMs: 1_050,
+      evaluate: () => ({ done: false, progress: 'unchanged' }),
+      log,
+      progressEveryMs: 200,
+    }).catch(() => {});
+    const lines = log.messages('info');
+    expect(lines.length).toBeGreaterThanOrEqual(5);
+    expect(new Set(lines)).toEqual(new Set(['waiting for something that never happens: unchanged']));
+    expect(cluster.requestCount).toBe(2);
+  });
+
+  it('rejects with AbortError when cancelled', async () => {
+    const { cluster, log } = setup();
+    const ctl = new AbortController();
+    setTimeout(() => ctl.abort(), 100);
+    const err = await waitFor<KObject>(cluster, NODES, {
+      description: 'forever',
+      timeoutMs: 10_000,
+      evaluate: () => ({ done: false, progress: '-' }),
+      log,
+      signal: ctl.signal,
+    }).catch((e: unknown) => e);
+    expect((err as Error).name).toBe('AbortError');
+  });
+
+  it('fails at once on a permission error instead of retrying until the deadline', async () => {
+    const log = new MemoryLogger();
+    const text = (await readFile(f.adminKubeconfig, 'utf8')).replace(f.api.adminToken, 'bad-token');
+    const cluster = Cluster.fromKubeconfig(text, undefined, log);
+    await expect(
+      waitFor<KObject>(cluster, NODES, {
+        description: 'nodes',
+        timeoutMs: 10_000,
+        evaluate: () => ({ done: false, progress: '-' }),
+        log,
+      }),
+    ).rejects.toThrow(/token was rejected \(401\)/);
+  });
+});
+
+function churn(n: number): void {
+  const ev = f.ctx.store.create(
+    {
+      apiVersion: 'v1',
+      kind: 'Event',
+      metadata: { name: `churn-${Date.now()}`, namespace: 'default' },
+      n: 0,
+    },
+    'test',
+  );
+  for (let i = 0; i < n; i++) {
+    ev.n = i;
+    delete ev.metadata.resourceVersion;
+    f.ctx.store.update(ev, 'test');
+  }
+}

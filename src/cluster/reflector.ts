@@ -1,0 +1,104 @@
+// LIST once, then WATCH from the list's resourceVersion, keeping a live map of the objects: the one
+// mechanism behind waitFor and the shared node watch. A stream the server closes (its timeout, an API
+// server restart) is resumed at once from the last version seen; only errors back off; a version that
+// is too old (410) means LIST again. Requests therefore grow with reconnects, never with elapsed time.
+import { sleep } from '../util/abort.ts';
+import { formatDuration } from '../util/duration.ts';
+import type { Logger } from '../util/log.ts';
+import type { Cluster, WatchEventType } from './client.ts';
+import { ClusterError, isTlsError } from './errors.ts';
+import { describeRef, type KObject, type ListRef } from './types.ts';
+
+export interface Change<T> {
+  type: Exclude<WatchEventType, 'BOOKMARK'>;
+  object: T;
+}
+
+export interface ReflectOptions<T extends KObject> {
+  cluster: Cluster;
+  ref: ListRef;
+  log: Logger;
+  signal: AbortSignal;
+  /** Called after every LIST (without `change`) and after every watch event (with it). */
+  onSync: (objects: ReadonlyMap<string, T>, change?: Change<T>) => void;
+}
+
+export function keyOfObject(obj: KObject): string {
+  return obj.metadata.namespace ? `${obj.metadata.namespace}/${obj.metadata.name}` : obj.metadata.name;
+}
+
+/** Worth trying again later: transport failures and 5xx/429 that outlasted the request retries. */
+export function isTransient(err: unknown): boolean {
+  if (!(err instanceof ClusterError)) return false;
+  if (err.status === undefined) return !isTlsError(err.reason);
+  return err.status === 429 || err.status >= 500;
+}
+
+const ERROR_BACKOFF_MS = 500;
+const ERROR_BACKOFF_MAX_MS = 10_000;
+// A watch that ends this fast without delivering anything counts as a failure for backoff purposes,
+// so that a server closing streams at once cannot turn the wait into a tight request loop.
+const QUICK_END_MS = 250;
+
+/** Runs until `signal` aborts (resolves) or a non-transient error occurs (rejects). */
+export async function reflect<T extends KObject>(o: ReflectOptions<T>): Promise<void> {
+  const what = describeRef(o.ref);
+  const objects = new Map<string, T>();
+  let rv: string | undefined;
+  let failures = 0;
+  let quickEnds = 0;
+  while (!o.signal.aborted) {
+    let delivered = false;
+    const startedAt = Date.now();
+    try {
+      if (rv === undefined) {
+        const list = await o.cluster.list<T>(o.ref);
+        if (o.signal.aborted) return;
+        objects.clear();
+        for (const item of list.items) objects.set(keyOfObject(item), item);
+        rv = list.resourceVersion;
+        failures = 0;
+        o.onSync(objects);
+        continue;
+      }
+      const outcome = await o.cluster.watch<T>(
+        o.ref,
+        rv,
+        (type, obj) => {
+          delivered = true;
+          failures = 0;
+          quickEnds = 0;
+          if (obj.metadata?.resourceVersion) rv = obj.metadata.resourceVersion;
+          if (type === 'BOOKMARK') return;
+          const key = keyOfObject(obj);
+          if (type === 'DELETED') objects.delete(key);
+          else objects.set(key, obj);
+          o.onSync(objects, { type, object: obj });
+        },
+        o.signal,
+      );
+      if (o.signal.aborted) return;
+      if (outcome === 'gone') {
+        o.log.debug(`watch on ${what}: resourceVersion ${rv} expired, listing again`);
+        rv = undefined;
+        continue;
+      }
+      if (!delivered && Date.now() - startedAt < QUICK_END_MS && ++quickEnds > 1) {
+        await sleep(Math.min(ERROR_BACKOFF_MAX_MS, ERROR_BACKOFF_MS * 2 ** (quickEnds - 2)), o.signal);
+      }
+    } catch (err) {
+      if (o.signal.aborted) return;
+      if (!isTransient(err)) throw err;
+      failures++;
+      const delay = Math.min(ERROR_BACKOFF_MAX_MS, ERROR_BACKOFF_MS * 2 ** (failures - 1));
+      o.log.warn(
+        `watch on ${what} interrupted (${(err as Error).message}); reconnecting in ${formatDuration(delay)}`,
+      );
+      try {
+        await sleep(delay, o.signal);
+      } catch {
+        return;
+      }
+    }
+  }
+}
