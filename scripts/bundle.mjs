@@ -26,7 +26,9 @@ await build({
   legalComments: 'none',
   logLevel: 'warning',
   plugins: [excludeNative],
-  // CommonJS dependencies (ssh2, yaml's cjs parts) call require(); give the ESM bundle one.
+  // CommonJS dependencies (ssh2, yaml's cjs parts) call require() and read __dirname (ssh2's agent);
+  // give the ESM bundle both. __dirname is then dist/, which only ssh2's Windows pageant path uses.
+  define: { __dirname: 'import.meta.dirname', __filename: 'import.meta.filename' },
   banner: {
     js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
   },
