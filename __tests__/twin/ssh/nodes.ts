@@ -210,6 +210,7 @@ export async function startSshNodes(ctx: TwinContext, hooks: NodeHooks): Promise
     node.sockets.add(socket);
     socket.on('close', () => node.sockets.delete(socket));
     socket.on('error', () => {});
+    socket.setNoDelay(true); // small SSH packets: Nagle plus delayed ACKs would add 40 ms per reply
     if (stopped || !hooks.isUp(name)) return void socket.destroy();
     const reset = ctx.faults.forNode('ssh-reset', name);
     if (reset && reset.count > 0) {

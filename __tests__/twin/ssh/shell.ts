@@ -25,6 +25,8 @@ export interface ShellEnv {
   fs: NodeFilesystem;
   /** Boot ID to report when the store holds no Node object for this node. */
   fallbackBootId: string;
+  /** The command line as the client sent it (what reboot timeline entries and hooks report). */
+  line?: string;
 }
 
 type Token = { word: string } | { op: '&&' | '||' | ';' };
@@ -78,7 +80,8 @@ export function tokenize(line: string): Token[] {
 }
 
 /** Runs one command line (as `bash -c` would) and returns what it printed and its exit status. */
-export async function runCommandLine(env: ShellEnv, line: string): Promise<CommandResult> {
+export async function runCommandLine(outer: ShellEnv, line: string): Promise<CommandResult> {
+  const env = { ...outer, line: outer.line ?? line };
   let tokens: Token[];
   try {
     tokens = tokenize(line);
@@ -312,7 +315,8 @@ function notAuthorized(what: string): string {
   return `Failed to set wall message, ignoring: Interactive authentication required.\nFailed to ${what} via logind: Interactive authentication required.\n`;
 }
 
-function scheduleReboot(env: ShellEnv, seconds: number, command: string): void {
+function scheduleReboot(env: ShellEnv, seconds: number, words: string): void {
+  const command = env.line ?? words;
   env.ctx.timeline.record('ssh:core', 'reboot', `Node/${env.node.name}`, command);
   env.hooks.scheduleReboot(env.node.name, seconds, command);
 }
