@@ -8,14 +8,6 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 const t = (group: string, plural: string) => findType(group, plural)!;
-let f: ApiFixture;
-
-beforeAll(async () => {
-  f = await startFixture();
-});
-afterAll(async () => {
-  await f.stop();
-});
 
 function rows(stdout: string): string[][] {
   return stdout
@@ -24,14 +16,27 @@ function rows(stdout: string): string[][] {
     .map((l) => l.trim().split(/\s{2,}/));
 }
 
-describe('kubectl against the twin', () => {
+// gcloud's kubectl dispatcher picks the client matching the server: 4.14 (v1.27) gets kubectl 1.27 and
+// 4.6 (v1.19, older than any bundled client) gets the newest, 1.32; both must work against the twin.
+describe.each([
+  { version: '4.14.12', kubeMinor: '27' },
+  { version: '4.6.21', kubeMinor: '19' },
+])('kubectl against a $version twin', ({ version, kubeMinor }) => {
+  let f: ApiFixture;
+  beforeAll(async () => {
+    f = await startFixture(version);
+  });
+  afterAll(async () => {
+    await f.stop();
+  });
+
   it('reports the Kubernetes version of the OpenShift release', async () => {
     const r = await f.kubectl(['version', '-o', 'json']);
     expect(r.code, r.stderr).toBe(0);
     expect(JSON.parse(r.stdout).serverVersion).toMatchObject({
       major: '1',
-      minor: '27',
-      gitVersion: 'v1.27.0',
+      minor: kubeMinor,
+      gitVersion: `v1.${kubeMinor}.0`,
     });
   });
 

@@ -12,6 +12,7 @@ import { type KObject, StoreError } from '../store.ts';
 import { type ApiUser, forbidden, isAllowed, reviewAccess } from './authz.ts';
 import { apiGroup, apiGroupList, apiResourceList, coreVersions, versionInfo } from './discovery.ts';
 import { jsonPatch, mergePatch } from './patch.ts';
+import { decodeSelfSubjectAccessReview, PROTOBUF_TYPE } from './protobuf.ts';
 import { parseRoute, type Route } from './routes.ts';
 import { objectFilter } from './selectors.ts';
 import { ApiError, apiError, failure } from './status.ts';
@@ -156,7 +157,15 @@ function injectedError(ctx: TwinContext, req: IncomingMessage): void {
   throw new ApiError(status, headers);
 }
 
+function isProtobuf(req: IncomingMessage): boolean {
+  return (req.headers['content-type'] ?? '').startsWith(PROTOBUF_TYPE);
+}
+
 async function readBody(req: IncomingMessage): Promise<string> {
+  return (await readBytes(req)).toString('utf8');
+}
+
+async function readBytes(req: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const c of req as AsyncIterable<Buffer>) {
@@ -164,10 +173,11 @@ async function readBody(req: IncomingMessage): Promise<string> {
     if (size > MAX_BODY) throw apiError(413, 'Request entity too large');
     chunks.push(c);
   }
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
 }
 
 async function readJson(req: IncomingMessage): Promise<unknown> {
+  if (isProtobuf(req)) throw apiError(415, `the twin accepts only JSON request bodies, not ${PROTOBUF_TYPE}`);
   const text = await readBody(req);
   try {
     return JSON.parse(text) as unknown;
@@ -227,7 +237,9 @@ async function handle(
   if (route.type.plural === 'selfsubjectaccessreviews') {
     if (verb !== 'create')
       throw apiError(405, 'the server does not allow this method on the requested resource');
-    const review = (await readJson(req)) as Record<string, unknown>;
+    const review = isProtobuf(req)
+      ? decodeSelfSubjectAccessReview(await readBytes(req))
+      : ((await readJson(req)) as Record<string, unknown>);
     return sendJson(res, 201, reviewAccess(user, review));
   }
   if (!isAllowed(user, verb)) throw forbidden(user, verb, route.type, route.namespace, route.name, sub);
