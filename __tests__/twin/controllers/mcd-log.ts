@@ -52,6 +52,9 @@ export const mcdLines = {
       klog('I', 'daemon.go:1205', `In desired config ${config}`),
     ];
   },
+  inDesired(config: string): string[] {
+    return [klog('I', 'daemon.go:1205', `In desired config ${config}`)];
+  },
   updating(from: string, to: string, node: string): string[] {
     return [
       klog('I', 'update.go:1061', `Checking Reconcilable for config ${from} to ${to}`),
