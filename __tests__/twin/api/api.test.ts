@@ -137,6 +137,34 @@ describe('twin API server', () => {
     expect(f.ctx.timeline.counters.get('watch nodes')).toBeGreaterThanOrEqual(1);
   });
 
+  it('returns Tables with partial or full objects per includeObject', async () => {
+    const accept = 'application/json;as=Table;v=v1;g=meta.k8s.io,application/json';
+    type Table = {
+      kind: string;
+      columnDefinitions: { name: string; priority: number }[];
+      rows: { cells: unknown[]; object: { kind: string } }[];
+    };
+    const partial = (await rawRequest(f.api, 'GET', '/api/v1/namespaces/workloads/pods', { accept }))
+      .json as Table;
+    expect(partial.kind).toBe('Table');
+    expect(partial.columnDefinitions.filter((c) => c.priority === 0).map((c) => c.name)).toEqual([
+      'Name',
+      'Ready',
+      'Status',
+      'Restarts',
+      'Age',
+    ]);
+    expect(partial.rows[0].object.kind).toBe('PartialObjectMetadata');
+    const full = (
+      await rawRequest(f.api, 'GET', '/api/v1/namespaces/workloads/pods/crash-1?includeObject=Object', {
+        accept,
+      })
+    ).json as Table;
+    expect(full.rows).toHaveLength(1);
+    expect(full.rows[0].object.kind).toBe('Pod');
+    expect(full.rows[0].cells.slice(0, 4)).toEqual(['crash-1', '0/1', 'CrashLoopBackOff', '4']);
+  });
+
   it('rejects server-side apply with 415 and a missing object with 404 NotFound details', async () => {
     const apply = await rawRequest(f.api, 'PATCH', '/api/v1/nodes/worker-0', {
       body: 'metadata: {}',

@@ -203,6 +203,23 @@ describe.each([
     expect(failed.stderr).toContain('testing value /spec/defaultNetwork/type failed');
   });
 
+  it('streams table rows while watching (get -w)', async () => {
+    const watching = f.kubectl(['get', 'nodes', '-w', '--request-timeout=1s']);
+    setTimeout(() => {
+      f.ctx.store.mutate(t('', 'nodes'), undefined, 'master-0', 'kubelet', (o) => {
+        (o.spec as Record<string, unknown>).unschedulable = true;
+      });
+    }, 400);
+    const r = await watching;
+    // The watch ends at the request timeout, which kubectl reports as an error exit.
+    expect(rows(r.stdout).map((x) => x.slice(0, 2))).toEqual([
+      ['NAME', 'STATUS'],
+      ['master-0', 'Ready'],
+      ['worker-0', 'Ready'],
+      ['master-0', 'Ready,SchedulingDisabled'],
+    ]);
+  });
+
   it('does not store a server-side dry run', async () => {
     const before = f.ctx.timeline.entries.length;
     const r = await f.kubectl([
