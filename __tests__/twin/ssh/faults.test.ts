@@ -95,3 +95,23 @@ describe('ssh faults', () => {
     expect(ctx.faults.fired.get('sudo-password')).toBe(2);
   });
 });
+
+describe('faults from the scenario', () => {
+  it('keeps a node with ssh-connection-refused closed from the start', async () => {
+    const c = makeContext({
+      nodes: [
+        { name: 'a', addresses: ['127.0.89.2'] },
+        { name: 'b', addresses: ['127.0.89.3'] },
+      ],
+      faults: [{ kind: 'ssh-connection-refused', node: 'a' }],
+    });
+    const nodes = await startSshNodes(c, new FakeHooks());
+    try {
+      await expect(runWithSsh2(nodes, '127.0.89.2', 'true')).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+      expect((await runWithSsh2(nodes, '127.0.89.3', 'hostname')).stdout).toBe('b\n');
+      expect(c.faults.fired.get('ssh-connection-refused')).toBe(1);
+    } finally {
+      await nodes.stop();
+    }
+  });
+});

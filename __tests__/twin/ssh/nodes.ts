@@ -143,13 +143,17 @@ export async function startSshNodes(ctx: TwinContext, hooks: NodeHooks): Promise
         session.on('env', (accept) => accept?.());
         session.on('exec', (accept, _reject, info) => {
           const stream = accept();
-          void execute(node, info.command).then((r) => {
+          void execute(node, info.command).then(reply, (err: Error) =>
+            // A bug in the interpreter must show in the test that hit it, not kill the twin.
+            reply({ stdout: '', stderr: `twin: ${err.stack ?? err.message}\n`, code: 70 }),
+          );
+          function reply(r: CommandResult) {
             if (stream.destroyed || !stream.writable) return;
             if (r.stdout) stream.write(r.stdout);
             if (r.stderr) stream.stderr.write(r.stderr);
             stream.exit(r.code);
             stream.end();
-          });
+          }
         });
         session.on('shell', (accept) => {
           const stream = accept();
@@ -173,7 +177,11 @@ export async function startSshNodes(ctx: TwinContext, hooks: NodeHooks): Promise
                 if (/^\s*exit(\s+\d+)?\s*$/.test(line))
                   return finish(Number(line.trim().split(/\s+/)[1] ?? last));
                 if (!line.trim()) return;
-                const r = await execute(node, line);
+                const r = await execute(node, line).catch((err: Error) => ({
+                  stdout: '',
+                  stderr: `twin: ${err.stack ?? err.message}\n`,
+                  code: 70,
+                }));
                 last = r.code;
                 if (done || stream.destroyed) return;
                 if (r.stdout) stream.write(r.stdout);
@@ -305,7 +313,9 @@ export async function startSshNodes(ctx: TwinContext, hooks: NodeHooks): Promise
         throw (failed as PromiseRejectedResult).reason;
       }
       for (const n of up) n.wantOpen = true;
-      if (ctx.faults.list().some((f) => f.kind === 'ssh-connection-refused')) await refresh();
+      for (const n of nodes)
+        if (hooks.isUp(n.spec.name) && ctx.faults.forNode('ssh-connection-refused', n.spec.name))
+          ctx.faults.fire('ssh-connection-refused');
       break;
     } catch (err) {
       if (ctx.scenario.sshPort !== 0 || attempt >= 4 || (err as NodeJS.ErrnoException).code !== 'EADDRINUSE')
