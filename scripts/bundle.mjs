@@ -6,7 +6,10 @@ import { build } from 'esbuild';
 const excludeNative = {
   name: 'exclude-native',
   setup(b) {
-    b.onResolve({ filter: /^cpu-features$|\.node$/ }, (args) => ({ path: args.path, namespace: 'native-excluded' }));
+    b.onResolve({ filter: /^cpu-features$|\.node$/ }, (args) => ({
+      path: args.path,
+      namespace: 'native-excluded',
+    }));
     b.onLoad({ filter: /.*/, namespace: 'native-excluded' }, (args) => ({
       contents: `throw new Error(${JSON.stringify(`native module ${args.path} is not bundled`)});`,
       loader: 'js',
