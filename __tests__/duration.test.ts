@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatDuration, MAX_DURATION_MS, parseDuration } from '../src/duration.ts';
+import { MAX_DURATION_MS, parseDuration } from '../src/duration.ts';
 
 describe('parseDuration', () => {
   it.each([
@@ -33,22 +33,5 @@ describe('parseDuration', () => {
     ['1h30', /not a duration/],
   ])('rejects %j', (text, message) => {
     expect(() => parseDuration(text)).toThrow(message);
-  });
-});
-
-describe('formatDuration', () => {
-  it.each([
-    [5_400_000, '1h30m'],
-    [90_000, '1m30s'],
-    [1_200_000, '20m'],
-    [500, '500ms'],
-    [3_605_000, '1h5s'],
-  ])('%d ms is %s', (ms, text) => {
-    expect(formatDuration(ms)).toBe(text);
-  });
-
-  it('round-trips through parseDuration', () => {
-    for (const ms of [1_000, 61_000, 3_600_000, 5_401_000])
-      expect(parseDuration(formatDuration(ms))).toBe(ms);
   });
 });

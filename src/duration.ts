@@ -1,4 +1,4 @@
-// Durations as people write them in a workflow file: `90m`, `1h30m`, `45s`, or a bare number of seconds.
+// Durations as people write them in a workflow file (parsing only; src/util/duration.ts formats them for logs): `90m`, `1h30m`, `45s`, or a bare number of seconds.
 // A bare number means seconds (as `sleep` and systemd read it), because a bare `90` meaning 90 ms
 // would be a timeout that always fires and 90 minutes would surprise anyone who thinks in seconds.
 
@@ -43,15 +43,4 @@ export function parseDuration(text: string): number {
   if (ms <= 0) throw new Error(`"${text}" is not positive; expected ${DURATION_FORM}`);
   if (ms > MAX_DURATION_MS) throw new Error(`"${text}" is longer than the maximum of 24h`);
   return ms;
-}
-
-/** Formats milliseconds back into the parser's form, for log lines (`5400000` → `1h30m`). */
-export function formatDuration(ms: number): string {
-  if (ms < 1000) return `${ms}ms`;
-  let s = Math.round(ms / 1000);
-  const h = Math.floor(s / 3600);
-  s -= h * 3600;
-  const m = Math.floor(s / 60);
-  s -= m * 60;
-  return `${h ? `${h}h` : ''}${m ? `${m}m` : ''}${s ? `${s}s` : ''}` || '0s';
 }
