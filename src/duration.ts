@@ -1,4 +1,5 @@
-// Durations as people write them in a workflow file (parsing only; src/util/duration.ts formats them for logs): `90m`, `1h30m`, `45s`, or a bare number of seconds.
+// Durations as people write them in a workflow file: `90m`, `1h30m`, `45s`, or a bare number of seconds
+// (parsing only; src/util/duration.ts formats durations for log lines).
 // A bare number means seconds (as `sleep` and systemd read it), because a bare `90` meaning 90 ms
 // would be a timeout that always fires and 90 minutes would surprise anyone who thinks in seconds.
 
