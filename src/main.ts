@@ -1,17 +1,28 @@
 // run(): inputs -> cluster session -> procedure -> report. Every error ends in core.setFailed with a
 // message that names the input or object at fault.
 import * as core from '@actions/core';
-import { probeCluster } from './cluster-probe.ts';
 import { readSettings } from './inputs.ts';
+import { orchestrate } from './orchestrate.ts';
 
 export async function run(): Promise<void> {
+  // The runner cancels a job with SIGINT, then SIGTERM: stop starting new changes, then report.
+  const cancel = new AbortController();
+  const onSignal = (sig: NodeJS.Signals) => {
+    if (!cancel.signal.aborted)
+      core.warning(`Received ${sig}: no new change will be started; writing the report.`);
+    cancel.abort(new Error(`cancelled (${sig})`));
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   try {
     const settings = readSettings();
-    core.info(`mode: ${settings.mode}`);
-    const cluster = await probeCluster(settings);
-    core.info(`cluster: ${cluster.server} (context ${cluster.context}), OpenShift ${cluster.version}`);
-    core.info(`network type: ${cluster.networkType}`);
+    const { report, failed } = await orchestrate(settings, cancel.signal);
+    if (failed) core.setFailed(report.failure?.message ?? `the run ended with result ${report.result}`);
+    else core.info(`Result: ${report.result}`);
   } catch (err) {
     core.setFailed(err instanceof Error ? err.message : String(err));
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
   }
 }
