@@ -1,0 +1,271 @@
+// The document's "reboot every node" step: one reboot command per node over SSH, then wait on the
+// shared node watch until the node reports a new bootID and Ready. At most `maxParallel` nodes are in
+// flight (command sent, not back yet); 0 sends every command at once. A node that fails is reported in
+// its outcome and the others carry on; a host key mismatch stops everything before another command.
+import { WaitTimeoutError } from '../cluster/wait.ts';
+import { isAbortError } from '../util/abort.ts';
+import { formatDuration } from '../util/duration.ts';
+import type { Logger } from '../util/log.ts';
+import { type NodeState, type NodeWatch, shortId } from './node-watch.ts';
+import { HostKeyMismatchError, type NodeShell } from './ssh.ts';
+
+export interface RebootOutcome {
+  node: string;
+  address: string;
+  bootIdBefore: string;
+  bootIdAfter?: string;
+  commandSentAt: number;
+  backAt?: number;
+  ok: boolean;
+  error?: string;
+}
+
+export interface RebootOptions {
+  shell: NodeShell;
+  watch: NodeWatch;
+  /** Nodes in flight at once; 0 = all at once. */
+  maxParallel: number;
+  rebootTimeoutMs: number;
+  log: Logger;
+  /** Default: the document's `sudo shutdown -r -t 3`. */
+  command?: string;
+  signal?: AbortSignal;
+  onProgress?: (line: string) => void;
+  /** For a resumed run: true when the node already rebooted since `bootIdBefore` was recorded. */
+  alreadyRebooted?: (node: string, bootIdBefore: string) => boolean;
+}
+
+export const DEFAULT_REBOOT_COMMAND = 'sudo shutdown -r -t 3';
+
+// With maxParallel 0, how many SSH connections are opened at once to send the commands: enough for a
+// thousand nodes in seconds, few enough not to exhaust the runner's (or the bastion's) file handles.
+const SEND_CONCURRENCY = 100;
+// The reboot command returns at once; a minute covers slow sudo and a slow network.
+const COMMAND_TIMEOUT_MS = 120_000;
+const PROGRESS_EVERY_MS = 60_000;
+// Progress lines on count changes are coalesced to at most one per this interval.
+const PROGRESS_MIN_GAP_MS = 1_000;
+
+interface Sent {
+  node: string;
+  before: NodeState;
+  address: string;
+  sentAt: number;
+  /** Already rebooted in an earlier run: wait for Ready only. */
+  resumed: boolean;
+}
+
+export async function rebootNodes(nodes: string[], opts: RebootOptions): Promise<RebootOutcome[]> {
+  const command = opts.command ?? DEFAULT_REBOOT_COMMAND;
+  const { log, watch, shell } = opts;
+  const total = nodes.length;
+  const outcomes = new Map<string, RebootOutcome>();
+  const inFlight = new Map<string, number>();
+  let back = 0;
+  let failed = 0;
+
+  // Aborted by the caller's signal (cancel) or by a host key mismatch (fatal).
+  const stop = new AbortController();
+  const onCallerAbort = () => stop.abort(opts.signal?.reason);
+  if (opts.signal?.aborted) onCallerAbort();
+  opts.signal?.addEventListener('abort', onCallerAbort, { once: true });
+  let fatal: Error | undefined;
+  let failFast: (err: Error) => void = () => {};
+  const fatalPromise = new Promise<never>((_, reject) => (failFast = reject));
+  fatalPromise.catch(() => {});
+
+  // ---- progress ----
+  let lastCounts = '';
+  let lastEmitAt = 0;
+  let trailing: NodeJS.Timeout | undefined;
+  const progressLine = (): string => {
+    const pending = total - back - failed;
+    let slowest = '';
+    let oldest = Infinity;
+    for (const [name, at] of inFlight)
+      if (at < oldest) {
+        oldest = at;
+        slowest = name;
+      }
+    const slow = slowest ? `; slowest ${slowest} ${formatDuration(Date.now() - oldest)}` : '';
+    return `reboot: ${back}/${total} back, ${pending} pending${failed ? `, ${failed} failed` : ''}${slow}`;
+  };
+  const emit = () => {
+    clearTimeout(trailing);
+    trailing = undefined;
+    const line = progressLine();
+    lastCounts = `${back}/${failed}`;
+    lastEmitAt = Date.now();
+    log.info(line);
+    opts.onProgress?.(line);
+  };
+  const countsChanged = () => {
+    if (`${back}/${failed}` === lastCounts) return;
+    const wait = lastEmitAt + PROGRESS_MIN_GAP_MS - Date.now();
+    if (wait <= 0) emit();
+    else trailing ??= setTimeout(emit, wait);
+  };
+  const ticker = setInterval(emit, PROGRESS_EVERY_MS);
+
+  const fail = (o: Omit<RebootOutcome, 'ok'> & { error: string }) => {
+    outcomes.set(o.node, { ...o, ok: false });
+    failed++;
+    log.warn(o.error);
+    countsChanged();
+  };
+
+  // ---- one node: send the command ----
+  const send = async (node: string): Promise<Sent | undefined> => {
+    const before = watch.get(node);
+    const base = { node, address: '', bootIdBefore: before?.bootID ?? '', commandSentAt: 0 };
+    if (stop.signal.aborted) {
+      outcomes.set(node, { ...base, ok: false, error: `${node} was not rebooted: the run was cancelled` });
+      return undefined;
+    }
+    if (!before) {
+      fail({ ...base, error: `${node} was not rebooted: it is not among the cluster's nodes` });
+      return undefined;
+    }
+    if (opts.alreadyRebooted?.(node, before.bootID)) {
+      log.info(`${node}: already rebooted (bootID ${shortId(before.bootID)}), not rebooting it again`);
+      const sentAt = Date.now();
+      inFlight.set(node, sentAt);
+      return { node, before, address: '', sentAt, resumed: true };
+    }
+    try {
+      const r = await shell.exec({ name: node, addresses: before.addresses }, command, {
+        expectDisconnect: true,
+        timeoutMs: COMMAND_TIMEOUT_MS,
+        signal: stop.signal,
+      });
+      const sentAt = Date.now();
+      if (r.code !== null && r.code !== 0) {
+        const detail = (r.stderr.trim() || r.stdout.trim()).slice(0, 300);
+        fail({
+          ...base,
+          address: r.address,
+          commandSentAt: sentAt,
+          error: `the reboot command failed on ${node} (exit ${r.code})${detail ? `: ${detail}` : ''}`,
+        });
+        return undefined;
+      }
+      inFlight.set(node, sentAt);
+      log.info(`${node}: reboot command sent via ${r.address} (bootID ${shortId(before.bootID)})`);
+      return { node, before, address: r.address, sentAt, resumed: false };
+    } catch (err) {
+      if (err instanceof HostKeyMismatchError) {
+        if (!fatal) {
+          fatal = err;
+          stop.abort(err);
+          failFast(err);
+        }
+        return undefined;
+      }
+      if (isAbortError(err)) {
+        outcomes.set(node, { ...base, ok: false, error: `${node} was not rebooted: the run was cancelled` });
+        return undefined;
+      }
+      fail({ ...base, error: `${node} was not rebooted: ${(err as Error).message}` });
+      return undefined;
+    }
+  };
+
+  // ---- one node: wait until it is back ----
+  const awaitBack = async (s: Sent): Promise<void> => {
+    const base = { node: s.node, address: s.address, bootIdBefore: s.before.bootID, commandSentAt: s.sentAt };
+    try {
+      const pred = s.resumed
+        ? (n: NodeState) => n.ready
+        : (n: NodeState) => n.ready && n.bootID !== s.before.bootID;
+      const after = await watch.until(
+        s.node,
+        pred,
+        opts.rebootTimeoutMs,
+        `${s.node} to come back from its reboot`,
+        stop.signal,
+      );
+      const backAt = Date.now();
+      outcomes.set(s.node, { ...base, bootIdAfter: after.bootID, backAt, ok: true });
+      back++;
+      log.info(
+        `${s.node} back after ${formatDuration(backAt - s.sentAt)} (bootID ${shortId(s.before.bootID)} → ${shortId(after.bootID)})`,
+      );
+      countsChanged();
+    } catch (err) {
+      if (isAbortError(err)) {
+        outcomes.set(s.node, {
+          ...base,
+          ok: false,
+          error: `stopped waiting for ${s.node} to come back: ${fatal ? fatal.message : 'the run was cancelled'}`,
+        });
+        return;
+      }
+      if (err instanceof WaitTimeoutError) {
+        const now = watch.get(s.node);
+        fail({
+          ...base,
+          ...(now && now.bootID !== s.before.bootID ? { bootIdAfter: now.bootID } : {}),
+          error: `${s.node} did not come back within ${formatDuration(opts.rebootTimeoutMs)} (last seen ${lastSeen(s.before, now)})`,
+        });
+        return;
+      }
+      fail({ ...base, error: `waiting for ${s.node} to come back failed: ${(err as Error).message}` });
+    } finally {
+      inFlight.delete(s.node);
+    }
+  };
+
+  // ---- fan-out ----
+  const queue = [...nodes];
+  const pool = async (width: number, work: (node: string) => Promise<void>) => {
+    const worker = async () => {
+      for (let node = queue.shift(); node !== undefined; node = queue.shift()) await work(node);
+    };
+    await Promise.all(Array.from({ length: Math.max(1, Math.min(width, queue.length)) }, worker));
+  };
+  const waits: Promise<void>[] = [];
+  const work =
+    opts.maxParallel > 0
+      ? pool(opts.maxParallel, async (node) => {
+          const s = await send(node);
+          if (s) await awaitBack(s);
+        })
+      : pool(SEND_CONCURRENCY, async (node) => {
+          const s = await send(node);
+          if (s) waits.push(awaitBack(s));
+        }).then(() => Promise.all(waits));
+
+  log.info(
+    `reboot: ${total} node(s), ${opts.maxParallel > 0 ? `at most ${opts.maxParallel} at a time` : 'all at once'}, with \`${command}\``,
+  );
+  try {
+    await Promise.race([work, fatalPromise]);
+  } finally {
+    clearInterval(ticker);
+    clearTimeout(trailing);
+    opts.signal?.removeEventListener('abort', onCallerAbort);
+  }
+  if (fatal) throw fatal;
+  emit();
+  return nodes.map(
+    (node) =>
+      outcomes.get(node) ?? {
+        node,
+        address: '',
+        bootIdBefore: watch.get(node)?.bootID ?? '',
+        commandSentAt: 0,
+        ok: false,
+        error: `${node} was not rebooted: the run was cancelled`,
+      },
+  );
+}
+
+function lastSeen(before: NodeState, now: NodeState | undefined): string {
+  if (!now) return 'not in the cluster';
+  const ready = now.ready ? 'Ready' : 'NotReady';
+  const boot =
+    now.bootID === before.bootID
+      ? 'bootID unchanged'
+      : `bootID ${shortId(before.bootID)} → ${shortId(now.bootID)}`;
+  return `${ready}, ${boot}`;
+}

@@ -1,0 +1,511 @@
+// Running commands on nodes over SSH, as the document does (`ssh core@<InternalIP>`): key auth with an
+// optional passphrase, an optional bastion (one connection, a forwarded channel per node), and a host
+// key policy — with ssh-known-hosts set, a node whose key is not listed (or differs) stops the run;
+// without it, keys are accepted, recorded, and must stay the same for the rest of the run.
+import net from 'node:net';
+import ssh2 from 'ssh2';
+import { abortError } from '../util/abort.ts';
+import { formatDuration } from '../util/duration.ts';
+import type { Logger } from '../util/log.ts';
+import {
+  fingerprintOf,
+  hostKeyMatches,
+  type KnownHostEntry,
+  keyTypeOf,
+  keyTypesFor,
+  parseKnownHosts,
+} from './known-hosts.ts';
+
+export interface SshTarget {
+  name: string;
+  addresses: string[];
+}
+
+export interface SshSettings {
+  user: string;
+  port: number;
+  privateKey: string;
+  passphrase?: string;
+  bastion?: { user?: string; host: string; port: number };
+  knownHosts?: string;
+  /** Longest wait for TCP connect + SSH handshake + auth, ms (default 15 s). */
+  connectTimeoutMs?: number;
+}
+
+export interface ExecResult {
+  code: number | null;
+  signal?: string;
+  stdout: string;
+  stderr: string;
+  /** The address the command ran through. */
+  address: string;
+}
+
+export interface ExecOptions {
+  /** Longest the command may run, ms (default 10 min). */
+  timeoutMs?: number;
+  /** The command reboots the host: a channel closed without an exit status counts as sent. */
+  expectDisconnect?: boolean;
+  /** Checked right before the command is sent: an aborted signal means it is never sent. */
+  signal?: AbortSignal;
+}
+
+export class HostKeyMismatchError extends Error {
+  node: string;
+  address: string;
+  fingerprint: string;
+  constructor(message: string, node: string, address: string, fingerprint: string) {
+    super(message);
+    this.name = 'HostKeyMismatchError';
+    this.node = node;
+    this.address = address;
+    this.fingerprint = fingerprint;
+  }
+}
+
+export type SshErrorKind = 'auth' | 'connect' | 'timeout' | 'sudo' | 'exec';
+
+export class SshError extends Error {
+  node: string;
+  kind: SshErrorKind;
+  constructor(message: string, node: string, kind: SshErrorKind) {
+    super(message);
+    this.name = 'SshError';
+    this.node = node;
+    this.kind = kind;
+  }
+}
+
+/** A failed attempt to connect to one address, before any command was sent. */
+class ConnectFailure extends Error {
+  readonly code: string;
+  constructor(message: string, code: string) {
+    super(message);
+    this.code = code;
+  }
+}
+
+const DEFAULT_CONNECT_TIMEOUT_MS = 15_000;
+const DEFAULT_EXEC_TIMEOUT_MS = 10 * 60_000;
+
+/** Host key algorithms to ask for, per key type a known_hosts line may carry. */
+const ALGORITHMS_FOR_TYPE: Record<string, ssh2.ServerHostKeyAlgorithm[]> = {
+  'ssh-ed25519': ['ssh-ed25519'],
+  'ssh-rsa': ['rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa'],
+  'ecdsa-sha2-nistp256': ['ecdsa-sha2-nistp256'],
+  'ecdsa-sha2-nistp384': ['ecdsa-sha2-nistp384'],
+  'ecdsa-sha2-nistp521': ['ecdsa-sha2-nistp521'],
+};
+
+// ssh2's default host key algorithms, in its order; a preferred type is moved to the front (ssh2's own
+// `prepend` leaves algorithms that are already in the list where they are).
+const HOST_KEY_ALGORITHMS: ssh2.ServerHostKeyAlgorithm[] = [
+  'ecdsa-sha2-nistp256',
+  'ecdsa-sha2-nistp384',
+  'ecdsa-sha2-nistp521',
+  'ssh-ed25519',
+  'rsa-sha2-512',
+  'rsa-sha2-256',
+  'ssh-rsa',
+];
+
+const SUDO_REFUSED = /sudo: (a password is required|a terminal is required|.* is not in the sudoers)/;
+
+/** IPv4 before IPv6, otherwise in the order the node lists them. */
+export function orderAddresses(addresses: string[]): string[] {
+  return [...addresses.filter((a) => !net.isIPv6(a)), ...addresses.filter((a) => net.isIPv6(a))];
+}
+
+function hostPort(address: string, port: number): string {
+  return net.isIPv6(address) ? `[${address}]:${port}` : `${address}:${port}`;
+}
+
+export class NodeShell {
+  /** Node name → `SHA256:...` of the host key it presented. */
+  readonly fingerprints = new Map<string, string>();
+  /** The bastion's host key fingerprint, once connected. */
+  bastionFingerprint: string | undefined;
+
+  private readonly settings: SshSettings;
+  private readonly log: Logger;
+  private readonly known: KnownHostEntry[] | undefined;
+  private readonly key: ssh2.ParsedKey;
+  private readonly connectTimeoutMs: number;
+  private bastion: Promise<ssh2.Client> | undefined;
+  private readonly open = new Set<ssh2.Client>();
+  private closed = false;
+
+  constructor(settings: SshSettings, log: Logger) {
+    this.settings = settings;
+    this.log = log;
+    this.connectTimeoutMs = settings.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
+    this.known = settings.knownHosts?.trim() ? parseKnownHosts(settings.knownHosts) : undefined;
+    // Read (and decrypt) the key once: a wrong passphrase is one clear message, not one per node, and
+    // the bcrypt KDF of an encrypted OpenSSH key does not run again for each of a thousand connections.
+    const parsed = ssh2.utils.parseKey(settings.privateKey, settings.passphrase);
+    if (parsed instanceof Error)
+      throw new Error(
+        `ssh-private-key could not be read (${parsed.message.replace(/^Cannot parse privateKey: /, '')}) — check ssh-private-key${/passphrase|decrypt|bad/i.test(parsed.message) ? ' and ssh-key-passphrase' : ''}`,
+      );
+    const key = Array.isArray(parsed) ? (parsed[0] as ssh2.ParsedKey | undefined) : parsed;
+    if (!key?.isPrivateKey()) throw new Error('ssh-private-key holds no private key — check ssh-private-key');
+    this.key = key;
+  }
+
+  async exec(node: SshTarget, command: string, opts: ExecOptions = {}): Promise<ExecResult> {
+    if (this.closed)
+      throw new SshError(`cannot run a command on ${node.name}: SSH was closed`, node.name, 'exec');
+    const addresses = orderAddresses(node.addresses);
+    if (addresses.length === 0)
+      throw new SshError(`${node.name} has no InternalIP address to connect to`, node.name, 'connect');
+    const port = this.settings.port;
+    const failures: { address: string; failure: ConnectFailure }[] = [];
+    let resetRetried = false;
+    for (const address of addresses) {
+      let conn: ssh2.Client | undefined;
+      for (;;) {
+        if (opts.signal?.aborted) throw abortError(opts.signal);
+        try {
+          conn = await this.connect(node.name, address);
+          break;
+        } catch (err) {
+          if (!(err instanceof ConnectFailure)) throw err;
+          // A reset is often a transient hiccup (sshd's MaxStartups, a load balancer): try once more.
+          if (err.code === 'ECONNRESET' && !resetRetried) {
+            resetRetried = true;
+            this.log.warn(
+              `ssh ${node.name} (${hostPort(address, port)}): connection reset, trying once more`,
+            );
+            continue;
+          }
+          failures.push({ address, failure: err });
+          break;
+        }
+      }
+      if (!conn) continue;
+      try {
+        return await this.run(conn, node.name, address, command, opts);
+      } finally {
+        conn.end();
+        this.open.delete(conn);
+      }
+    }
+    const list = failures.map((f) => `${hostPort(f.address, port)} (${f.failure.message})`).join(', ');
+    const allTimedOut = failures.every((f) => f.failure.code === 'ETIMEDOUT');
+    const via = this.settings.bastion ? ` through the bastion ${this.settings.bastion.host}` : '';
+    throw new SshError(
+      `cannot connect to ${node.name} as ${this.settings.user}${via}: ${list} — check that the runner${via ? ' (bastion)' : ''} can reach the node's InternalIP on port ${port}`,
+      node.name,
+      allTimedOut ? 'timeout' : 'connect',
+    );
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const c of this.open) c.end();
+    this.open.clear();
+    const bastion = this.bastion;
+    this.bastion = undefined;
+    if (bastion) {
+      const client = await bastion.catch(() => undefined);
+      client?.end();
+    }
+  }
+
+  /** Checks a presented host key; returns the error to stop with, or undefined to accept it. */
+  private verifyHostKey(
+    label: string,
+    names: string[],
+    address: string,
+    port: number,
+    key: Buffer,
+    record: (fp: string) => string | undefined,
+  ): HostKeyMismatchError | undefined {
+    const fp = fingerprintOf(key);
+    const type = keyTypeOf(key) ?? 'unknown-type';
+    const where = `${label} (${hostPort(address, port)})`;
+    if (this.known) {
+      const verdicts = names.map((h) => hostKeyMatches(this.known!, h, port, type, key));
+      if (verdicts.includes('mismatch'))
+        return new HostKeyMismatchError(
+          `host key mismatch for ${where}: it presented ${type} ${fp}, which ssh-known-hosts does not list for it — if the node was reinstalled, update ssh-known-hosts with its new key; otherwise the connection may be intercepted. Stopping.`,
+          label,
+          address,
+          fp,
+        );
+      if (!verdicts.includes('match'))
+        return new HostKeyMismatchError(
+          `${where} is not listed in ssh-known-hosts (it presented ${type} ${fp}) — add its host key to ssh-known-hosts, or leave ssh-known-hosts empty to accept and record host keys. Stopping.`,
+          label,
+          address,
+          fp,
+        );
+    }
+    const earlier = record(fp);
+    if (earlier !== undefined && earlier !== fp)
+      return new HostKeyMismatchError(
+        `host key of ${where} changed during the run: first ${earlier}, now ${fp} — something may be intercepting connections; set ssh-known-hosts to pin the keys. Stopping.`,
+        label,
+        address,
+        fp,
+      );
+    return undefined;
+  }
+
+  private hostKeyAlgorithms(names: string[], port: number): ssh2.Algorithms | undefined {
+    if (!this.known) return undefined;
+    const types = new Set(names.flatMap((h) => keyTypesFor(this.known!, h, port)));
+    const prefer = [...types].flatMap((t) => ALGORITHMS_FOR_TYPE[t] ?? []);
+    // Ask first for the key types ssh-known-hosts lists, as OpenSSH does, so a host with several keys
+    // presents the one that can be checked.
+    if (!prefer.length) return undefined;
+    return { serverHostKey: [...prefer, ...HOST_KEY_ALGORITHMS.filter((a) => !prefer.includes(a))] };
+  }
+
+  /** Opens an authenticated connection to one address (directly or through the bastion). */
+  private async connect(nodeName: string, address: string): Promise<ssh2.Client> {
+    const port = this.settings.port;
+    const user = this.settings.user;
+    const where = `${nodeName} (${hostPort(address, port)})`;
+    let sock: ssh2.ClientChannel | undefined;
+    if (this.settings.bastion) sock = await this.forward(nodeName, address, port);
+    const names = [address, nodeName];
+    return this.handshake({
+      label: where,
+      config: {
+        ...(sock ? { sock } : { host: address, port }),
+        username: user,
+      },
+      algorithms: this.hostKeyAlgorithms(names, port),
+      verify: (key) =>
+        this.verifyHostKey(nodeName, names, address, port, key, (fp) => {
+          const earlier = this.fingerprints.get(nodeName);
+          if (earlier === undefined) this.fingerprints.set(nodeName, fp);
+          return earlier;
+        }),
+      onAuthFailure: () =>
+        new SshError(
+          `the key was refused for user ${user} on ${where}: check ssh-private-key/ssh-user`,
+          nodeName,
+          'auth',
+        ),
+    });
+  }
+
+  /** One handshake, mapped to the outcomes exec cares about. */
+  private handshake(o: {
+    label: string;
+    config: ssh2.ConnectConfig;
+    algorithms: ssh2.Algorithms | undefined;
+    verify: (key: Buffer) => HostKeyMismatchError | undefined;
+    onAuthFailure: () => Error;
+  }): Promise<ssh2.Client> {
+    return new Promise<ssh2.Client>((resolve, reject) => {
+      const client = new ssh2.Client();
+      let hostKeyProblem: HostKeyMismatchError | undefined;
+      let settled = false;
+      const fail = (err: Error) => {
+        if (settled) return;
+        settled = true;
+        this.open.delete(client);
+        client.end();
+        reject(err);
+      };
+      client.on('ready', () => {
+        if (settled) return;
+        settled = true;
+        if (this.closed) {
+          client.end();
+          return reject(new ConnectFailure('SSH was closed', 'ECLOSED'));
+        }
+        this.log.debug(`ssh ${o.label}: connected`);
+        resolve(client);
+      });
+      client.on('error', (err: Error & { level?: string; code?: string }) => {
+        if (hostKeyProblem) return fail(hostKeyProblem);
+        if (err.level === 'client-authentication') return fail(o.onAuthFailure());
+        if (err.level === 'client-timeout')
+          return fail(
+            new ConnectFailure(
+              `no SSH handshake within ${formatDuration(this.connectTimeoutMs)}`,
+              'ETIMEDOUT',
+            ),
+          );
+        fail(new ConnectFailure(err.code ?? err.message, err.code ?? 'ECONNECT'));
+      });
+      client.on('close', () => {
+        if (hostKeyProblem) return fail(hostKeyProblem);
+        fail(new ConnectFailure('connection closed during the handshake', 'ECONNRESET'));
+      });
+      this.open.add(client);
+      const publicKeyAuth: ssh2.PublicKeyAuthMethod = {
+        type: 'publickey',
+        username: o.config.username ?? this.settings.user,
+        key: this.key,
+      };
+      try {
+        client.connect({
+          ...o.config,
+          authHandler: [publicKeyAuth],
+          readyTimeout: this.connectTimeoutMs,
+          ...(o.algorithms ? { algorithms: o.algorithms } : {}),
+          hostVerifier: (key: Buffer) => {
+            hostKeyProblem = o.verify(key);
+            return hostKeyProblem === undefined;
+          },
+        });
+        // Without this every handshake round trip waits on Nagle + delayed ACK (~40 ms each): a
+        // dozen of them per connection is the difference between 5 ms and 250 ms per node.
+        client.setNoDelay(true);
+      } catch (err) {
+        fail(new ConnectFailure((err as Error).message, 'ECONNECT'));
+      }
+    });
+  }
+
+  /** A channel from the bastion to the node's address. */
+  private async forward(nodeName: string, address: string, port: number): Promise<ssh2.ClientChannel> {
+    const bastion = await this.bastionClient(nodeName);
+    return new Promise((resolve, reject) => {
+      bastion.forwardOut('127.0.0.1', 0, address, port, (err, channel) => {
+        if (err) {
+          // The bastion could not open a TCP connection to the node: like a refused connect.
+          const reason = err.message.replace(/^\(SSH\) Channel open failure: /, '');
+          return reject(new ConnectFailure(`bastion could not connect: ${reason}`, 'ECONNREFUSED'));
+        }
+        resolve(channel);
+      });
+    });
+  }
+
+  private bastionClient(nodeName: string): Promise<ssh2.Client> {
+    const b = this.settings.bastion!;
+    if (this.bastion) return this.bastion;
+    const user = b.user ?? this.settings.user;
+    const where = `bastion ${hostPort(b.host, b.port)}`;
+    const attempt = this.handshake({
+      label: where,
+      config: { host: b.host, port: b.port, username: user },
+      algorithms: this.hostKeyAlgorithms([b.host], b.port),
+      verify: (key) =>
+        this.verifyHostKey('bastion', [b.host], b.host, b.port, key, (fp) => {
+          const earlier = this.bastionFingerprint;
+          this.bastionFingerprint ??= fp;
+          return earlier;
+        }),
+      onAuthFailure: () =>
+        new SshError(
+          `the key was refused for user ${user} on the ${where}: check ssh-private-key and ssh-bastion's user`,
+          nodeName,
+          'auth',
+        ),
+    }).then(
+      (client) => {
+        // A dropped bastion connection is reopened by the next command.
+        client.on('close', () => {
+          this.open.delete(client);
+          if (this.bastion === attempt) this.bastion = undefined;
+        });
+        return client;
+      },
+      (err: unknown) => {
+        if (this.bastion === attempt) this.bastion = undefined;
+        if (err instanceof ConnectFailure)
+          throw new SshError(
+            `cannot connect to the ${where} as ${user}: ${err.message} — check ssh-bastion and that the runner can reach it`,
+            nodeName,
+            err.code === 'ETIMEDOUT' ? 'timeout' : 'connect',
+          );
+        throw err;
+      },
+    );
+    this.bastion = attempt;
+    return attempt;
+  }
+
+  /** Runs the command on an open connection. Never retried: once sent, it may have run. */
+  private run(
+    conn: ssh2.Client,
+    nodeName: string,
+    address: string,
+    command: string,
+    opts: ExecOptions,
+  ): Promise<ExecResult> {
+    const where = `${nodeName} (${hostPort(address, this.settings.port)})`;
+    const timeoutMs = opts.timeoutMs ?? DEFAULT_EXEC_TIMEOUT_MS;
+    if (opts.signal?.aborted) return Promise.reject(abortError(opts.signal));
+    return new Promise<ExecResult>((resolve, reject) => {
+      let stdout = '';
+      let stderr = '';
+      let code: number | null = null;
+      let signal: string | undefined;
+      let sent = false;
+      let settled = false;
+      const finish = (settle: () => void) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        settle();
+      };
+      const result = (): ExecResult => ({ code, ...(signal ? { signal } : {}), stdout, stderr, address });
+      const lost = (why: string) => {
+        if (sent && opts.expectDisconnect) return finish(() => resolve(result()));
+        finish(() =>
+          reject(
+            new SshError(
+              `the connection to ${where} was lost ${sent ? 'while the command ran (it may or may not have completed)' : 'before the command was sent'}: ${why}`,
+              nodeName,
+              'exec',
+            ),
+          ),
+        );
+      };
+      const timer = setTimeout(() => {
+        if (sent && opts.expectDisconnect) return finish(() => resolve(result()));
+        finish(() =>
+          reject(
+            new SshError(
+              `the command on ${where} did not finish within ${formatDuration(timeoutMs)}`,
+              nodeName,
+              'timeout',
+            ),
+          ),
+        );
+        conn.end();
+      }, timeoutMs);
+      conn.on('error', (err: Error) => lost(err.message));
+      conn.on('close', () => lost('connection closed'));
+      conn.exec(command, (err, stream) => {
+        if (err) {
+          if (opts.expectDisconnect && /closed|No response/i.test(err.message)) {
+            // The host went down as the channel opened: nothing was sent.
+            return lost(err.message);
+          }
+          return finish(() =>
+            reject(new SshError(`could not start the command on ${where}: ${err.message}`, nodeName, 'exec')),
+          );
+        }
+        sent = true;
+        stream.on('data', (d: Buffer) => (stdout += d.toString('utf8')));
+        stream.stderr.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
+        stream.on('exit', (exitCode: number | null, exitSignal?: string) => {
+          code = typeof exitCode === 'number' ? exitCode : null;
+          if (exitSignal) signal = exitSignal;
+        });
+        stream.on('close', () => {
+          if (code !== 0 && SUDO_REFUSED.test(stderr))
+            return finish(() =>
+              reject(
+                new SshError(
+                  `sudo asked for a password for user ${this.settings.user} on ${where} — the ssh-user needs passwordless sudo (RHCOS's core user has it)`,
+                  nodeName,
+                  'sudo',
+                ),
+              ),
+            );
+          finish(() => resolve(result()));
+        });
+      });
+    });
+  }
+}
