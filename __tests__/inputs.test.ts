@@ -139,6 +139,7 @@ describe('defaults', () => {
       rebootTimeoutMs: 20 * 60_000,
       maxParallelReboots: 0,
       cleanup: true,
+      etcdBackup: true,
       artifactName: 'sdn-to-ovn-123456-2',
     } satisfies Settings);
   });
@@ -152,9 +153,11 @@ describe('defaults', () => {
       'reboot-timeout': '20m',
       'max-parallel-reboots': '0',
       cleanup: 'true',
+      'etcd-backup': 'true',
     });
     expect(s.waitTimeoutMs).toBe(5_400_000);
     expect(s.cleanup).toBe(true);
+    expect(s.etcdBackup).toBe(true);
   });
 
   it('lists every input it reads', () => {
@@ -586,6 +589,26 @@ describe('cleanup', () => {
 
   it.each(['yes', '1', 'off'])('rejects %j', (text) => {
     expect(rejection({ cleanup: text }, 'cleanup')).toMatch(/true or false/);
+  });
+});
+
+describe('etcd-backup', () => {
+  it.each([
+    ['true', true],
+    ['TRUE', true],
+    ['False', false],
+    ['false', false],
+  ])('%s is %s', (text, value) => {
+    expect(settings({ 'etcd-backup': text }).etcdBackup).toBe(value);
+  });
+
+  it('is independent of cleanup', () => {
+    const s = settings({ cleanup: 'false', 'etcd-backup': 'true' });
+    expect([s.cleanup, s.etcdBackup]).toEqual([false, true]);
+  });
+
+  it.each(['yes', '0', 'skip'])('rejects %j, naming etcd-backup', (text) => {
+    expect(rejection({ 'etcd-backup': text }, 'etcd-backup')).toMatch(/true or false/);
   });
 });
 

@@ -39,6 +39,7 @@ export const INPUT_NAMES = [
   'reboot-timeout',
   'max-parallel-reboots',
   'cleanup',
+  'etcd-backup',
   'artifact-name',
   'retention-days',
 ] as const;
@@ -94,12 +95,12 @@ function duration(name: InputName, fallback: string): number {
   }
 }
 
-function cleanup(): boolean {
-  if (input('cleanup') === '') return true;
+function boolean(name: InputName, fallback: boolean): boolean {
+  if (input(name) === '') return fallback;
   try {
-    return core.getBooleanInput('cleanup');
+    return core.getBooleanInput(name);
   } catch {
-    throw new InputError('cleanup', `"${input('cleanup')}" is not a boolean`, 'true or false');
+    throw new InputError(name, `"${input(name)}" is not a boolean`, 'true or false');
   }
 }
 
@@ -231,7 +232,8 @@ export function readSettings(): Settings {
     waitTimeoutMs: duration('wait-timeout', '90m'),
     rebootTimeoutMs: duration('reboot-timeout', '20m'),
     maxParallelReboots,
-    cleanup: cleanup(),
+    cleanup: boolean('cleanup', true),
+    etcdBackup: boolean('etcd-backup', true),
     artifactName: artifactName(),
     ...(retentionDays !== undefined ? { retentionDays } : {}),
   };

@@ -31,6 +31,8 @@ export interface Settings {
   /** Nodes rebooted at once; 0 = all. */
   maxParallelReboots: number;
   cleanup: boolean;
+  /** mode migrate: take an etcd backup (cluster-backup.sh on a control-plane node) before the first change. */
+  etcdBackup: boolean;
   artifactName: string;
   /** undefined = the repository's default retention. */
   retentionDays?: number;
