@@ -87,6 +87,16 @@ export function renderMarkdown(r: RunReport, maxRows = 500): string {
   }
   if (r.warnings.length)
     out.push(`### Warnings\n${r.warnings.map((w) => `- ⚠️ ${escapeHtml(w)}`).join('\n')}\n`);
+  if (r.estimate) {
+    out.push(
+      `### Estimated duration: about ${formatDuration(r.estimate.totalMs)}\n` +
+        table(
+          ['Part', 'Estimate', 'Basis'],
+          r.estimate.parts.map((p) => [escapeHtml(p.what), formatDuration(p.ms), escapeHtml(p.basis)]),
+        ) +
+        `\n<sub>${escapeHtml(r.estimate.model)}</sub>\n`,
+    );
+  }
   if (r.plan.length) {
     out.push('### Planned changes, in order\n');
     out.push(
@@ -160,6 +170,32 @@ export function renderMarkdown(r: RunReport, maxRows = 500): string {
       ),
     );
     if (nodes.length > maxRows) out.push(`… ${nodes.length - maxRows} more nodes in report.json\n`);
+  }
+  if (r.inventory) {
+    const inv = r.inventory;
+    const rows = [
+      ['Egress IPs', inv.egressIPs],
+      ['Egress firewalls (EgressNetworkPolicy)', inv.egressFirewalls],
+      ['Multicast-enabled namespaces', inv.multicastNamespaces],
+    ] as const;
+    out.push('### SDN features that change form in the migration\n');
+    out.push(
+      table(
+        ['Feature', 'Count', 'Objects'],
+        rows.map(([what, items]) => [
+          what,
+          String(items.length),
+          items.slice(0, maxRows).map(escapeHtml).join('<br>') +
+            (items.length > maxRows ? `<br>… and ${items.length - maxRows} more` : ''),
+        ]),
+      ),
+    );
+  }
+  if (r.etcdBackup) {
+    const b = r.etcdBackup;
+    out.push(
+      `### etcd backup\nOn node \`${escapeHtml(b.node)}\` in \`${escapeHtml(b.directory)}\`: \`${escapeHtml(b.snapshot)}\`, \`${escapeHtml(b.staticResources)}\` (taken ${escapeHtml(b.takenAt)}).\n`,
+    );
   }
   if (r.backup.files.length) {
     out.push(`### Backup\n${r.backup.files.map((f) => `- \`${escapeHtml(f)}\``).join('\n')}\n`);

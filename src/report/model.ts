@@ -79,6 +79,34 @@ export interface FailureInfo {
   nextSteps: string[];
 }
 
+/** SDN features that change form in the migration, found before it (preflight). */
+export interface InventoryRecord {
+  /** `NetNamespace <ns>: 10.0.0.5, …` and `HostSubnet <node>: …`. */
+  egressIPs: string[];
+  /** EgressNetworkPolicy objects as `namespace/name`. */
+  egressFirewalls: string[];
+  /** Namespaces whose NetNamespace has multicast enabled. */
+  multicastNamespaces: string[];
+}
+
+/** How long the migration is expected to take, and how that was worked out (see checks/estimate.ts). */
+export interface EstimateRecord {
+  totalMs: number;
+  parts: { what: string; ms: number; basis: string }[];
+  /** The model in words, with every assumption. */
+  model: string;
+}
+
+/** The etcd backup taken on a control-plane node before the first change (mode migrate). */
+export interface EtcdBackupRecord {
+  node: string;
+  /** Directory on the node, e.g. /home/core/assets/backup-<run id>. */
+  directory: string;
+  snapshot: string;
+  staticResources: string;
+  takenAt: string;
+}
+
 export function publicSettings(s: Settings): Record<string, unknown> {
   return {
     context: s.context ?? '(current-context)',
@@ -95,6 +123,7 @@ export function publicSettings(s: Settings): Record<string, unknown> {
     rebootTimeoutMs: s.rebootTimeoutMs,
     maxParallelReboots: s.maxParallelReboots,
     cleanup: s.cleanup,
+    etcdBackup: s.etcdBackup,
     artifactName: s.artifactName,
     retentionDays: s.retentionDays,
   };
@@ -114,6 +143,10 @@ export class RunReport {
   warnings: string[] = [];
   nodes = new Map<string, NodeRecord>();
   backup: { directory?: string; files: string[] } = { files: [] };
+  /** The etcd backup on a control-plane node (files stay on the node; not part of the artifact). */
+  etcdBackup?: EtcdBackupRecord;
+  inventory?: InventoryRecord;
+  estimate?: EstimateRecord;
   artifact: { name?: string; id?: number; error?: string } = {};
   failure?: FailureInfo;
   finishedAt?: Date;
@@ -150,6 +183,9 @@ export class RunReport {
       warnings: this.warnings,
       nodes: [...this.nodes.values()],
       backup: this.backup,
+      etcdBackup: this.etcdBackup,
+      inventory: this.inventory,
+      estimate: this.estimate,
       artifact: this.artifact,
       failure: this.failure,
     };
