@@ -77,22 +77,23 @@ describe.each(['4.14.12', '4.16.3'])('OpenShift %s offline migration', (version)
     expect(execStartOf(ctx, poolConfig(ctx, 'worker'))).toBe(
       'ExecStart=/usr/local/bin/configure-ovs.sh OVNKubernetes',
     );
-    // Never more than maxUnavailable (1) node of a pool away at once.
+    // Never more than maxUnavailable (1) worker away at once: watched on every node change.
     let worst = 0;
-    await waitFor('rollout done', () => {
-      const away = ctx.store
-        .list(T.node)
-        .filter(
-          (n) =>
-            n.metadata.name.startsWith('worker') &&
-            (!nodeReady(n) || n.metadata.annotations![MC_ANNOTATION.state] !== 'Done'),
-        );
-      worst = Math.max(worst, away.length);
-      return (
-        nodesSettled(ctx) &&
-        ['master', 'worker'].every((p) => condition(get(ctx, T.pool, p), 'Updated')?.status === 'True')
-      );
+    const away = new Set<string>();
+    const unwatch = ctx.store.subscribe((e) => {
+      if (e.resource !== T.node || !e.object.metadata.name.startsWith('worker')) return;
+      const gone = !nodeReady(e.object) || e.object.metadata.annotations![MC_ANNOTATION.state] !== 'Done';
+      if (gone) away.add(e.object.metadata.name);
+      else away.delete(e.object.metadata.name);
+      worst = Math.max(worst, away.size);
     });
+    await waitFor(
+      'rollout done',
+      () =>
+        nodesSettled(ctx) &&
+        ['master', 'worker'].every((p) => condition(get(ctx, T.pool, p), 'Updated')?.status === 'True'),
+    );
+    unwatch();
     expect(worst).toBe(1);
     for (const n of nodes) expect(c.rebootCount(n)).toBe(1);
     expect(status(get(ctx, T.networkConfig, 'cluster')).networkType).toBe('OpenShiftSDN');

@@ -109,9 +109,13 @@ describe('OpenShift 4.6 offline migration', () => {
 
     // 7. reboot every node.
     const boots = new Map(nodes.map((n) => [n, bootID(get(ctx, T.node, n))]));
+    const notReadyWhileDown: boolean[] = [];
+    c.onNodeStateChange((n, up) => {
+      if (!up) notReadyWhileDown.push(!nodeReady(get(ctx, T.node, n)) && !c.isUp(n));
+    });
     for (const n of nodes) c.scheduleReboot(n, 3, 'sudo shutdown -r -t 3');
-    await waitFor('all nodes down', () => nodes.every((n) => !c.isUp(n)));
-    expect(nodeReady(get(ctx, T.node, 'worker-0'))).toBe(false);
+    await waitFor('all nodes went down', () => notReadyWhileDown.length === nodes.length);
+    expect(notReadyWhileDown.every(Boolean)).toBe(true);
     await waitFor('all nodes back', () => nodes.every((n) => c.isUp(n) && nodeReady(get(ctx, T.node, n))));
     for (const n of nodes) {
       expect(c.rebootCount(n)).toBe(1);
