@@ -68,13 +68,14 @@ export class Kubelet {
 
   /**
    * Reboots `node` after `delaySeconds`. Ignored (false) for an unknown node, a node that is down or
-   * one with a reboot already pending: a second `shutdown -r` does not make a second boot.
+   * one with a reboot already pending: a second `shutdown -r` does not make a second boot. The
+   * command is the caller's to record (the SSH layer logs what it ran); the boot is recorded here.
    */
-  scheduleReboot(node: string, delaySeconds: number, command: string): boolean {
+  scheduleReboot(node: string, delaySeconds: number, _command: string): boolean {
     const st = this.nodes.get(node);
     if (!st || !st.up || st.rebootPending) return false;
     st.rebootPending = true;
-    this.timers.after(Math.max(0, delaySeconds), () => this.goDown(node, command));
+    this.timers.after(Math.max(0, delaySeconds), () => this.goDown(node));
     return true;
   }
 
@@ -90,7 +91,7 @@ export class Kubelet {
     return st.bootSeq < this.pluginSeq || !!this.ctx.faults.forNode('pods-error-persist', node);
   }
 
-  private goDown(node: string, _command: string): void {
+  private goDown(node: string): void {
     const st = this.nodes.get(node);
     if (!st) return;
     st.rebootPending = false;

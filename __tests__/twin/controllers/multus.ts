@@ -19,7 +19,7 @@ export class MultusRollout {
   private readonly kubelet: Kubelet;
   private running = false;
   /** The generation the current rollout replaces pods for, and whether it already reported being stuck. */
-  private stuckReported = new Set<number>();
+  private readonly stuckReported = new Set<number>();
   private revision = randomHex(10);
 
   constructor(ctx: TwinContext, timers: Timers, pods: PodIndex, kubelet: Kubelet) {
