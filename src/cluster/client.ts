@@ -433,7 +433,7 @@ export class Cluster {
         const t = transportOf(err);
         finish(() =>
           reject(
-            new ClusterError(`watch on ${describeRef(ref)} lost its connection: ${t.message}`, {
+            new ClusterError(`watch on ${describeRef(ref)} lost its connection (${t.message})`, {
               reason: t.code,
             }),
           ),

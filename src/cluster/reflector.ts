@@ -91,9 +91,11 @@ export async function reflect<T extends KObject>(o: ReflectOptions<T>): Promise<
       if (!isTransient(err)) throw err;
       failures++;
       const delay = Math.min(ERROR_BACKOFF_MAX_MS, ERROR_BACKOFF_MS * 2 ** (failures - 1));
-      o.log.warn(
-        `watch on ${what} interrupted (${(err as Error).message}); reconnecting in ${formatDuration(delay)}`,
-      );
+      const message = (err as Error).message;
+      const why = message.startsWith(`watch on ${what}`)
+        ? message
+        : `watch on ${what} interrupted: ${message}`;
+      o.log.warn(`${why}; reconnecting in ${formatDuration(delay)}`);
       try {
         await sleep(delay, o.signal);
       } catch {
