@@ -39,6 +39,8 @@ const ERROR_BACKOFF_MAX_MS = 10_000;
 // A watch that ends this fast without delivering anything counts as a failure for backoff purposes,
 // so that a server closing streams at once cannot turn the wait into a tight request loop.
 const QUICK_END_MS = 250;
+// ...but such a server is not failing, so the pause stays short: changes are seen within 2 s.
+const QUICK_END_BACKOFF_MAX_MS = 2_000;
 
 /** Runs until `signal` aborts (resolves) or a non-transient error occurs (rejects). */
 export async function reflect<T extends KObject>(o: ReflectOptions<T>): Promise<void> {
@@ -84,7 +86,7 @@ export async function reflect<T extends KObject>(o: ReflectOptions<T>): Promise<
         continue;
       }
       if (!delivered && Date.now() - startedAt < QUICK_END_MS && ++quickEnds > 1) {
-        await sleep(Math.min(ERROR_BACKOFF_MAX_MS, ERROR_BACKOFF_MS * 2 ** (quickEnds - 2)), o.signal);
+        await sleep(Math.min(QUICK_END_BACKOFF_MAX_MS, ERROR_BACKOFF_MS * 2 ** (quickEnds - 2)), o.signal);
       }
     } catch (err) {
       if (o.signal.aborted) return;

@@ -348,6 +348,10 @@ export class NodeShell {
           ...o.config,
           authHandler: [publicKeyAuth],
           readyTimeout: this.connectTimeoutMs,
+          // Long commands (an etcd backup) and the long-lived bastion connection must survive idle
+          // NAT/firewall timeouts; a peer silent for a minute is taken as gone.
+          keepaliveInterval: 15_000,
+          keepaliveCountMax: 4,
           ...(o.algorithms ? { algorithms: o.algorithms } : {}),
           hostVerifier: (key: Buffer) => {
             hostKeyProblem = o.verify(key);
