@@ -147,6 +147,34 @@ describe('patches and conflicts', () => {
   });
 });
 
+describe('paging', () => {
+  it('lists again from the start once when the continue token expires', async () => {
+    const { c, log } = cluster();
+    const ns = (name: string) => ({ metadata: { name } });
+    const expired = { kind: 'Status', code: 410, reason: 'Expired', message: 'continue token expired' };
+    handlers = [
+      (_r, _b, res) =>
+        json(res, 200, { metadata: { resourceVersion: '7', continue: 't1' }, items: [ns('a')] }),
+      (_r, _b, res) => json(res, 410, expired),
+      (_r, _b, res) =>
+        json(res, 200, { metadata: { resourceVersion: '9', continue: 't2' }, items: [ns('a')] }),
+      (_r, _b, res) => json(res, 200, { metadata: { resourceVersion: '9' }, items: [ns('b')] }),
+    ];
+    const list = await c.list<KObject>({ apiVersion: 'v1', kind: 'Namespace' }, 1);
+    expect(list.items.map((i) => `${i.kind} ${i.metadata.name}`)).toEqual(['Namespace a', 'Namespace b']);
+    expect(list.resourceVersion).toBe('9');
+    expect(seen.map((s) => new URL(s.url, url).searchParams.get('continue'))).toEqual([
+      null,
+      't1',
+      null,
+      't2',
+    ]);
+    expect(log.messages('warn')).toEqual([
+      'API list Namespace (all): paging token expired, listing again from the start',
+    ]);
+  });
+});
+
 describe('watch cut mid-stream', () => {
   it('makes waitFor back off, reconnect from the last resourceVersion and finish', async () => {
     const { c, log } = cluster();
