@@ -14,6 +14,8 @@ import { planVariant, runVariant, StepFailure, VerificationFailed } from './proc
 import { selectVariant } from './procedure/select.ts';
 import type { NodeTools, RunMemory, StepContext, Variant } from './procedure/types.ts';
 import { verifyMigration } from './checks/verify.ts';
+import { refusalFor, runPreflight } from './checks/preflight.ts';
+import { takeEtcdBackup } from './checks/etcd-backup.ts';
 import { publicSettings, RunReport, type FailureInfo } from './report/model.ts';
 import { commonRoot, uploadArtifact, writeReportFiles, writeSummary } from './report/publish.ts';
 import type { Settings } from './settings.ts';
@@ -162,6 +164,13 @@ export async function orchestrate(settings: Settings, signal: AbortSignal): Prom
       signal,
     };
     const onTarget = report.cluster.networkTypeBefore === variant.to;
+    if (!onTarget) {
+      const checks = await core.group('Preflight checks', () =>
+        runPreflight(ctx, variant!, { mode: settings.mode }),
+      );
+      const refusal = refusalFor(checks);
+      if (refusal && settings.mode === 'migrate') throw refusal;
+    }
     if (onTarget) {
       await core.group('Verify (the cluster is already on OVN-Kubernetes)', async () => {
         memory.bootIdsBefore = {};
@@ -186,6 +195,7 @@ export async function orchestrate(settings: Settings, signal: AbortSignal): Prom
       });
       report.result = 'planned';
     } else {
+      await core.group('etcd backup', () => takeEtcdBackup(ctx));
       log.info(`Running procedure ${variant.title}`);
       await runVariant(variant, ctx);
       report.result = 'migrated';

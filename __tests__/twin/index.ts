@@ -9,6 +9,7 @@ import { makeKubeconfig } from './api/kubeconfig.ts';
 import { VirtualClock } from './clock.ts';
 import type { TwinContext } from './context.ts';
 import { seedCluster, startControllers, type Controllers } from './controllers/index.ts';
+import { seedInventory } from './controllers/seed-inventory.ts';
 import { Faults } from './faults.ts';
 import { loadScenarioFile, normalizeScenario, type Scenario, type ScenarioInput } from './scenario.ts';
 import { startSshNodes, type SshNodeInfo } from './ssh/nodes.ts';
@@ -67,6 +68,7 @@ export async function startTwin(scenario: Scenario | ScenarioInput | string): Pr
   const ctx: TwinContext = { scenario: sc, clock, timeline, store, faults, podLogs: new Map() };
 
   seedCluster(ctx);
+  seedInventory(ctx);
   const controllers = startControllers(ctx);
   const api = await startApiServer(ctx);
   const ssh = await startSshNodes(ctx, controllers);

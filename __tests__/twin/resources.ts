@@ -41,6 +41,7 @@ export const RESOURCE_TYPES: ResourceType[] = [
   rt('', 'v1', 'Node', 'nodes', false, { shortNames: ['no'], subresources: ['status'] }),
   rt('', 'v1', 'Pod', 'pods', true, { shortNames: ['po'], subresources: ['status', 'log'] }),
   rt('', 'v1', 'Event', 'events', true, { shortNames: ['ev'] }),
+  rt('', 'v1', 'ConfigMap', 'configmaps', true, { shortNames: ['cm'] }),
   rt('apps', 'v1', 'DaemonSet', 'daemonsets', true, { shortNames: ['ds'], subresources: ['status'] }),
   rt('config.openshift.io', 'v1', 'Network', 'networks', false, { subresources: ['status'] }),
   rt('config.openshift.io', 'v1', 'ClusterVersion', 'clusterversions', false, { subresources: ['status'] }),

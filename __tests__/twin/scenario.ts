@@ -64,6 +64,18 @@ export type Fault =
   /** Pods on the node stay in error whatever reboots it gets. */
   | { kind: 'pods-error-persist'; node: string };
 
+/** OpenShift SDN objects that change form in the migration (seeded by controllers/seed-inventory.ts). */
+export interface SdnFeatures {
+  /** NetNamespace egressIPs per namespace (the namespace is created when missing). */
+  egressIPs?: { namespace: string; ips: string[] }[];
+  /** HostSubnet egressIPs per node. */
+  hostSubnetEgressIPs?: { node: string; ips: string[] }[];
+  /** EgressNetworkPolicy objects. */
+  egressFirewalls?: { namespace: string; name: string; deny?: string[] }[];
+  /** Namespaces whose NetNamespace carries netnamespace.network.openshift.io/multicast-enabled: "true". */
+  multicastNamespaces?: string[];
+}
+
 export interface Timing {
   /** Real milliseconds per virtual second. */
   msPerSecond: number;
@@ -105,6 +117,10 @@ export interface Scenario {
   faults: Fault[];
   /** SSH port every node listens on (0 = one free port chosen at start, the same for all nodes). */
   sshPort: number;
+  /** Egress IPs, egress firewalls and multicast namespaces to seed (optional). */
+  sdnFeatures?: SdnFeatures;
+  /** false: no kube-system/cluster-config-v1 ConfigMap (a cluster whose install-config was removed). */
+  installConfig?: boolean;
 }
 
 /** The ClusterOperators a 4.x cluster has (a representative subset, all healthy by default). */
@@ -146,6 +162,8 @@ export interface ScenarioInput {
   timing?: Partial<Timing>;
   faults?: Fault[];
   sshPort?: number;
+  sdnFeatures?: SdnFeatures;
+  installConfig?: boolean;
 }
 
 export function loadScenarioFile(path: string): Scenario {
@@ -237,6 +255,8 @@ export function normalizeScenario(input: ScenarioInput): Scenario {
     timing: { ...DEFAULT_TIMING, ...input.timing },
     faults: input.faults ?? [],
     sshPort: input.sshPort ?? 0,
+    ...(input.sdnFeatures ? { sdnFeatures: input.sdnFeatures } : {}),
+    ...(input.installConfig !== undefined ? { installConfig: input.installConfig } : {}),
   };
 }
 

@@ -1,0 +1,119 @@
+// The document's prerequisite "a recent backup of the etcd database is available", taken rather than
+// assumed: `sudo -E /usr/local/bin/cluster-backup.sh /home/core/assets/backup-<run id>` on one Ready
+// control-plane node over SSH, after the preflight checks pass and before the first change. The files
+// are then checked on the node (`ls`, `test -s`); their paths go to the report (report.etcdBackup).
+// A failed backup stops the run before any change.
+import { NODES } from '../cluster/types.ts';
+import { nodeReady } from '../openshift/objects.ts';
+import type { StepContext } from '../procedure/types.ts';
+import type { EtcdBackupRecord } from '../report/model.ts';
+
+export const BACKUP_SCRIPT = '/usr/local/bin/cluster-backup.sh';
+
+export class EtcdBackupFailed extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'EtcdBackupFailed';
+  }
+}
+
+const CONTROL_PLANE_LABELS = ['node-role.kubernetes.io/master', 'node-role.kubernetes.io/control-plane'];
+
+/** The directory on the node: one per workflow run, so a re-run never mixes its files with another run's. */
+export function backupDirectory(env: NodeJS.ProcessEnv = process.env): string {
+  const run = (env.GITHUB_RUN_ID || 'local').replace(/[^A-Za-z0-9_-]/g, '');
+  return `/home/core/assets/backup-${run}`;
+}
+
+function shellQuote(s: string): string {
+  return `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+/** Takes the backup; returns (and records in ctx.report.etcdBackup) where it is. Throws EtcdBackupFailed. */
+export async function takeEtcdBackup(
+  ctx: StepContext,
+  opts: { env?: NodeJS.ProcessEnv } = {},
+): Promise<EtcdBackupRecord | undefined> {
+  if (!ctx.settings.etcdBackup) {
+    ctx.log.warn('etcd-backup is false: no etcd backup is taken (the document requires a recent one)');
+    return undefined;
+  }
+  const masters = (await ctx.cluster.list(NODES)).items.filter(
+    (n) => CONTROL_PLANE_LABELS.some((l) => n.metadata.labels?.[l] !== undefined) && nodeReady(n),
+  );
+  const master = masters[0];
+  if (!master)
+    throw new EtcdBackupFailed(
+      'etcd backup: no Ready control-plane node to run cluster-backup.sh on — bring a master back to Ready, or set etcd-backup: false after taking a backup yourself',
+    );
+  const name = master.metadata.name;
+  const addresses = ((master.status?.addresses ?? []) as { type: string; address: string }[])
+    .filter((a) => a.type === 'InternalIP')
+    .map((a) => a.address);
+  const target = { name, addresses };
+  const dir = backupDirectory(opts.env);
+  const { shell } = await ctx.nodes();
+  const fix = `check the node (ssh ${ctx.settings.ssh.user}@${addresses[0] ?? name}; sudo ${BACKUP_SCRIPT} ${dir}) and run again, or set etcd-backup: false after taking a backup yourself`;
+  ctx.log.info(`  etcd backup: sudo -E ${BACKUP_SCRIPT} ${dir} on ${name}`);
+  let run;
+  try {
+    run = await shell.exec(target, `sudo -E ${BACKUP_SCRIPT} ${shellQuote(dir)}`, {
+      timeoutMs: Math.min(ctx.settings.waitTimeoutMs, 30 * 60_000),
+      signal: ctx.signal,
+    });
+  } catch (err) {
+    throw new EtcdBackupFailed(`etcd backup on ${name} failed: ${(err as Error).message} — ${fix}`);
+  }
+  if (run.code !== 0) {
+    const tail = `${run.stdout}\n${run.stderr}`.trim().split('\n').slice(-3).join(' | ');
+    throw new EtcdBackupFailed(
+      `etcd backup on ${name} failed: ${BACKUP_SCRIPT} exited with ${run.code ?? run.signal}: ${tail} — ${fix}`,
+    );
+  }
+  // The script names the snapshot it saved; the static resources share its timestamp.
+  const saved = /Snapshot saved at (\S+)/.exec(run.stdout)?.[1];
+  const list = await shell.exec(target, `ls ${shellQuote(dir)}`, { timeoutMs: 60_000 });
+  const files =
+    list.code === 0
+      ? list.stdout
+          .split('\n')
+          .map((l) => l.trim())
+          .filter(Boolean)
+      : [];
+  const stamp = saved ? /snapshot_(.+)\.db$/.exec(saved)?.[1] : undefined;
+  const snapshotName =
+    saved?.split('/').pop() ??
+    files
+      .filter((f) => /^snapshot_.+\.db$/.test(f))
+      .sort()
+      .pop();
+  const resourcesName = stamp
+    ? files.find((f) => f === `static_kuberesources_${stamp}.tar.gz`)
+    : files
+        .filter((f) => /^static_kuberesources_.+\.tar\.gz$/.test(f))
+        .sort()
+        .pop();
+  if (!snapshotName || !files.includes(snapshotName) || !resourcesName)
+    throw new EtcdBackupFailed(
+      `etcd backup on ${name}: ${dir} does not hold both snapshot_<time>.db and static_kuberesources_<time>.tar.gz (found: ${files.join(', ') || 'nothing'}) — ${fix}`,
+    );
+  const snapshot = `${dir}/${snapshotName}`;
+  const staticResources = `${dir}/${resourcesName}`;
+  const sizes = await shell.exec(
+    target,
+    `sudo -n test -s ${shellQuote(snapshot)} && sudo -n test -s ${shellQuote(staticResources)}`,
+    { timeoutMs: 60_000 },
+  );
+  if (sizes.code !== 0)
+    throw new EtcdBackupFailed(`etcd backup on ${name}: ${snapshot} or ${staticResources} is empty — ${fix}`);
+  const record: EtcdBackupRecord = {
+    node: name,
+    directory: dir,
+    snapshot,
+    staticResources,
+    takenAt: new Date().toISOString(),
+  };
+  ctx.report.etcdBackup = record;
+  ctx.log.info(`  etcd backup saved on ${name}: ${snapshot}, ${staticResources}`);
+  return record;
+}

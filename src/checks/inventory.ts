@@ -1,0 +1,56 @@
+// The OpenShift SDN features that change form in the migration: egress IPs (NetNamespace and
+// HostSubnet egressIPs), egress firewalls (EgressNetworkPolicy) and multicast-enabled namespaces.
+// 4.12+ converts them (spec.migration.features); earlier releases need them re-created by hand as
+// OVN-Kubernetes objects (EgressIP, EgressFirewall, the namespace multicast annotation).
+import type { Cluster } from '../cluster/client.ts';
+import { ClusterError } from '../cluster/errors.ts';
+import type { KObject, ListRef } from '../cluster/types.ts';
+import type { InventoryRecord } from '../report/model.ts';
+
+export const MULTICAST_ANNOTATION = 'netnamespace.network.openshift.io/multicast-enabled';
+
+const NET_NAMESPACES: ListRef = { apiVersion: 'network.openshift.io/v1', kind: 'NetNamespace' };
+const HOST_SUBNETS: ListRef = { apiVersion: 'network.openshift.io/v1', kind: 'HostSubnet' };
+const EGRESS_FIREWALLS: ListRef = { apiVersion: 'network.openshift.io/v1', kind: 'EgressNetworkPolicy' };
+
+/** Lists a kind; a kind the server does not serve (404) is an empty list. */
+async function listOrEmpty(cluster: Cluster, ref: ListRef): Promise<KObject[]> {
+  try {
+    return (await cluster.list(ref)).items;
+  } catch (err) {
+    if (err instanceof ClusterError && err.status === 404) return [];
+    throw err;
+  }
+}
+
+function strings(v: unknown): string[] {
+  return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string' && x !== '') : [];
+}
+
+export async function readInventory(cluster: Cluster): Promise<InventoryRecord> {
+  const [netns, subnets, firewalls] = await Promise.all([
+    listOrEmpty(cluster, NET_NAMESPACES),
+    listOrEmpty(cluster, HOST_SUBNETS),
+    listOrEmpty(cluster, EGRESS_FIREWALLS),
+  ]);
+  const egressIPs: string[] = [];
+  const multicastNamespaces: string[] = [];
+  for (const n of netns) {
+    const ips = strings(n.egressIPs);
+    if (ips.length) egressIPs.push(`NetNamespace ${n.metadata.name}: ${ips.join(', ')}`);
+    if (n.metadata.annotations?.[MULTICAST_ANNOTATION] === 'true') multicastNamespaces.push(n.metadata.name);
+  }
+  for (const s of subnets) {
+    const ips = strings(s.egressIPs);
+    const cidrs = strings(s.egressCIDRs);
+    if (ips.length || cidrs.length)
+      egressIPs.push(
+        `HostSubnet ${s.metadata.name}: ${[...ips, ...cidrs.map((c) => `${c} (egressCIDRs)`)].join(', ')}`,
+      );
+  }
+  return {
+    egressIPs,
+    egressFirewalls: firewalls.map((f) => `${f.metadata.namespace}/${f.metadata.name}`),
+    multicastNamespaces,
+  };
+}
