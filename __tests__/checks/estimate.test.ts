@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest';
+import type { KObject } from '../../src/cluster/types.ts';
+import { estimateDuration, maxUnavailableOf } from '../../src/checks/estimate.ts';
+import { parseDefaultRouteMtu } from '../../src/checks/preflight.ts';
+
+const pool = (name: string, machines: number, maxUnavailable?: number | string): KObject => ({
+  apiVersion: 'machineconfiguration.openshift.io/v1',
+  kind: 'MachineConfigPool',
+  metadata: { name },
+  spec: maxUnavailable === undefined ? {} : { maxUnavailable },
+  status: { machineCount: machines },
+});
+const MIN = 60_000;
+
+describe('maxUnavailableOf', () => {
+  it('reads integers and percentages (rounded down, at least 1) and defaults to 1', () => {
+    expect(maxUnavailableOf(pool('w', 10, 3))).toBe(3);
+    expect(maxUnavailableOf(pool('w', 10, '25%'))).toBe(2);
+    expect(maxUnavailableOf(pool('w', 3, '10%'))).toBe(1);
+    expect(maxUnavailableOf(pool('w', 10, '4'))).toBe(4);
+    expect(maxUnavailableOf(pool('w', 10))).toBe(1);
+    expect(maxUnavailableOf(pool('w', 10, 0))).toBe(1);
+  });
+});
+
+describe('estimateDuration', () => {
+  it('is the slowest pool rollout plus the reboot rounds plus the fixed allowance', () => {
+    const e = estimateDuration({
+      variantId: 'B',
+      nodeCount: 13,
+      pools: [pool('master', 3, 1), pool('worker', 10, 2)],
+      maxParallelReboots: 5,
+      rebootTimeoutMs: 20 * MIN,
+    });
+    // worker: ceil(10/2)=5 rounds × (5 + 10) min = 75 min; master: 3 × 15 = 45 min.
+    expect(e.parts.map((p) => [p.what, p.ms / MIN])).toEqual([
+      ['MCO rollout of configure-ovs.sh OVNKubernetes', 75],
+      ['Reboot every node over SSH', 30], // ceil(13/5) = 3 rounds × 10 min
+      ['Operator reactions, multus rollout, verification', 10],
+    ]);
+    expect(e.totalMs).toBe(115 * MIN);
+    expect(e.parts[0].basis).toContain('slowest worker');
+    expect(e.model).toMatch(/reboot takes 10 min/);
+  });
+
+  it('bounds the reboot time by reboot-timeout and reboots all nodes at once when max-parallel-reboots is 0', () => {
+    const e = estimateDuration({
+      variantId: 'A',
+      nodeCount: 6,
+      pools: [pool('master', 3, 1), pool('worker', 2, 1), pool('infra', 1, 1)],
+      maxParallelReboots: 0,
+      rebootTimeoutMs: 2 * MIN,
+    });
+    expect(e.parts[0]).toMatchObject({ what: 'Reboot every node over SSH', ms: 2 * MIN });
+    expect(e.parts[1]).toMatchObject({ what: 'MCO update after the pools are resumed', ms: 3 * 7 * MIN });
+    expect(e.totalMs).toBe((2 + 21 + 10) * MIN);
+  });
+});
+
+describe('parseDefaultRouteMtu', () => {
+  it('takes the MTU of the default route interface from ip -j output', () => {
+    const out = [
+      '',
+      '[{"dst":"default","gateway":"10.0.0.1","dev":"bond0","flags":[]}]',
+      '[{"ifindex":1,"ifname":"lo","mtu":65536},{"ifindex":3,"ifname":"bond0","mtu":9000},{"ifindex":2,"ifname":"ens3","mtu":1500}]',
+    ].join('\n');
+    expect(parseDefaultRouteMtu(out)).toEqual({ iface: 'bond0', mtu: 9000 });
+  });
+
+  it('says what is missing', () => {
+    expect(() => parseDefaultRouteMtu('[]\n[]')).toThrow(/no default route/);
+    expect(() => parseDefaultRouteMtu('[{"dst":"default","dev":"eth9"}]\n[]')).toThrow(/eth9/);
+  });
+});

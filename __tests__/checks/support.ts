@@ -1,0 +1,77 @@
+// A StepContext against a running twin, for checks that read the cluster and the nodes: the real
+// Cluster client, a real NodeShell and NodeWatch (opened on first use, like orchestrate does) and a
+// MemoryLogger.
+import { Cluster } from '../../src/cluster/client.ts';
+import { NodeWatch } from '../../src/nodes/node-watch.ts';
+import { NodeShell } from '../../src/nodes/ssh.ts';
+import type { NodeTools, StepContext } from '../../src/procedure/types.ts';
+import { RunReport } from '../../src/report/model.ts';
+import type { Settings } from '../../src/settings.ts';
+import { MemoryLogger } from '../../src/util/log.ts';
+import type { Twin } from '../twin/index.ts';
+
+export interface TestContext {
+  ctx: StepContext;
+  log: MemoryLogger;
+  close(): Promise<void>;
+}
+
+export function settingsFor(twin: Twin, over: Partial<Settings> = {}): Settings {
+  return {
+    kubeconfig: twin.kubeconfig,
+    mode: 'migrate',
+    ssh: {
+      privateKey: twin.ssh.clientPrivateKey,
+      user: 'core',
+      port: twin.ssh.port,
+      knownHosts: twin.ssh.knownHosts,
+    },
+    waitTimeoutMs: 60_000,
+    rebootTimeoutMs: 60_000,
+    maxParallelReboots: 0,
+    cleanup: true,
+    etcdBackup: true,
+    artifactName: 'test',
+    ...over,
+  };
+}
+
+export function contextFor(twin: Twin, over: Partial<Settings> = {}): TestContext {
+  const settings = settingsFor(twin, over);
+  const log = new MemoryLogger();
+  const cluster = Cluster.fromKubeconfig(settings.kubeconfig, undefined, log, {
+    retry: { attempts: 2, initialMs: 10, maxMs: 20 },
+  });
+  const report = new RunReport(cluster.server);
+  report.cluster.version = twin.scenario.version;
+  const abort = new AbortController();
+  let tools: Promise<NodeTools> | undefined;
+  const nodes = () =>
+    (tools ??= (async () => {
+      if (!settings.ssh.privateKey) throw new Error('no ssh-private-key');
+      const shell = new NodeShell({ ...settings.ssh, privateKey: settings.ssh.privateKey }, log);
+      const watch = await NodeWatch.start(cluster, log, abort.signal);
+      return { shell, watch };
+    })());
+  const ctx: StepContext = {
+    cluster,
+    settings,
+    log,
+    report,
+    target: 'OVNKubernetes',
+    memory: {},
+    nodes,
+    backupDir: twin.dir,
+    signal: abort.signal,
+  };
+  return {
+    ctx,
+    log,
+    close: async () => {
+      abort.abort();
+      const t = await tools?.catch(() => undefined);
+      t?.watch.stop();
+      await t?.shell.close();
+    },
+  };
+}
