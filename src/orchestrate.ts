@@ -3,7 +3,7 @@
 // set the outputs. Errors end up as a failure that says where the cluster stands and what to do.
 import * as core from '@actions/core';
 import * as github from '@actions/github';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Cluster } from './cluster/client.ts';
 import { CLUSTER_VERSION, INFRASTRUCTURE, NETWORK_CONFIG } from './cluster/types.ts';
@@ -12,6 +12,7 @@ import { NodeWatch } from './nodes/node-watch.ts';
 import { coreLogger, type Logger } from './util/log.ts';
 import { planVariant, runVariant, StepFailure, VerificationFailed } from './procedure/engine.ts';
 import { selectVariant } from './procedure/select.ts';
+import { Checkpoint, CHECKPOINT_REF, identityDifferences, identityOf } from './procedure/checkpoint.ts';
 import type { NodeTools, RunMemory, StepContext, Variant } from './procedure/types.ts';
 import { verifyMigration } from './checks/verify.ts';
 import { refusalFor, runPreflight } from './checks/preflight.ts';
@@ -19,6 +20,15 @@ import { takeEtcdBackup } from './checks/etcd-backup.ts';
 import { publicSettings, RunReport, type FailureInfo } from './report/model.ts';
 import { commonRoot, uploadArtifact, writeReportFiles, writeSummary } from './report/publish.ts';
 import type { Settings } from './settings.ts';
+
+/** Checks that still block a run that continues an unfinished migration. */
+const RESUME_BLOCKING = new Set([
+  'permissions',
+  'no-migration-in-progress',
+  'ssh',
+  'runner-outside-cluster',
+  'mtu',
+]);
 
 export interface RunOutcome {
   report: RunReport;
@@ -75,14 +85,28 @@ function nodeToolsFactory(cluster: Cluster, settings: Settings, log: Logger, sig
   return { get, close };
 }
 
-function describeFailure(err: unknown, report: RunReport, variant: Variant | undefined): FailureInfo {
-  const message = err instanceof Error ? err.message : String(err);
-  const changed = report.changes.length > 0;
-  if (!changed) {
+function describeFailure(
+  err: unknown,
+  report: RunReport,
+  variant: Variant | undefined,
+  o: { cancelled: boolean; earlierSteps: string[] },
+): FailureInfo {
+  const cause = err instanceof StepFailure && err.cause instanceof Error ? err.cause : err;
+  const phase = err instanceof StepFailure ? err.phase.title : undefined;
+  const message = o.cancelled
+    ? `cancelled${phase ? ` during "${phase}"` : ''}`
+    : cause instanceof Error
+      ? cause.message
+      : String(cause);
+  if (report.changes.length === 0 && o.earlierSteps.length === 0) {
     return {
       message,
       clusterState: 'No change was made to the cluster.',
-      nextSteps: ['Fix the cause named above and run the workflow again.'],
+      nextSteps: [
+        o.cancelled
+          ? 'Run the workflow again when ready.'
+          : 'Fix the cause named above and run the workflow again.',
+      ],
     };
   }
   const where =
@@ -97,12 +121,18 @@ function describeFailure(err: unknown, report: RunReport, variant: Variant | und
     .filter(([, p]) => p)
     .map(([o]) => o);
   const state = [
-    `The migration (variant ${variant?.id ?? '?'}) stopped ${where}.`,
-    `${report.changes.length} change(s) were made; the last: ${last.join('; ')}.`,
+    `The migration (procedure ${variant?.id ?? '?'}) stopped ${where}.`,
+    o.earlierSteps.length
+      ? `Earlier runs completed ${o.earlierSteps.length} step(s) (${o.earlierSteps.join(', ')}).`
+      : '',
+    report.changes.length
+      ? `This run made ${report.changes.length} change(s); the last: ${last.join('; ')}.`
+      : 'This run made no change.',
     stillPaused.length ? `Still paused: ${stillPaused.join(', ')}.` : '',
     err instanceof VerificationFailed
       ? 'Cleanup did not run: the migration annotation / spec.migration and the openshift-sdn namespace are still in place.'
       : '',
+    `The checkpoint in ConfigMap ${CHECKPOINT_REF.namespace}/${CHECKPOINT_REF.name} records what is done.`,
   ]
     .filter(Boolean)
     .join(' ');
@@ -110,9 +140,15 @@ function describeFailure(err: unknown, report: RunReport, variant: Variant | und
     message,
     clusterState: state,
     nextSteps: [
-      'Fix the cause named above (see the checks and the node table).',
-      'Run the workflow again with the same inputs: steps that are already done are detected and skipped.',
-      `To go back to OpenShift SDN, follow the rollback procedure; the original configuration is in the artifact (cluster-openshift-sdn.yaml).`,
+      o.cancelled
+        ? 'Re-run the workflow with the same inputs to continue where this run stopped.'
+        : 'Fix the cause named above (see the checks and the node table).',
+      ...(o.cancelled
+        ? []
+        : [
+            'Run the workflow again with the same inputs: it continues from the checkpoint; completed steps are not repeated and rebooted nodes are not rebooted again.',
+          ]),
+      'To go back to OpenShift SDN instead, follow the rollback procedure; the original configuration is in the artifact (backup/cluster-openshift-sdn.yaml).',
     ],
   };
 }
@@ -129,6 +165,8 @@ export async function orchestrate(settings: Settings, signal: AbortSignal): Prom
   const nodeTools = nodeToolsFactory(cluster, settings, log, signal);
   let variant: Variant | undefined;
   let failed = false;
+  let saveOnCancel: () => Promise<void> = async () => {};
+  let earlierSteps: string[] = [];
   try {
     const version = await core.group('Connect to the cluster', async () => {
       const cv = await cluster.get(CLUSTER_VERSION);
@@ -151,7 +189,69 @@ export async function orchestrate(settings: Settings, signal: AbortSignal): Prom
     });
     variant = selectVariant(version);
     report.cluster.variant = variant.title;
-    const memory: RunMemory = {};
+
+    // An unfinished run of this action left a checkpoint: continue it (same direction and settings)
+    // or refuse, saying what is in progress.
+    const identity = identityOf(variant, settings.mtu, settings.genevePort);
+    const earlier = await Checkpoint.load(cluster, log);
+    if (earlier) {
+      const diff = identityDifferences(earlier.state.identity, identity);
+      const by = earlier.state.startedBy;
+      const who = `started ${by.startedAt}${by.actor ? ` by ${by.actor}` : ''}${by.runUrl ? ` (${by.runUrl})` : ''}`;
+      if (diff.length) {
+        throw new Error(
+          `a migration by this action is in progress (${who}; variant ${earlier.state.identity.variant}, ${earlier.state.completedSteps.length} step(s) done) with other settings — ${diff.join('; ')}. ` +
+            `To continue it, run again with the same inputs; to abandon it, roll the cluster back and delete ConfigMap ${CHECKPOINT_REF.namespace}/${CHECKPOINT_REF.name}.`,
+        );
+      }
+      log.info(
+        `Continuing the migration ${who}: ${earlier.state.completedSteps.length} step(s) already done (${earlier.state.completedSteps.join(', ')}).`,
+      );
+      report.warnings.push(`This run continues an unfinished migration ${who}.`);
+      // The original backup, from before the first change, byte for byte.
+      if (earlier.backup.size) {
+        await mkdir(backupDir, { recursive: true });
+        for (const [name, text] of earlier.backup)
+          await writeFile(join(backupDir, name), text, { mode: 0o600 });
+        report.backup = {
+          directory: backupDir,
+          files: [...earlier.backup.keys()].map((n) => join(backupDir, n)),
+        };
+      }
+    }
+    earlierSteps = [...(earlier?.state.completedSteps ?? [])];
+    const memory: RunMemory = earlier?.state.memory ?? {};
+    const checkpoint =
+      earlier ??
+      Checkpoint.fresh(
+        cluster,
+        log,
+        identity,
+        {
+          repository: report.context.repository,
+          runUrl: report.context.runUrl,
+          actor: report.context.actor,
+          startedAt: new Date().toISOString(),
+        },
+        memory,
+      );
+    // The checkpoint is first written once the backup is taken (before the first change).
+    let checkpointActive = earlier !== undefined;
+    const saveCheckpoint = async () => {
+      if (settings.mode === 'migrate' && checkpointActive) await checkpoint.save();
+    };
+    const hooks = {
+      completed: (id: string) => checkpoint.completed(id),
+      onStepDone: async (_phase: unknown, id: string) => {
+        checkpoint.markDone(id);
+        if (id === 'backup' && !checkpoint.backup.size) {
+          for (const f of report.backup.files)
+            checkpoint.backup.set(f.slice(backupDir.length + 1), await readFile(f, 'utf8'));
+          checkpointActive = true;
+        }
+        await saveCheckpoint();
+      },
+    };
     const ctx: StepContext = {
       cluster,
       settings,
@@ -160,14 +260,22 @@ export async function orchestrate(settings: Settings, signal: AbortSignal): Prom
       target: variant.to,
       memory,
       nodes: nodeTools.get,
+      saveProgress: saveCheckpoint,
       backupDir,
       signal,
     };
-    const onTarget = report.cluster.networkTypeBefore === variant.to;
+    saveOnCancel = saveCheckpoint;
+    const onTarget = !earlier && report.cluster.networkTypeBefore === variant.to;
     if (!onTarget) {
       const checks = await core.group('Preflight checks', () =>
-        runPreflight(ctx, variant!, { mode: settings.mode }),
+        runPreflight(ctx, variant!, { mode: settings.mode, ownRunInProgress: earlier !== undefined }),
       );
+      if (earlier) {
+        // Mid-migration the cluster is expected to look unhealthy (nodes rebooting, pools paused,
+        // the network type already switched): only what the next steps need still blocks.
+        for (const c of checks)
+          if (!RESUME_BLOCKING.has(c.id) && c.severity === 'blocking') c.severity = 'warn';
+      }
       const refusal = refusalFor(checks);
       if (refusal && settings.mode === 'migrate') throw refusal;
     }
@@ -189,21 +297,30 @@ export async function orchestrate(settings: Settings, signal: AbortSignal): Prom
       report.result = 'already-migrated';
     } else if (settings.mode === 'plan') {
       await core.group(`Plan (procedure ${variant.title})`, async () => {
-        await planVariant(variant!, ctx);
+        await planVariant(variant!, ctx, hooks);
         for (const [i, p] of report.plan.entries())
           log.info(`${i + 1}. [${p.phase}] ${p.step}\n     ${p.changes.join('\n     ')}`);
       });
       report.result = 'planned';
     } else {
-      await core.group('etcd backup', () => takeEtcdBackup(ctx));
+      if (!earlier) await core.group('etcd backup', () => takeEtcdBackup(ctx));
       log.info(`Running procedure ${variant.title}`);
-      await runVariant(variant, ctx);
+      await runVariant(variant, ctx, hooks);
+      await checkpoint.clear();
       report.result = 'migrated';
     }
   } catch (err) {
     failed = true;
-    report.result = signal.aborted ? 'cancelled' : report.changes.length ? 'failed' : 'refused';
-    report.failure = describeFailure(err, report, variant);
+    // Whatever stopped the run, the next one must know what this one did.
+    await saveOnCancel().catch((e: unknown) =>
+      core.warning(`could not save the checkpoint: ${e instanceof Error ? e.message : String(e)}`),
+    );
+    report.result = signal.aborted
+      ? 'cancelled'
+      : report.changes.length || earlierSteps.length
+        ? 'failed'
+        : 'refused';
+    report.failure = describeFailure(err, report, variant, { cancelled: signal.aborted, earlierSteps });
     core.error(report.failure.message);
   } finally {
     await nodeTools.close();

@@ -58,6 +58,7 @@ export function contextFor(twin: Twin, over: Partial<Settings> = {}): TestContex
     settings,
     log,
     report,
+    saveProgress: async () => {},
     target: 'OVNKubernetes',
     memory: {},
     nodes,

@@ -21,7 +21,9 @@ export class StepFailure extends Error {
 export class VerificationFailed extends Error {}
 
 export interface EngineHooks {
-  /** Called after each step completes (the checkpoint hangs here). */
+  /** True for a step an earlier run completed (from the checkpoint): it is not run again. */
+  completed?(stepId: string): boolean;
+  /** Called after each step completes (the checkpoint is saved here). */
   onStepDone?(phase: Phase, stepId: string): Promise<void> | void;
 }
 
@@ -54,6 +56,10 @@ export async function runVariant(variant: Variant, ctx: StepContext, hooks: Engi
           throw new StepFailure(phase, step.id, new Error(`cancelled before step "${step.title}"`));
         }
         try {
+          if (hooks.completed?.(step.id)) {
+            ctx.log.info(`✓ ${step.title} — done by an earlier run`);
+            continue;
+          }
           if (await step.isDone(ctx)) {
             ctx.log.info(`✓ ${step.title} — already done`);
           } else {
@@ -95,12 +101,21 @@ export async function runVariant(variant: Variant, ctx: StepContext, hooks: Engi
 }
 
 /** The plan: every step that is not yet done, with the changes it would make, in order. */
-export async function planVariant(variant: Variant, ctx: StepContext): Promise<void> {
+export async function planVariant(
+  variant: Variant,
+  ctx: StepContext,
+  hooks: EngineHooks = {},
+): Promise<void> {
   for (const phase of variant.phases) {
     if (phase.id === variant.cleanupPhase && !ctx.settings.cleanup) continue;
     for (const step of phase.steps) {
-      const done = await step.isDone(ctx);
-      const changes = done ? ['(already done)'] : await step.plan(ctx);
+      const earlier = hooks.completed?.(step.id) ?? false;
+      const done = earlier || (await step.isDone(ctx));
+      const changes = earlier
+        ? ['(done by an earlier run)']
+        : done
+          ? ['(already done)']
+          : await step.plan(ctx);
       ctx.report.plan.push({ phase: phase.title, step: step.title, changes });
     }
   }

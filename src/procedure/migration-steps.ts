@@ -94,6 +94,7 @@ export function switchNetworkType(): Step {
       // finished rollout for the new one.
       const multus = await ctx.cluster.get(MULTUS);
       ctx.memory.multusGenerationBefore = Number(multus?.metadata.generation ?? 0);
+      await ctx.saveProgress();
       const before = (await ctx.cluster.get(NETWORK_CONFIG))?.spec?.networkType;
       await ctx.cluster.mergePatch(NETWORK_CONFIG, { spec: { networkType: ctx.target } });
       recordChange(ctx, 'network-type', describeRef(NETWORK_CONFIG), field, before, ctx.target);
@@ -270,7 +271,13 @@ export function rebootEveryNode(): Step {
     apply: async (ctx) => {
       const { shell, watch } = await ctx.nodes();
       const states = watch.all();
-      const before = (ctx.memory.bootIdsBefore ??= Object.fromEntries(states.map((s) => [s.name, s.bootID])));
+      // A re-run after an interruption knows the boot IDs from before the first command was sent.
+      const resuming = ctx.memory.bootIdsBefore !== undefined;
+      if (!resuming) {
+        ctx.memory.bootIdsBefore = Object.fromEntries(states.map((s) => [s.name, s.bootID]));
+        await ctx.saveProgress();
+      }
+      const before = ctx.memory.bootIdsBefore!;
       const names = states.map((s) => s.name);
       for (const s of states) {
         const rec = ctx.report.node(s.name);
@@ -284,12 +291,16 @@ export function rebootEveryNode(): Step {
         rebootTimeoutMs: ctx.settings.rebootTimeoutMs,
         log: ctx.log,
         signal: ctx.signal,
-        alreadyRebooted: (node) => watch.get(node)?.bootID !== before[node],
+        // Rebooted since the command an earlier run sent — or down right now because of it.
+        alreadyRebooted: (node) => {
+          const now = watch.get(node);
+          return now?.bootID !== before[node] || (resuming && now?.ready === false);
+        },
       });
       for (const o of outcomes) {
         const rec = ctx.report.node(o.node);
         rec.bootIdAfter = o.bootIdAfter;
-        rec.rebootSentAt = new Date(o.commandSentAt).toISOString();
+        if (o.commandSentAt) rec.rebootSentAt = new Date(o.commandSentAt).toISOString();
         if (o.backAt) rec.backAfterMs = o.backAt - o.commandSentAt;
         if (!o.ok && o.error) rec.notes.push(o.error);
         const fp = shell.fingerprints.get(o.node);

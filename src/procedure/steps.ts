@@ -133,9 +133,12 @@ export function setAllPoolsPaused(o: { id: string; title: string; paused: boolea
       (await ctx.cluster.list(POOLS)).items.every((p) => (p.spec?.paused === true) === o.paused),
     apply: async (ctx) => {
       const pools = (await ctx.cluster.list(POOLS)).items;
-      ctx.memory.poolsPausedBefore ??= Object.fromEntries(
-        pools.map((p) => [p.metadata.name, p.spec?.paused === true]),
-      );
+      if (!ctx.memory.poolsPausedBefore) {
+        ctx.memory.poolsPausedBefore = Object.fromEntries(
+          pools.map((p) => [p.metadata.name, p.spec?.paused === true]),
+        );
+        await ctx.saveProgress();
+      }
       for (const p of pools) {
         const before = p.spec?.paused === true;
         if (before === o.paused) continue;

@@ -20,6 +20,8 @@ export interface StepContext {
   memory: RunMemory;
   /** SSH and the shared node watch, opened on first use. */
   nodes(): Promise<NodeTools>;
+  /** Saves the checkpoint now: steps call it after remembering something a re-run must know. */
+  saveProgress(): Promise<void>;
   /** Where backup files are written. */
   backupDir: string;
   signal: AbortSignal;
