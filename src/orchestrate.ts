@@ -104,7 +104,7 @@ function describeFailure(
       clusterState: 'No change was made to the cluster.',
       nextSteps: [
         o.cancelled
-          ? 'Run the workflow again when ready.'
+          ? 'Re-run the workflow with the same inputs to continue where this run stopped.'
           : 'Fix the cause named above and run the workflow again.',
       ],
     };

@@ -33,6 +33,8 @@ export interface RunActionOptions {
   cwd?: string;
   /** Aborting cancels the step as the runner does: SIGINT, SIGTERM after `cancelGraceMs`, SIGKILL 2.5 s later. */
   signal?: AbortSignal;
+  /** Aborting kills the child with SIGKILL at once: a runner that dies, with no chance to clean up. */
+  kill?: AbortSignal;
   /** Grace period between SIGINT and SIGTERM on cancel. Default 7500 ms, as the runner. */
   cancelGraceMs?: number;
   /** Reuse the temp dir of an earlier step of the same "job" (RUNNER_TEMP, workspace, event file). */
@@ -259,6 +261,9 @@ export async function runAction(opts: RunActionOptions): Promise<ActionRun> {
   };
   if (opts.signal?.aborted) cancel();
   else opts.signal?.addEventListener('abort', cancel, { once: true });
+  const killNow = (): void => void child.kill('SIGKILL');
+  if (opts.kill?.aborted) killNow();
+  else opts.kill?.addEventListener('abort', killNow, { once: true });
 
   let result: { code: number | null; signal: NodeJS.Signals | null };
   try {
@@ -266,6 +271,7 @@ export async function runAction(opts: RunActionOptions): Promise<ActionRun> {
   } finally {
     timers.forEach(clearTimeout);
     opts.signal?.removeEventListener('abort', cancel);
+    opts.kill?.removeEventListener('abort', killNow);
   }
 
   return {
