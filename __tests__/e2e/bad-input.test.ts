@@ -204,7 +204,10 @@ describe('one healthy cluster, bad inputs', () => {
     const annotated = h.twin.store.get(networks, undefined, 'cluster')!;
     delete annotated.metadata.annotations!['networkoperator.openshift.io/network-migration'];
     h.twin.store.update(
-      { ...annotated, spec: { ...annotated.spec, migration: { networkType: 'OVNKubernetes' } } },
+      {
+        ...annotated,
+        spec: { ...(annotated.spec as Record<string, unknown>), migration: { networkType: 'OVNKubernetes' } },
+      },
       'someone-else',
     );
     expectRefusal(
