@@ -1,0 +1,315 @@
+// Fidelity, OpenShift 4.6: the source document's procedure (000_*.txt), run word for word as a bash
+// script (scripts/twin-doc-procedure.sh) with the real kubectl in place of `oc` and OpenSSH's `ssh`
+// in the reboot loop, against a twin started from scenarios/ocp-4.6.yaml. The twin must end where the
+// document says, and what kubectl prints must have the shape of the document's example outputs.
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { startTwin, type Twin } from './index.ts';
+import { loadScenarioFile } from './scenario.ts';
+import type { KObject } from './store.ts';
+import { findType } from './resources.ts';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const SCRIPT = join(ROOT, 'scripts/twin-doc-procedure.sh');
+const SCENARIO = join(import.meta.dirname, 'scenarios/ocp-4.6.yaml');
+const MC = 'machineconfiguration.openshift.io';
+const OVN_EXECSTART = 'ExecStart=/usr/local/bin/configure-ovs.sh OVNKubernetes';
+const MIGRATION_ANNOTATION = 'networkoperator.openshift.io/network-migration';
+
+const T = {
+  node: findType('', 'nodes')!,
+  namespace: findType('', 'namespaces')!,
+  networkConfig: findType('config.openshift.io', 'networks')!,
+  networkOperator: findType('operator.openshift.io', 'networks')!,
+  machineConfig: findType(MC, 'machineconfigs')!,
+  pool: findType(MC, 'machineconfigpools')!,
+};
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+  /** stdout split at the script's `### <step>` lines. */
+  steps: Map<string, string[]>;
+}
+
+let twin: Twin | undefined;
+let work: string | undefined;
+afterEach(async () => {
+  await twin?.stop();
+  twin = undefined;
+  if (work) await rm(work, { recursive: true, force: true });
+  work = undefined;
+});
+
+/** A 4.6 twin from the scenario file, 10 ms per virtual second so that kubectl sees each phase. */
+async function start(): Promise<Twin> {
+  const sc = loadScenarioFile(SCENARIO);
+  sc.timing.msPerSecond = 10;
+  twin = await startTwin(sc);
+  work = await mkdtemp(join(tmpdir(), 'fidelity-46-'));
+  return twin;
+}
+
+function kubectlEnv(t: Twin, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  return {
+    PATH: process.env.PATH ?? '/usr/bin:/bin',
+    HOME: work!,
+    KUBECONFIG: t.kubeconfigPath,
+    SSH_KEY: t.ssh.keyPath,
+    SSH_PORT: String(t.ssh.port),
+    WORKDIR: work!,
+    WAIT_TIMEOUT: '40s',
+    ...extra,
+  };
+}
+
+function run(file: string, args: string[], env: NodeJS.ProcessEnv, timeoutMs = 45_000): Promise<Run> {
+  return new Promise((done) => {
+    execFile(file, args, { env, timeout: timeoutMs, maxBuffer: 16 << 20 }, (err, stdout, stderr) => {
+      const steps = new Map<string, string[]>();
+      let current = '';
+      for (const line of stdout.split('\n')) {
+        const m = /^### (.+)$/.exec(line);
+        if (m) steps.set((current = m[1]), []);
+        else if (current && line !== '') steps.get(current)!.push(line);
+      }
+      const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
+      done({ code, stdout, stderr, steps });
+    });
+  });
+}
+
+function rows(lines: string[]): string[][] {
+  return lines.map((l) => l.trim().split(/\s{2,}/));
+}
+
+const annotations = (o: KObject) => o.metadata.annotations ?? {};
+
+describe('the source document, literally, against a 4.6 twin', () => {
+  it('runs every step with kubectl and ssh and ends where the document says', async () => {
+    const t = await start();
+    const nodes = t.scenario.nodes.map((n) => n.name);
+    const poolOf = new Map(t.scenario.nodes.map((n) => [n.name, n.pool]));
+    const version = await run('/usr/bin/kubectl', ['version', '-o', 'json'], kubectlEnv(t));
+    expect(version.code, version.stderr).toBe(0);
+    const v = JSON.parse(version.stdout) as {
+      clientVersion: { gitVersion: string };
+      serverVersion: { gitVersion: string };
+    };
+    console.log(`kubectl ${v.clientVersion.gitVersion} against server ${v.serverVersion.gitVersion}`);
+    expect(v.serverVersion.gitVersion).toBe('v1.19.0');
+
+    const r = await run('/bin/bash', [SCRIPT], kubectlEnv(t, { POOLS: 'master worker infra' }));
+    expect(r.code, `${r.stdout}\n${r.stderr}`).toBe(0);
+    expect([...r.steps.keys()]).toEqual([
+      'backup',
+      'annotate',
+      'pause',
+      'network-type',
+      'multus',
+      'reboot',
+      'wait-nodes',
+      'unpause',
+      'wait-mco',
+      'describe',
+      'machineconfig',
+      'network-status',
+      'nodes',
+      'mco-pods',
+      'mcd-logs',
+      'pods',
+      'remove-annotation',
+      'delete-sdn',
+      'done',
+    ]);
+
+    // The backup is the Network.config object as it was: OpenShiftSDN.
+    const backup = parse(await readFile(join(work!, 'cluster-openshift-sdn.yaml'), 'utf8')) as KObject;
+    expect(backup).toMatchObject({
+      apiVersion: 'config.openshift.io/v1',
+      kind: 'Network',
+      metadata: { name: 'cluster' },
+      spec: { networkType: 'OpenShiftSDN' },
+      status: { networkType: 'OpenShiftSDN' },
+    });
+
+    expect(r.steps.get('annotate')).toEqual(['network.operator.openshift.io/cluster annotated']);
+    expect(r.steps.get('pause')).toEqual(
+      ['master', 'worker', 'infra'].map((p) => `machineconfigpool.${MC}/${p} patched`),
+    );
+    expect(r.steps.get('network-type')).toEqual(['network.config.openshift.io/cluster patched']);
+
+    // Rollout status: the document's example lines, ending with "successfully rolled out".
+    const rollout = r.steps.get('multus')!;
+    expect(rollout.at(-1)).toBe('daemon set "multus" successfully rolled out');
+    expect(rollout.length).toBeGreaterThan(1);
+    for (const line of rollout.slice(0, -1))
+      expect(line).toMatch(
+        /^Waiting for daemon set "multus" rollout to finish: (\d out of 6 new pods have been updated|\d of 6 updated pods are available)\.\.\.$/,
+      );
+
+    // The reboot loop: one "reboot node <ip>" per InternalIP, in `kubectl get nodes` order.
+    const ips = [...t.nodes]
+      .sort((a, b) => a.name.localeCompare(b.name))
+      .map((n) => `reboot node ${n.addresses[0]}`);
+    expect(r.steps.get('reboot')).toEqual(ips);
+    expect(r.stderr.match(/Shutdown scheduled for .* use 'shutdown -c' to cancel\./g)).toHaveLength(6);
+    expect(r.steps.get('wait-nodes')).toEqual([...nodes].sort().map((n) => `node/${n} condition met`));
+    expect(r.steps.get('wait-mco')).toEqual(
+      ['infra', 'master', 'worker'].map((p) => `machineconfigpool.${MC}/${p} condition met`),
+    );
+
+    // describe node | egrep "hostname|machineconfig": the document's five lines per node.
+    const described = r.steps.get('describe')!.map((l) => l.replace(/^Annotations:/, '').trim());
+    expect(described).toHaveLength(nodes.length * 5);
+    for (let i = 0; i < nodes.length; i++) {
+      const [host, current, desired, reason, state] = described.slice(i * 5, i * 5 + 5);
+      const node = [...nodes].sort()[i];
+      expect(host).toBe(`kubernetes.io/hostname=${node}`);
+      expect(current).toMatch(new RegExp(`^${MC}/currentConfig: rendered-${poolOf.get(node)}-[0-9a-f]{32}$`));
+      expect(desired).toBe(current.replace('currentConfig', 'desiredConfig'));
+      expect(reason).toBe(`${MC}/reason:`);
+      expect(state).toBe(`${MC}/state: Done`);
+    }
+
+    // get machineconfig <currentConfig> -o yaml | grep ExecStart
+    const mcLines = r.steps.get('machineconfig')!;
+    expect(mcLines[0]).toMatch(/^config_name=rendered-infra-[0-9a-f]{32}$/);
+    expect(mcLines.map((l) => l.trim())).toContain(OVN_EXECSTART);
+    expect(r.steps.get('network-status')).toEqual(['OVNKubernetes']);
+
+    const nodeRows = rows(r.steps.get('nodes')!);
+    expect(nodeRows[0]).toEqual(['NAME', 'STATUS', 'ROLES', 'AGE', 'VERSION']);
+    expect(nodeRows.slice(1).map((row) => `${row[0]} ${row[1]}`)).toEqual(
+      [...nodes].sort().map((n) => `${n} Ready`),
+    );
+
+    // The MCO pods table: NAME READY STATUS RESTARTS AGE, six machine-config-daemon-xxxxx 2/2 Running.
+    const mco = rows(r.steps.get('mco-pods')!);
+    expect(mco[0]).toEqual(['NAME', 'READY', 'STATUS', 'RESTARTS', 'AGE']);
+    const daemons = mco.filter((row) => row[0].startsWith('machine-config-daemon-'));
+    expect(daemons).toHaveLength(6);
+    for (const d of daemons) {
+      expect(d[0]).toMatch(/^machine-config-daemon-[a-z0-9]{5}$/);
+      expect(d.slice(1, 3)).toEqual(['2/2', 'Running']);
+      expect(d[3]).toMatch(/^\d+$/);
+      expect(d[4]).toMatch(/^\d+[smhd]$/);
+    }
+    expect(mco.find((row) => row[0].startsWith('machine-config-controller-'))?.[0]).toMatch(
+      /^machine-config-controller-[0-9a-f]{10}-[a-z0-9]{5}$/,
+    );
+
+    // logs of the first machine-config-daemon pod: it went through the update and is in its config.
+    const logs = r.steps.get('mcd-logs')!;
+    expect(logs[0]).toBe(`pod=${daemons[0][0]}`);
+    expect(logs.join('\n')).toMatch(
+      /Update completed for config rendered-\w+-[0-9a-f]{32} and node has been successfully uncordoned/,
+    );
+    expect(logs.at(-1)).toMatch(/daemon\.go:\d+\] In desired config rendered-\w+-[0-9a-f]{32}$/);
+
+    // get pods --all-namespaces -o wide --sort-by='{.spec.nodeName}': no pod in error, sorted by node.
+    const pods = rows(r.steps.get('pods')!);
+    expect(pods[0].slice(0, 8)).toEqual([
+      'NAMESPACE',
+      'NAME',
+      'READY',
+      'STATUS',
+      'RESTARTS',
+      'AGE',
+      'IP',
+      'NODE',
+    ]);
+    const byNode = pods.slice(1).map((row) => row[7]);
+    expect(byNode).toEqual([...byNode].sort());
+    expect(new Set(pods.slice(1).map((row) => row[3]))).toEqual(new Set(['Running']));
+    expect(pods.some((row) => row[0] === 'openshift-ovn-kubernetes')).toBe(true);
+    expect(pods.some((row) => row[0] === 'openshift-sdn')).toBe(false);
+
+    expect(r.steps.get('remove-annotation')).toEqual(['network.operator.openshift.io/cluster annotated']);
+    expect(r.steps.get('delete-sdn')).toEqual(['namespace "openshift-sdn" deleted']);
+
+    // Where the document says the cluster ends.
+    const config = t.store.get(T.networkConfig, undefined, 'cluster')!;
+    expect((config.status as { networkType: string }).networkType).toBe('OVNKubernetes');
+    for (const n of t.store.list(T.node)) {
+      const a = annotations(n);
+      expect(a[`${MC}/state`], n.metadata.name).toBe('Done');
+      expect(a[`${MC}/currentConfig`]).toBe(a[`${MC}/desiredConfig`]);
+      const rendered = t.store.get(T.machineConfig, undefined, a[`${MC}/currentConfig`])!;
+      expect(JSON.stringify(rendered)).toContain(OVN_EXECSTART);
+      // Once by the document's ssh loop, once by MCO after the unpause.
+      expect(t.controllers.rebootCount(n.metadata.name), n.metadata.name).toBe(2);
+    }
+    expect(t.store.get(T.namespace, undefined, 'openshift-sdn')).toBeUndefined();
+    expect(annotations(t.store.get(T.networkOperator, undefined, 'cluster')!)).not.toHaveProperty(
+      MIGRATION_ANNOTATION,
+    );
+    // The timeline saw the ssh reboots as the document's command, every one before MCO's.
+    const reboots = t.timeline.entries.filter((e) => e.verb === 'reboot' && e.actor === 'ssh:core');
+    expect(reboots.map((e) => e.change)).toEqual(nodes.map(() => 'sudo shutdown -r -t 3'));
+    // The client writes are the document's, in its order, and nothing else; the ssh reboots come
+    // after the network type switch and before the first unpause.
+    const writes = t.timeline.clientWrites();
+    expect(writes.map((e) => `${e.verb} ${e.object} ${e.change}`)).toEqual([
+      `patch Network.operator.openshift.io/cluster metadata.annotations: (none) → {"${MIGRATION_ANNOTATION}":""}`,
+      ...['master', 'worker', 'infra'].map(
+        (p) => `patch MachineConfigPool.${MC}/${p} spec.paused: false → true`,
+      ),
+      'patch Network.config.openshift.io/cluster spec.networkType: "OpenShiftSDN" → "OVNKubernetes"',
+      ...['master', 'worker', 'infra'].map(
+        (p) => `patch MachineConfigPool.${MC}/${p} spec.paused: true → false`,
+      ),
+      `patch Network.operator.openshift.io/cluster metadata.annotations.${MIGRATION_ANNOTATION}: "" → (none)`,
+      'delete Namespace/openshift-sdn deletionTimestamp set',
+    ]);
+    expect(Math.min(...reboots.map((e) => e.t))).toBeGreaterThan(writes[4].t);
+    expect(Math.max(...reboots.map((e) => e.t))).toBeLessThan(writes[5].t);
+  });
+
+  it('the literal text pauses only master and worker: MCO reboots the infra node on its own', async () => {
+    const t = await start();
+    const initial = new Map(
+      t.store.list(T.node).map((n) => [n.metadata.name, annotations(n)[`${MC}/currentConfig`]]),
+    );
+    // The document's commands up to the network type switch, pausing what the text names.
+    const r = await run('/bin/bash', [SCRIPT], kubectlEnv(t, { STOP_AFTER: 'network-type' }));
+    expect(r.code, `${r.stdout}\n${r.stderr}`).toBe(0);
+    expect(r.steps.get('pause')).toEqual(
+      ['master', 'worker'].map((p) => `machineconfigpool.${MC}/${p} patched`),
+    );
+
+    // The infra pool was never paused: MCO rolls the OVN config out to infra-0 at once.
+    const wait = await run(
+      '/usr/bin/kubectl',
+      ['wait', 'mcp/infra', `--for=condition=Updated`, '--timeout=30s'],
+      kubectlEnv(t),
+    );
+    expect(wait.code, wait.stderr).toBe(0);
+    const mcp = await run('/usr/bin/kubectl', ['get', 'mcp'], kubectlEnv(t));
+    const table = rows(mcp.stdout.trim().split('\n'));
+    expect(table[0].slice(0, 5)).toEqual(['NAME', 'CONFIG', 'UPDATED', 'UPDATING', 'DEGRADED']);
+    const byPool = new Map(table.slice(1).map((row) => [row[0], row]));
+    expect(byPool.get('infra')?.slice(2, 5)).toEqual(['True', 'False', 'False']);
+    expect(byPool.get('master')?.[2]).toBe('False');
+    expect(byPool.get('worker')?.[2]).toBe('False');
+
+    const infra = t.store.get(T.node, undefined, 'infra-0')!;
+    const infraConfig = annotations(infra)[`${MC}/currentConfig`];
+    expect(infraConfig).not.toBe(initial.get('infra-0'));
+    expect(JSON.stringify(t.store.get(T.machineConfig, undefined, infraConfig))).toContain(OVN_EXECSTART);
+    // infra-0 was rebooted by MCO before anyone ran the document's reboot loop; the others were not.
+    expect(t.controllers.rebootCount('infra-0')).toBe(1);
+    for (const n of t.scenario.nodes.filter((s) => s.pool !== 'infra')) {
+      expect(t.controllers.rebootCount(n.name)).toBe(0);
+      expect(annotations(t.store.get(T.node, undefined, n.name)!)[`${MC}/currentConfig`]).toBe(
+        initial.get(n.name),
+      );
+    }
+    expect(t.timeline.entries.filter((e) => e.actor === 'ssh:core')).toEqual([]);
+  });
+});
