@@ -71,7 +71,7 @@ describe('dist/index.js', () => {
     expect(run.code).toBe(1);
     expect(run.stdout).toContain('mode: plan');
     expect(run.errors[0]).toBe(
-      `cannot reach the API server at ${server}: connect ECONNREFUSED ${server.slice(7)}`,
+      `cannot reach the API server at ${server}: connect ECONNREFUSED ${server.slice(7)} (ECONNREFUSED) — check the kubeconfig's server address and that the runner can reach it`,
     );
   });
 

@@ -22,13 +22,11 @@ import { commonRoot, uploadArtifact, writeReportFiles, writeSummary } from './re
 import type { Settings } from './settings.ts';
 
 /** Checks that still block a run that continues an unfinished migration. */
-const RESUME_BLOCKING = new Set([
-  'permissions',
-  'no-migration-in-progress',
-  'ssh',
-  'runner-outside-cluster',
-  'mtu',
-]);
+const RESUME_BLOCKING = new Set(
+  ['permissions', 'no-migration-in-progress', 'ssh', 'runner-outside-cluster', 'mtu'].map(
+    (id) => `preflight-${id}`,
+  ),
+);
 
 export interface RunOutcome {
   report: RunReport;
@@ -163,6 +161,7 @@ export async function orchestrate(settings: Settings, signal: AbortSignal): Prom
   const backupDir = join(workDir, 'backup');
   await mkdir(workDir, { recursive: true });
   const nodeTools = nodeToolsFactory(cluster, settings, log, signal);
+  log.info(`mode: ${settings.mode}`);
   let variant: Variant | undefined;
   let failed = false;
   let saveOnCancel: () => Promise<void> = async () => {};
@@ -298,6 +297,13 @@ export async function orchestrate(settings: Settings, signal: AbortSignal): Prom
     } else if (settings.mode === 'plan') {
       await core.group(`Plan (procedure ${variant.title})`, async () => {
         await planVariant(variant!, ctx, hooks);
+        report.plan.push({
+          phase: 'Throughout',
+          step: 'Keep a checkpoint so that an interrupted run can be continued',
+          changes: [
+            `ConfigMap ${CHECKPOINT_REF.namespace}/${CHECKPOINT_REF.name}: created after the backup, updated after every step, deleted when the migration completes`,
+          ],
+        });
         for (const [i, p] of report.plan.entries())
           log.info(`${i + 1}. [${p.phase}] ${p.step}\n     ${p.changes.join('\n     ')}`);
       });

@@ -106,11 +106,15 @@ export async function planVariant(
   ctx: StepContext,
   hooks: EngineHooks = {},
 ): Promise<void> {
+  // A step that reverts an earlier one (unpause after pause) looks done on today's cluster; when the
+  // step it reverts is still to do, it is planned as a change too.
+  const pending = new Set<string>();
   for (const phase of variant.phases) {
     if (phase.id === variant.cleanupPhase && !ctx.settings.cleanup) continue;
     for (const step of phase.steps) {
       const earlier = hooks.completed?.(step.id) ?? false;
-      const done = earlier || (await step.isDone(ctx));
+      const done = earlier || (!(step.reverts && pending.has(step.reverts)) && (await step.isDone(ctx)));
+      if (!done) pending.add(step.id);
       const changes = earlier
         ? ['(done by an earlier run)']
         : done

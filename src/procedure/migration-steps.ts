@@ -6,12 +6,18 @@ import { stringify } from 'yaml';
 import type { KObject, ObjectRef } from '../cluster/types.ts';
 import { NETWORK_CONFIG, NETWORK_OPERATOR, NODES, POOLS } from '../cluster/types.ts';
 import { rebootNodes } from '../nodes/reboot.ts';
-import { verifyMigration } from '../checks/verify.ts';
+import { WaitTimeoutError } from '../cluster/wait.ts';
+import { mcdLogTail, verifyMigration } from '../checks/verify.ts';
 import {
   configureOvsLine,
   CONFIGURE_OVS,
   daemonSetProgress,
   daemonSetRolledOut,
+  isTrue,
+  nodeConfigDone,
+  nodeConfigState,
+  nodeMatchesPool,
+  podErrorReason,
   poolProgress,
   poolUpdated,
 } from '../openshift/objects.ts';
@@ -154,7 +160,7 @@ export function ovnSettings(): Step {
 
 /** `oc -n openshift-multus rollout status daemonset/multus`, after the switch changed it. */
 export function waitForMultus(): Step {
-  return waitStep<KObject>({
+  const inner = waitStep<KObject>({
     id: 'multus-rollout',
     title: 'Wait for the multus DaemonSet rollout to finish',
     what: 'daemonset openshift-multus/multus to roll out',
@@ -178,6 +184,77 @@ export function waitForMultus(): Step {
       };
     },
   });
+  return {
+    ...inner,
+    apply: async (ctx) => {
+      try {
+        await inner.apply(ctx);
+      } catch (err) {
+        if (!(err instanceof WaitTimeoutError)) throw err;
+        // A stuck rollout: name the multus pods that are not updated and Ready.
+        const pods = (
+          await ctx.cluster.list({ apiVersion: 'v1', kind: 'Pod', namespace: 'openshift-multus' })
+        ).items.filter(
+          (p) => p.metadata.name.startsWith('multus-') && !p.metadata.name.startsWith('multus-admission'),
+        );
+        const stuck = pods
+          .filter((p) => !isTrue(p, 'Ready') || podErrorReason(p))
+          .map(
+            (p) =>
+              `${p.metadata.name} on ${String(p.spec?.nodeName ?? '?')}: ${podErrorReason(p) ?? String(p.status?.phase ?? 'not Ready')}`,
+          );
+        ctx.report.checks.push({
+          id: 'multus-rollout',
+          title: 'multus DaemonSet rolled out',
+          ok: false,
+          severity: 'blocking',
+          detail: err.message,
+          items: stuck.length
+            ? stuck
+            : [
+                `${pods.length} multus pod(s), none reported in error; the DaemonSet did not finish (${err.lastProgress})`,
+              ],
+        });
+        throw new Error(
+          `${err.message}${stuck.length ? `; multus pods not Ready: ${stuck.slice(0, 10).join('; ')}` : ''} — check the network operator (oc get co network) and oc -n openshift-multus get pods`,
+        );
+      }
+    },
+  };
+}
+
+/** A pool turned Degraded while MCO rolled out the new config. */
+class PoolDegradedError extends Error {
+  readonly pool: KObject;
+  readonly reason: string;
+  constructor(pool: KObject, reason: string) {
+    super(`pool ${pool.metadata.name} is Degraded: ${reason}`);
+    this.pool = pool;
+    this.reason = reason;
+  }
+}
+
+/** The pool's reason plus the machine-config-daemon log tail of its first node not Done. */
+async function explainDegradedPool(ctx: StepContext, err: PoolDegradedError): Promise<Error> {
+  const nodes = (await ctx.cluster.list(NODES)).items.filter((n) => nodeMatchesPool(n, err.pool));
+  const stuck = nodes.filter((n) => !nodeConfigDone(n));
+  const node = stuck[0] ?? nodes[0];
+  const tail = node ? await mcdLogTail(ctx, node.metadata.name) : '(no node in the pool)';
+  ctx.report.checks.push({
+    id: `pool-${err.pool.metadata.name}-degraded`,
+    title: `MachineConfigPool ${err.pool.metadata.name} rolled out`,
+    ok: false,
+    severity: 'blocking',
+    detail: `Degraded: ${err.reason}`,
+    items: stuck.map((n) => {
+      const s = nodeConfigState(n);
+      return `${n.metadata.name}: state ${s.state ?? '?'}${s.reason ? `, reason ${s.reason}` : ''}`;
+    }),
+    evidence: node ? `machine-config-daemon log of ${node.metadata.name}:\n${tail}` : undefined,
+  });
+  return new Error(
+    `${err.message}${node ? ` (node ${node.metadata.name} — machine-config-daemon log tail in the report)` : ''} — fix the cause on the node, then run again: the migration continues from here`,
+  );
 }
 
 /** Records every pool's rendered config, so the MCO wait knows a new one must replace it. */
@@ -212,10 +289,7 @@ export function waitForMachineConfigRollout(): Step {
       let done = pools.length > 0;
       for (const pool of pools) {
         const p = poolProgress(pool);
-        if (p.degraded)
-          throw new Error(
-            `pool ${p.name} is Degraded: ${p.degradedReason ?? 'no reason given'} — see machine-config-daemon logs on its nodes (oc -n openshift-machine-config-operator logs <machine-config-daemon pod>)`,
-          );
+        if (p.degraded) throw new PoolDegradedError(pool, p.degradedReason ?? 'no reason given');
         if (p.paused) parts.push(`pool ${p.name}: paused`);
         const newConfig = !before[p.name] || (p.config !== undefined && p.config !== before[p.name]);
         const ok = newConfig && poolUpdated(pool);
@@ -230,7 +304,12 @@ export function waitForMachineConfigRollout(): Step {
   return {
     ...inner,
     apply: async (ctx) => {
-      await inner.apply(ctx);
+      try {
+        await inner.apply(ctx);
+      } catch (err) {
+        if (err instanceof PoolDegradedError) throw await explainDegradedPool(ctx, err);
+        throw err;
+      }
       const pools = (await ctx.cluster.list(POOLS)).items;
       for (const pool of pools) {
         const name = String(pool.spec?.configuration?.name ?? '');

@@ -66,6 +66,7 @@ const same = (a: unknown, b: unknown) => isDeepStrictEqual(a ?? null, b ?? null)
 /** Merge-patches one field to a value (null removes it). Done when the field already has the value. */
 export function setField(o: {
   id: string;
+  reverts?: string;
   title: string;
   ref: ObjectRef;
   path: string[];
@@ -75,6 +76,7 @@ export function setField(o: {
   const field = o.path.join('.');
   return {
     id: o.id,
+    reverts: o.reverts,
     title: o.title,
     plan: () => [`${describeRef(o.ref)} ${field} = ${show(want())}`],
     isDone: async (ctx) => same(getPath(await mustGet(ctx, o.ref), o.path), want()),
@@ -89,6 +91,7 @@ export function setField(o: {
 /** Sets (value) or removes (null) one annotation. */
 export function setAnnotation(o: {
   id: string;
+  reverts?: string;
   title: string;
   ref: ObjectRef;
   key: string;
@@ -97,6 +100,7 @@ export function setAnnotation(o: {
   const field = `metadata.annotations["${o.key}"]`;
   return {
     id: o.id,
+    reverts: o.reverts,
     title: o.title,
     plan: () => [
       `${describeRef(o.ref)} ${field} ${o.value === null ? 'removed' : `= ${JSON.stringify(o.value)}`}`,
@@ -119,15 +123,15 @@ const poolRef = (name: string): ObjectRef => ({ apiVersion: POOLS.apiVersion, ki
  * Pauses or resumes every MachineConfigPool, custom pools included (the document shows only master and
  * worker). The first time it runs it records which pools were paused before the run.
  */
-export function setAllPoolsPaused(o: { id: string; title: string; paused: boolean }): Step {
+export function setAllPoolsPaused(o: { id: string; reverts?: string; title: string; paused: boolean }): Step {
   return {
     id: o.id,
+    reverts: o.reverts,
     title: o.title,
     plan: async (ctx) => {
       const pools = (await ctx.cluster.list(POOLS)).items;
-      return pools
-        .filter((p) => (p.spec?.paused === true) !== o.paused)
-        .map((p) => `${describeRef(poolRef(p.metadata.name))} spec.paused = ${o.paused}`);
+      // Planned after the steps before it, so every pool is listed (resuming pools are paused by then).
+      return pools.map((p) => `${describeRef(poolRef(p.metadata.name))} spec.paused = ${o.paused}`);
     },
     isDone: async (ctx) =>
       (await ctx.cluster.list(POOLS)).items.every((p) => (p.spec?.paused === true) === o.paused),

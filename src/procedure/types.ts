@@ -48,6 +48,8 @@ export interface Step {
   title: string;
   /** Changes for the plan: `Network.config.openshift.io/cluster spec.networkType = OVNKubernetes`. */
   plan(ctx: StepContext): Promise<string[]> | string[];
+  /** The id of an earlier step this one undoes (unpause-pools reverts pause-pools), for the plan. */
+  reverts?: string;
   isDone(ctx: StepContext): Promise<boolean>;
   apply(ctx: StepContext): Promise<void>;
 }

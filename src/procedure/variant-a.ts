@@ -68,7 +68,12 @@ export const variantA: Variant = {
       title: 'Resume the machine config pools and wait for the MCO update',
       steps: [
         // 8. oc patch MachineConfigPool <every pool> --type=merge --patch '{"spec":{"paused":false}}'
-        setAllPoolsPaused({ id: 'unpause-pools', title: 'Unpause every MachineConfigPool', paused: false }),
+        setAllPoolsPaused({
+          id: 'unpause-pools',
+          reverts: 'pause-pools',
+          title: 'Unpause every MachineConfigPool',
+          paused: false,
+        }),
         waitForMachineConfigRollout(),
       ],
     },
@@ -81,6 +86,7 @@ export const variantA: Variant = {
         // 10. oc annotate Network.operator.openshift.io cluster networkoperator.openshift.io/network-migration-
         setAnnotation({
           id: 'remove-annotation',
+          reverts: 'annotate',
           title: 'Remove the network-migration annotation',
           ref: NETWORK_OPERATOR,
           key: MIGRATION_ANNOTATION,

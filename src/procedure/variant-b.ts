@@ -109,6 +109,7 @@ export const variantB: Variant = {
         // 9. spec.migration: null; spec.defaultNetwork.openshiftSDNConfig: null; delete namespace openshift-sdn
         setField({
           id: 'clear-migration',
+          reverts: 'set-migration',
           title: 'Clear spec.migration',
           ref: NETWORK_OPERATOR,
           path: ['spec', 'migration'],
