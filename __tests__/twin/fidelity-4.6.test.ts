@@ -50,6 +50,8 @@ afterEach(async () => {
 async function start(): Promise<Twin> {
   const sc = loadScenarioFile(SCENARIO);
   sc.timing.msPerSecond = 10;
+  // 300 ms per multus pod: `rollout status` starts well before the rollout ends, as in the document.
+  sc.timing.multusPodRestartSeconds = 30;
   twin = await startTwin(sc);
   work = await mkdtemp(join(tmpdir(), 'fidelity-46-'));
   return twin;
@@ -146,6 +148,7 @@ describe('the source document, literally, against a 4.6 twin', () => {
 
     // Rollout status: the document's example lines, ending with "successfully rolled out".
     const rollout = r.steps.get('multus')!;
+    console.log(rollout.join('\n'));
     expect(rollout.at(-1)).toBe('daemon set "multus" successfully rolled out');
     expect(rollout.length).toBeGreaterThan(1);
     for (const line of rollout.slice(0, -1))
@@ -276,6 +279,8 @@ describe('the source document, literally, against a 4.6 twin', () => {
     const initial = new Map(
       t.store.list(T.node).map((n) => [n.metadata.name, annotations(n)[`${MC}/currentConfig`]]),
     );
+    const initialPool = (t.store.get(T.pool, undefined, 'infra')!.spec as { configuration: { name: string } })
+      .configuration.name;
     // The document's commands up to the network type switch, pausing what the text names.
     const r = await run('/bin/bash', [SCRIPT], kubectlEnv(t, { STOP_AFTER: 'network-type' }));
     expect(r.code, `${r.stdout}\n${r.stderr}`).toBe(0);
@@ -284,9 +289,17 @@ describe('the source document, literally, against a 4.6 twin', () => {
     );
 
     // The infra pool was never paused: MCO rolls the OVN config out to infra-0 at once.
+    // Once MCO has rendered it (read from the pool's spec), wait until the pool reports it rolled out.
+    const poolConfig = () =>
+      (t.store.get(T.pool, undefined, 'infra')!.spec as { configuration: { name: string } }).configuration
+        .name;
+    const renderedBefore = initialPool;
+    for (let i = 0; i < 400 && poolConfig() === renderedBefore; i++)
+      await new Promise((res) => setTimeout(res, 25));
+    expect(poolConfig()).not.toBe(renderedBefore);
     const wait = await run(
       '/usr/bin/kubectl',
-      ['wait', 'mcp/infra', `--for=condition=Updated`, '--timeout=30s'],
+      ['wait', 'mcp/infra', `--for=jsonpath={.status.configuration.name}=${poolConfig()}`, '--timeout=30s'],
       kubectlEnv(t),
     );
     expect(wait.code, wait.stderr).toBe(0);
