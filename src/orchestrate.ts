@@ -52,33 +52,36 @@ function workDirectory(settings: Settings): string {
 }
 
 /** Lazily opens SSH and the shared node watch the first time a step needs them. */
+/**
+ * SSH and the node watch for steps. The SSH shell (and its recorded host keys) lives for the whole run;
+ * each call starts a fresh node watch (one LIST, then WATCH) and stops the previous one, so a reboot
+ * fan-out compares boot IDs against the cluster as it is now, never against a cache that a throttled or
+ * cut watch left behind.
+ */
 function nodeToolsFactory(cluster: Cluster, settings: Settings, log: Logger, signal: AbortSignal) {
-  let tools: Promise<NodeTools> | undefined;
-  const get = () => {
-    tools ??= (async () => {
-      if (!settings.ssh.privateKey)
-        throw new Error('ssh-private-key is required to reboot nodes (mode: migrate)');
-      const shell = new NodeShell(
-        {
-          user: settings.ssh.user,
-          port: settings.ssh.port,
-          privateKey: settings.ssh.privateKey,
-          passphrase: settings.ssh.passphrase,
-          bastion: settings.ssh.bastion,
-          knownHosts: settings.ssh.knownHosts,
-        },
-        log,
-      );
-      const watch = await NodeWatch.start(cluster, log, signal);
-      return { shell, watch };
-    })();
-    return tools;
+  let shell: NodeShell | undefined;
+  let watch: NodeWatch | undefined;
+  const get = async (): Promise<NodeTools> => {
+    if (!settings.ssh.privateKey)
+      throw new Error('ssh-private-key is required to reboot nodes (mode: migrate)');
+    shell ??= new NodeShell(
+      {
+        user: settings.ssh.user,
+        port: settings.ssh.port,
+        privateKey: settings.ssh.privateKey,
+        passphrase: settings.ssh.passphrase,
+        bastion: settings.ssh.bastion,
+        knownHosts: settings.ssh.knownHosts,
+      },
+      log,
+    );
+    watch?.stop();
+    watch = await NodeWatch.start(cluster, log, signal);
+    return { shell, watch };
   };
   const close = async () => {
-    if (!tools) return;
-    const t = await tools.catch(() => undefined);
-    t?.watch.stop();
-    await t?.shell.close();
+    watch?.stop();
+    await shell?.close();
   };
   return { get, close };
 }

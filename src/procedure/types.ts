@@ -18,7 +18,7 @@ export interface StepContext {
   target: NetworkType;
   /** Values steps hand to later steps (e.g. multus generation before the switch, pool names). */
   memory: RunMemory;
-  /** SSH and the shared node watch, opened on first use. */
+  /** SSH (opened on first use, kept for the run) and a node watch started fresh by this call. */
   nodes(): Promise<NodeTools>;
   /** Saves the checkpoint now: steps call it after remembering something a re-run must know. */
   saveProgress(): Promise<void>;
