@@ -86,6 +86,16 @@ describe('mode: migrate, failures and special nodes', () => {
     expect(run.summary).toContain('worker-1');
     expect(run.summary).toMatch(/What to do next/);
     expect(h.results.artifacts).toHaveLength(1);
+    expect([...h.results.artifacts[0].files.keys()]).toContain('backup/cluster-openshift-sdn.yaml');
+    // The checkpoint stays, with the boot IDs from before the reboot, for the next run.
+    const cm = h.twin.store.get(
+      findType('', 'configmaps')!,
+      'openshift-network-operator',
+      'sdn-to-ovn-migration-checkpoint',
+    );
+    const state = JSON.parse((cm!.data as Record<string, string>)['checkpoint.json']);
+    expect(Object.keys(state.memory.bootIdsBefore).sort()).toEqual(['master-0', 'worker-0', 'worker-1']);
+    expect(state.completedSteps).toContain('network-type');
   });
 
   it('refuses before any reboot (and any change) when a host key does not match ssh-known-hosts', async () => {
