@@ -2,9 +2,8 @@
 // with the evidence an administrator needs, keeps its checkpoint, says where the cluster stands and
 // what to do next, and uploads the backup and the reports.
 import { afterEach, describe, expect, it } from 'vitest';
-import { startHarness, type Harness } from '../helpers/twin-action.ts';
+import { smallScenario, startHarness, type Harness } from '../helpers/twin-action.ts';
 import { findType } from '../twin/resources.ts';
-import type { ScenarioInput } from '../twin/scenario.ts';
 
 let h: Harness | undefined;
 afterEach(async () => {
@@ -12,19 +11,7 @@ afterEach(async () => {
   h = undefined;
 });
 
-function cluster(extra: Partial<ScenarioInput> = {}): ScenarioInput {
-  return {
-    version: '4.14.12',
-    nodes: [
-      { name: 'master-0', pool: 'master' },
-      { name: 'worker-0', pool: 'worker' },
-      { name: 'worker-1', pool: 'worker' },
-    ],
-    podsPerNode: 1,
-    timing: { msPerSecond: 1 },
-    ...extra,
-  };
-}
+const cluster = smallScenario;
 
 const checkpoint = (h: Harness) =>
   h.twin.store.get(

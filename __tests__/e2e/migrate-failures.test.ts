@@ -1,9 +1,8 @@
 // How the migration fails: every failure exits 1, names what is at fault, keeps cleanup from running,
 // and still uploads the backup and the reports.
 import { afterEach, describe, expect, it } from 'vitest';
-import { startHarness, type Harness } from '../helpers/twin-action.ts';
+import { smallScenario, startHarness, type Harness } from '../helpers/twin-action.ts';
 import { findType } from '../twin/resources.ts';
-import type { ScenarioInput } from '../twin/scenario.ts';
 
 let h: Harness | undefined;
 afterEach(async () => {
@@ -11,19 +10,7 @@ afterEach(async () => {
   h = undefined;
 });
 
-function cluster(extra: Partial<ScenarioInput> = {}): ScenarioInput {
-  return {
-    version: '4.14.12',
-    nodes: [
-      { name: 'master-0', pool: 'master' },
-      { name: 'worker-0', pool: 'worker' },
-      { name: 'worker-1', pool: 'worker' },
-    ],
-    podsPerNode: 2,
-    timing: { msPerSecond: 1 },
-    ...extra,
-  };
-}
+const cluster = smallScenario;
 
 const sshReboots = (h: Harness, node?: string) =>
   h.twin.timeline.entries.filter(

@@ -7,6 +7,21 @@ import { runAction, type ActionRun, type RunActionOptions } from './run-action.t
 import { startTwin, type Twin } from '../twin/index.ts';
 import type { Scenario, ScenarioInput } from '../twin/scenario.ts';
 
+/** A small, fast 4.14 cluster (one master, two workers, 1 ms per virtual second) to vary per test. */
+export function smallScenario(extra: Partial<ScenarioInput> = {}): ScenarioInput {
+  return {
+    version: '4.14.12',
+    nodes: [
+      { name: 'master-0', pool: 'master' },
+      { name: 'worker-0', pool: 'worker' },
+      { name: 'worker-1', pool: 'worker' },
+    ],
+    podsPerNode: 2,
+    timing: { msPerSecond: 1 },
+    ...extra,
+  };
+}
+
 export interface Harness {
   twin: Twin;
   results: ResultsService;

@@ -17,7 +17,14 @@ import {
 import { parseVersion } from '../procedure/select.ts';
 import type { StepContext, Variant } from '../procedure/types.ts';
 import { MIGRATION_ANNOTATION } from '../procedure/variant-a.ts';
-import { conditionOf, nodeMatchesPool, nodeReady, poolProgress, poolUpdated } from '../openshift/objects.ts';
+import {
+  conditionOf,
+  nodeMatchesPool,
+  nodeReady,
+  poolProgress,
+  poolUpdated,
+  unhealthyOperators,
+} from '../openshift/objects.ts';
 import type { CheckRecord, PhaseRecord } from '../report/model.ts';
 import type { SshTarget } from '../nodes/ssh.ts';
 import { reservedOverlaps } from './cidr.ts';
@@ -321,24 +328,7 @@ export async function runPreflight(
     'blocking',
     async () => {
       const cos = (await cluster.list(CLUSTER_OPERATORS)).items;
-      const bad = cos
-        .filter(
-          (co) =>
-            conditionOf(co, 'Available')?.status !== 'True' ||
-            conditionOf(co, 'Degraded')?.status === 'True' ||
-            conditionOf(co, 'Progressing')?.status === 'True',
-        )
-        .map((co) => {
-          const state = ['Available', 'Progressing', 'Degraded']
-            .map((t) => `${t}=${conditionOf(co, t)?.status ?? '?'}`)
-            .join(' ');
-          const msg =
-            conditionOf(co, 'Degraded')?.message ||
-            conditionOf(co, 'Progressing')?.message ||
-            conditionOf(co, 'Available')?.message ||
-            '';
-          return `${co.metadata.name}: ${state}${msg ? ` — ${msg}` : ''}`;
-        });
+      const bad = unhealthyOperators(cos);
       return bad.length
         ? {
             ok: false,

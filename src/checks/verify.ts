@@ -8,7 +8,6 @@ import { rebootNodes } from '../nodes/reboot.ts';
 import {
   CONFIGURE_OVS,
   configureOvsLine,
-  conditionOf,
   nodeConfigDone,
   nodeConfigState,
   nodeMatchesPool,
@@ -16,6 +15,7 @@ import {
   podErrorReason,
   poolProgress,
   poolUpdated,
+  unhealthyOperators,
 } from '../openshift/objects.ts';
 import type { CheckRecord } from '../report/model.ts';
 import type { StepContext } from '../procedure/types.ts';
@@ -145,25 +145,7 @@ async function podsCheck(ctx: StepContext): Promise<CheckRecord> {
 }
 
 async function operatorsCheck(ctx: StepContext): Promise<CheckRecord> {
-  const unhealthy = (cos: KObject[]) =>
-    cos
-      .filter(
-        (co) =>
-          conditionOf(co, 'Available')?.status !== 'True' ||
-          conditionOf(co, 'Degraded')?.status === 'True' ||
-          conditionOf(co, 'Progressing')?.status === 'True',
-      )
-      .map((co) => {
-        const bad = ['Available', 'Degraded', 'Progressing']
-          .map((t) => `${t}=${conditionOf(co, t)?.status ?? '?'}`)
-          .join(' ');
-        const msg =
-          conditionOf(co, 'Degraded')?.message ||
-          conditionOf(co, 'Progressing')?.message ||
-          conditionOf(co, 'Available')?.message ||
-          '';
-        return `${co.metadata.name}: ${bad}${msg ? ` — ${msg}` : ''}`;
-      });
+  const unhealthy = unhealthyOperators;
   let items: string[];
   try {
     // Operators settle a little after the last reboot; give them a bounded time.

@@ -152,3 +152,28 @@ export function podErrorReason(pod: KObject): string | undefined {
 }
 
 export const CONFIGURE_OVS = (type: NetworkType) => `/usr/local/bin/configure-ovs.sh ${type}`;
+
+/**
+ * ClusterOperators that are not Available, or are Progressing or Degraded, as
+ * `network: Available=True Progressing=False Degraded=True — <message>`.
+ */
+export function unhealthyOperators(cos: KObject[]): string[] {
+  return cos
+    .filter(
+      (co) =>
+        conditionOf(co, 'Available')?.status !== 'True' ||
+        conditionOf(co, 'Degraded')?.status === 'True' ||
+        conditionOf(co, 'Progressing')?.status === 'True',
+    )
+    .map((co) => {
+      const state = ['Available', 'Progressing', 'Degraded']
+        .map((t) => `${t}=${conditionOf(co, t)?.status ?? '?'}`)
+        .join(' ');
+      const msg =
+        conditionOf(co, 'Degraded')?.message ||
+        conditionOf(co, 'Progressing')?.message ||
+        conditionOf(co, 'Available')?.message ||
+        '';
+      return `${co.metadata.name}: ${state}${msg ? ` — ${msg}` : ''}`;
+    });
+}
