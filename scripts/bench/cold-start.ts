@@ -32,7 +32,9 @@ function firstByte(args: string[], env: Record<string, string>): Promise<number>
   });
 }
 
-export async function coldStart(inputs: Record<string, string>): Promise<{ actionMs: number; nodeMs: number }> {
+export async function coldStart(
+  inputs: Record<string, string>,
+): Promise<{ actionMs: number; nodeMs: number }> {
   const dir = mkdtempSync(join(tmpdir(), 'bench-cold-'));
   try {
     const env: Record<string, string> = {

@@ -121,20 +121,25 @@ export async function runActionFanout(twin: Twin): Promise<ActionResult> {
     child.on('close', (c) => resolve(c));
   });
   const line = out.trim().split('\n').pop() ?? '';
-  if (code !== 0 || !line.startsWith('{')) throw new Error(`reboot worker failed (exit ${code}): ${err.slice(-2000)}`);
+  if (code !== 0 || !line.startsWith('{'))
+    throw new Error(`reboot worker failed (exit ${code}): ${err.slice(-2000)}`);
   return JSON.parse(line) as ActionResult;
 }
 
 /** Resolves once every node has rebooted `expected` times in total and is Ready again. */
-export async function waitAllBack(twin: Twin, expected: Map<string, number>, timeoutMs = 120_000): Promise<void> {
+export async function waitAllBack(
+  twin: Twin,
+  expected: Map<string, number>,
+  timeoutMs = 120_000,
+): Promise<void> {
   const deadline = performance.now() + timeoutMs;
   for (;;) {
     const nodes = twin.store.list(NODE_TYPE);
     const pending = nodes.filter((n) => {
       const name = n.metadata.name;
-      const ready = ((n.status as { conditions?: { type: string; status: string }[] })?.conditions ?? []).some(
-        (c) => c.type === 'Ready' && c.status === 'True',
-      );
+      const ready = (
+        (n.status as { conditions?: { type: string; status: string }[] })?.conditions ?? []
+      ).some((c) => c.type === 'Ready' && c.status === 'True');
       return !ready || twin.controllers.rebootCount(name) < (expected.get(name) ?? 0);
     });
     if (pending.length === 0) return;

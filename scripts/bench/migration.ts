@@ -8,7 +8,7 @@
 import type { Twin } from '../../__tests__/twin/index.ts';
 import { findType } from '../../__tests__/twin/resources.ts';
 import type { ScenarioInput } from '../../__tests__/twin/scenario.ts';
-import type { StoreEvent } from '../../__tests__/twin/store.ts';
+import type { KObject, StoreEvent } from '../../__tests__/twin/store.ts';
 import { startHarness } from '../../__tests__/helpers/twin-action.ts';
 import { daemonSetRolledOut, poolUpdated } from '../../src/openshift/objects.ts';
 
@@ -126,13 +126,20 @@ function watchStates(twin: Twin, lines: Line[]) {
     if (!reached.has(wait)) reached.set(wait, realOf(clock.now()));
   };
   const poolConfigBefore = new Map(
-    twin.store.list(T.pool).map((p) => [p.metadata.name, String((p.spec as { configuration?: { name?: string } })?.configuration?.name)]),
+    twin.store
+      .list(T.pool)
+      .map((p) => [
+        p.metadata.name,
+        String((p.spec as { configuration?: { name?: string } })?.configuration?.name),
+      ]),
   );
-  const multusGenBefore = Number(twin.store.get(T.daemonSet, 'openshift-multus', 'multus')?.metadata.generation ?? 0);
+  const multusGenBefore = Number(
+    twin.store.get(T.daemonSet, 'openshift-multus', 'multus')?.metadata.generation ?? 0,
+  );
   let bootIdsAtRebootPhase: Map<string, string> | undefined;
   let sdnDeleting = false;
-  const bootIdOf = (n: { status?: unknown }) => (n.status as { nodeInfo?: { bootID?: string } })?.nodeInfo?.bootID ?? '';
-  const readyOf = (n: { status?: unknown }) =>
+  const bootIdOf = (n: KObject) => (n.status as { nodeInfo?: { bootID?: string } })?.nodeInfo?.bootID ?? '';
+  const readyOf = (n: KObject) =>
     ((n.status as { conditions?: { type: string; status: string }[] })?.conditions ?? []).some(
       (c) => c.type === 'Ready' && c.status === 'True',
     );
@@ -149,8 +156,13 @@ function watchStates(twin: Twin, lines: Line[]) {
         return name !== poolConfigBefore.get(p.metadata.name) && poolUpdated(p);
       });
       if (done) mark('mco-rollout');
-    } else if (e.resource === T.daemonSet && o.metadata.namespace === 'openshift-multus' && o.metadata.name === 'multus') {
-      if (Number(o.metadata.generation ?? 0) > multusGenBefore && daemonSetRolledOut(o)) mark('multus-rollout');
+    } else if (
+      e.resource === T.daemonSet &&
+      o.metadata.namespace === 'openshift-multus' &&
+      o.metadata.name === 'multus'
+    ) {
+      if (Number(o.metadata.generation ?? 0) > multusGenBefore && daemonSetRolledOut(o))
+        mark('multus-rollout');
     } else if (e.resource === T.node && bootIdsAtRebootPhase) {
       const before = bootIdsAtRebootPhase.get(o.metadata.name);
       if (before !== undefined && readyOf(o) && bootIdOf(o) !== before) mark(`node-back:${o.metadata.name}`);
@@ -178,7 +190,9 @@ function watchStates(twin: Twin, lines: Line[]) {
           logged = lines.find((l) => l.text.startsWith(`${node} back after `));
         } else if (wait === 'namespace-removed') {
           // The namespace wait logs no "done" line: the next line after the wait's own progress line.
-          const i = lines.findIndex((l) => l.text.startsWith('waiting for namespace openshift-sdn to be removed'));
+          const i = lines.findIndex((l) =>
+            l.text.startsWith('waiting for namespace openshift-sdn to be removed'),
+          );
           logged = i >= 0 ? lines.slice(i + 1).find((l) => !l.text.startsWith('waiting for ')) : undefined;
         }
         out.push({

@@ -39,7 +39,11 @@ export function verifyScenario(nodes: number, podsPerNode: number) {
  * With `memoPodList` the bench memoizes the store's pod list per resourceVersion (same content, same
  * order; only the repeated clone + sort is skipped). Bench-side only: the twin's code is unchanged.
  */
-export async function startVerifyTwin(nodes: number, podsPerNode: number, memoPodList = true): Promise<Harness> {
+export async function startVerifyTwin(
+  nodes: number,
+  podsPerNode: number,
+  memoPodList = true,
+): Promise<Harness> {
   const h = await startHarness(verifyScenario(nodes, podsPerNode));
   if (memoPodList) {
     const store = h.twin.store;
@@ -86,7 +90,11 @@ export async function runVerify(h: Harness): Promise<VerifyRun> {
     );
     const wallMs = performance.now() - start;
     const cpu = process.cpuUsage(cpu0);
-    const usage = JSON.parse(readFileSync(rssFile, 'utf8')) as { maxRSS: number; userCPUTime: number; systemCPUTime: number };
+    const usage = JSON.parse(readFileSync(rssFile, 'utf8')) as {
+      maxRSS: number;
+      userCPUTime: number;
+      systemCPUTime: number;
+    };
     const podsLine = /No pod in an error state: (\d+) pods/.exec(run.stdout);
     return {
       verifyMs: groupAt && endAt ? endAt - groupAt : NaN,
