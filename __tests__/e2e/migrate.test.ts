@@ -179,3 +179,28 @@ describe('mode: migrate on OpenShift 4.14 (variant B, spec.migration)', () => {
     expect(twin.store.get(findType('', 'namespaces')!, undefined, 'openshift-sdn')).toBeUndefined();
   });
 });
+
+describe('a cluster already on OVN-Kubernetes', () => {
+  it('is verified, not migrated: result already-migrated, no change made', async () => {
+    h = await startHarness({
+      version: '4.14.12',
+      network: { type: 'OVNKubernetes' },
+      nodes: [
+        { name: 'master-0', pool: 'master' },
+        { name: 'worker-0', pool: 'worker' },
+      ],
+      timing: { msPerSecond: 1 },
+    });
+    const run = await h.run();
+    expect(run.code, run.stdout.slice(-2000)).toBe(0);
+    expect(run.outputs.result).toBe('already-migrated');
+    expect(run.outputs['network-type']).toBe('OVNKubernetes');
+    expect(h.twin.timeline.clientWrites()).toEqual([]);
+    expect(h.twin.timeline.entries.some((e) => e.verb === 'reboot')).toBe(false);
+    expect(run.summary).toContain('Already on OVN-Kubernetes');
+    const report = JSON.parse(h.results.artifacts[0].files.get('report.json')!.toString());
+    expect(report.checks.map((c: { id: string }) => c.id)).toEqual(
+      expect.arrayContaining(['network-type', 'nodes-ready', 'pods-healthy', 'operators-healthy']),
+    );
+  });
+});
