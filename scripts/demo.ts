@@ -20,7 +20,9 @@ mkdirSync(out, { recursive: true });
 const started = performance.now();
 console.log(`Starting the twin from ${values.scenario} …`);
 const h = await startHarness(values.scenario!);
-console.log(`Twin: OpenShift ${h.twin.scenario.version}, ${h.twin.scenario.nodes.length} nodes, API ${h.twin.apiUrl}, SSH port ${h.twin.ssh.port}`);
+console.log(
+  `Twin: OpenShift ${h.twin.scenario.version}, ${h.twin.scenario.nodes.length} nodes, API ${h.twin.apiUrl}, SSH port ${h.twin.ssh.port}`,
+);
 console.log(`Running node dist/index.js (mode: ${values.mode}) …\n`);
 const run = await h.run(
   { mode: values.mode!, 'artifact-name': 'sdn-to-ovn-demo' },
@@ -30,7 +32,8 @@ const summaryPath = join(out, 'summary.md');
 writeFileSync(summaryPath, run.summary);
 writeFileSync(join(out, 'timeline.json'), JSON.stringify(h.twin.timeline.toJSON(), null, 2));
 const reportDir = join(out, 'report');
-if (run.outputs['report-path']) cpSync(resolve(run.outputs['report-path'], '..'), reportDir, { recursive: true });
+if (run.outputs['report-path'])
+  cpSync(resolve(run.outputs['report-path'], '..'), reportDir, { recursive: true });
 const artifact = h.results.artifacts[0];
 if (artifact) {
   const dir = join(out, 'artifact');
@@ -41,7 +44,9 @@ if (artifact) {
 }
 await h.stop();
 
-console.log(`\nExit code ${run.code}, result ${run.outputs.result}, network type ${run.outputs['network-type']}`);
+console.log(
+  `\nExit code ${run.code}, result ${run.outputs.result}, network type ${run.outputs['network-type']}`,
+);
 console.log(`Job summary:  ${summaryPath}`);
 console.log(`Report:       ${join(reportDir, 'report.json')} and report.md`);
 console.log(
@@ -49,6 +54,8 @@ console.log(
     ? `Artifact:     "${artifact.name}" id ${artifact.id}, ${artifact.size} bytes, unzipped to ${join(out, 'artifact')} (${[...artifact.files.keys()].join(', ')})`
     : 'Artifact:     not uploaded',
 );
-console.log(`Twin timeline: ${join(out, 'timeline.json')} (${h.twin.timeline.entries.length} changes, ${h.twin.timeline.totalRequests()} API requests)`);
+console.log(
+  `Twin timeline: ${join(out, 'timeline.json')} (${h.twin.timeline.entries.length} changes, ${h.twin.timeline.totalRequests()} API requests)`,
+);
 console.log(`Finished in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 process.exit(run.code ?? 1);

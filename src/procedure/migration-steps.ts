@@ -217,6 +217,7 @@ export function waitForMultus(): Step {
         });
         throw new Error(
           `${err.message}${stuck.length ? `; multus pods not Ready: ${stuck.slice(0, 10).join('; ')}` : ''} — check the network operator (oc get co network) and oc -n openshift-multus get pods`,
+          { cause: err },
         );
       }
     },
