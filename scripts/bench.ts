@@ -117,7 +117,7 @@ if (only.has('fanout')) {
         const actS = summarize(act.map((a) => a.acceptedMs));
         const phaseS = summarize(act.map((a) => a.phaseMs));
         const ratioS = summarize(ratios);
-        const extrap = doc[0].extrapolated ? `, doc loop extrapolated from ${doc[0].ran} nodes` : '';
+        const extrap = doc[0].extrapolated ? `doc loop extrapolated from ${doc[0].ran} nodes` : '';
         const label = `${nodes} nodes, ${latencyMs ? `ssh-latency ${latencyMs} ms` : 'bare loopback'}`;
         rows.push({
           section: '1 fan-out',
