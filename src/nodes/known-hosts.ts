@@ -85,12 +85,22 @@ function hostString(host: string, port: number): string {
   return port === 22 ? host : `[${host}]:${port}`;
 }
 
+// Compiled wildcard patterns: a known_hosts file for 1,000 nodes is consulted thousands of times
+// during a fan-out, and building a RegExp per entry per lookup was most of its CPU time.
+const globCache = new Map<string, RegExp>();
+
 function globMatches(pattern: string, value: string): boolean {
-  const re = pattern
-    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
-    .replace(/\*/g, '.*')
-    .replace(/\?/g, '.');
-  return new RegExp(`^${re}$`).test(value);
+  if (!pattern.includes('*') && !pattern.includes('?')) return pattern === value;
+  let re = globCache.get(pattern);
+  if (!re) {
+    const source = pattern
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '.*')
+      .replace(/\?/g, '.');
+    re = new RegExp(`^${source}$`);
+    globCache.set(pattern, re);
+  }
+  return re.test(value);
 }
 
 function entryNamesHost(entry: KnownHostEntry, host: string, port: number): boolean {

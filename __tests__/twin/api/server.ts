@@ -414,21 +414,36 @@ function list(
   url: URL,
 ): unknown {
   const filter = objectFilter(url.searchParams.get('labelSelector'), url.searchParams.get('fieldSelector'));
-  let items = ctx.store.list(type, namespace).filter(filter);
+  // Straight from the store without copies (the page is serialised before anything can change it),
+  // in key order, so a continue token is a binary search and a page stops at `limit` matches.
+  const all = ctx.store.peek(type, namespace);
   let rv = ctx.store.currentRV();
+  let start = 0;
   const cont = url.searchParams.get('continue');
   if (cont) {
     const token = decodeContinue(cont);
     rv = token.rv;
-    items = items.filter((o) => sortKey(o).localeCompare(token.after) > 0);
+    let lo = 0;
+    let hi = all.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (sortKey(all[mid]) > token.after) hi = mid;
+      else lo = mid + 1;
+    }
+    start = lo;
   }
   const limit = Number(url.searchParams.get('limit') ?? 0);
+  const items: KObject[] = [];
+  let i = start;
+  for (; i < all.length && !(limit > 0 && items.length === limit); i++)
+    if (filter(all[i])) items.push(all[i]);
   let next: string | undefined;
   let remaining: number | undefined;
-  if (limit > 0 && items.length > limit) {
-    remaining = items.length - limit;
-    items = items.slice(0, limit);
-    next = encodeContinue({ rv, after: sortKey(items[items.length - 1]) });
+  if (limit > 0 && items.length === limit) {
+    remaining = 0;
+    for (let j = i; j < all.length; j++) if (filter(all[j])) remaining++;
+    if (remaining > 0) next = encodeContinue({ rv, after: sortKey(items[items.length - 1]) });
+    else remaining = undefined;
   }
   if (wantsTable(req.headers.accept))
     return toTable(type, items, {

@@ -59,7 +59,7 @@ export function serveWatch(
   if (w.resourceVersion && w.resourceVersion !== '0') {
     since = Number(w.resourceVersion);
   } else {
-    for (const o of ctx.store.list(w.type, w.namespace)) if (w.filter(o)) send('ADDED', o);
+    for (const o of ctx.store.peek(w.type, w.namespace)) if (w.filter(o)) send('ADDED', o);
     since = ctx.store.currentRV();
   }
 
