@@ -1,6 +1,9 @@
 // readSettings() driven through INPUT_* variables, as the runner sets them. Nothing is mocked; stdout
 // is observed to see which values were registered with ::add-mask:: and in what order.
 import { generateKeyPairSync } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import ssh2 from 'ssh2';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { stringify } from 'yaml';
@@ -510,6 +513,22 @@ describe('ssh-known-hosts', () => {
   it('names the line at fault', () => {
     const text = `m0 ${ed25519Public}\n\nm1 ssh-ed25519 AAAA`;
     expect(rejection({ 'ssh-known-hosts': text }, 'ssh-known-hosts')).toMatch(/line 3/);
+  });
+
+  it('reads the lines from a file when given an absolute path (large clusters)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'known-hosts-'));
+    const file = join(dir, 'known_hosts');
+    writeFileSync(file, `m0 ${ed25519Public}\nm1 ${ed25519Public}\n`);
+    try {
+      expect(settings({ 'ssh-known-hosts': file }).ssh.knownHosts?.split('\n').filter(Boolean)).toHaveLength(
+        2,
+      );
+      expect(rejection({ 'ssh-known-hosts': join(dir, 'missing') }, 'ssh-known-hosts')).toMatch(
+        /the file .*missing cannot be read \(ENOENT\)/,
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -17,6 +17,7 @@ import {
   checkPrivateKey,
   normalizePrivateKey,
   parseBastion,
+  knownHostsText,
   parseKnownHosts,
   parsePort,
   privateKeyBodyLines,
@@ -181,7 +182,7 @@ export function readSettings(): Settings {
   const port = parsePort('ssh-port', input('ssh-port') || '22');
   const bastionText = input('ssh-bastion');
   const bastion = bastionText ? parseBastion(bastionText) : undefined;
-  const knownHosts = parseKnownHosts(input('ssh-known-hosts'));
+  const knownHosts = parseKnownHosts(knownHostsText(input('ssh-known-hosts')));
 
   const mtuText = input('mtu');
   const mtu = mtuText

@@ -1,6 +1,7 @@
 // The SSH inputs: private key (and its passphrase), bastion address, known_hosts lines and ports.
 // Checked here so that a bad key or a typo in a host fails in seconds, not after the cluster has been
 // changed and the first node is due for a reboot.
+import { readFileSync } from 'node:fs';
 import { isIPv4, isIPv6 } from 'node:net';
 import ssh2 from 'ssh2';
 import { InputError } from './input-error.ts';
@@ -13,7 +14,7 @@ const BASTION_FORM =
   '[user@]host[:port], with an IPv6 address in brackets: core@bastion.example.com:2222, [fd00::1]:22';
 const KNOWN_HOSTS_FORM =
   'known_hosts lines "host[,host...] key-type base64-key [comment]" as written by ssh-keyscan; ' +
-  'blank lines and # comments are allowed';
+  'blank lines and # comments are allowed; or the absolute path of a file holding them';
 
 /** Secrets stored through a web form often gain CRLF line ends or lose the final newline; ssh2 wants neither. */
 export function normalizePrivateKey(key: string): string {
@@ -148,6 +149,23 @@ function blobType(b64: string): string | undefined {
   const len = blob.readUInt32BE(0);
   if (len > blob.length - 4) return undefined;
   return blob.subarray(4, 4 + len).toString('latin1');
+}
+
+/**
+ * The `ssh-known-hosts` text: the input itself, or — when it is an absolute path — the file it names.
+ * A large cluster's known_hosts does not fit in one input (the runner passes inputs as environment
+ * variables, at most 128 KiB each: about 1,300 nodes), so a step before can write it to a file.
+ * known_hosts lines never start with "/", so the two forms cannot be confused.
+ */
+export function knownHostsText(value: string): string {
+  const v = value.trim();
+  if (!v.startsWith('/') || v.includes('\n')) return value;
+  try {
+    return readFileSync(v, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? 'unreadable';
+    throw new InputError('ssh-known-hosts', `the file ${v} cannot be read (${code})`, KNOWN_HOSTS_FORM);
+  }
 }
 
 /**
