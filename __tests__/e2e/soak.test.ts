@@ -1,6 +1,7 @@
 // Fault soak: a whole migration of a 50-node twin with every transient fault switched on — HTTP 500,
 // 503 and 429 (Retry-After) bursts on reads, writes and watches, watch streams cut every 300 ms, API
-// latency, SSH connections reset on the first try — ends exactly where a run without faults ends.
+// latency, 409 conflicts, connections reset without an answer, SSH connections reset on the first
+// try — ends exactly where a run without faults ends.
 import { afterEach, describe, expect, it } from 'vitest';
 import { startHarness, type Harness } from '../helpers/twin-action.ts';
 import { findType } from '../twin/resources.ts';
@@ -23,6 +24,14 @@ export const transientFaults: Fault[] = [
     status: 500,
     count: 3,
   },
+  { kind: 'http-errors', route: '^PATCH /apis/machineconfiguration', status: 409, count: 2 },
+  {
+    kind: 'http-errors',
+    route: '^GET /apis/apps/v1/namespaces/openshift-multus/daemonsets',
+    status: 0,
+    count: 2,
+  },
+  { kind: 'http-errors', route: '^GET /api/v1/pods', status: 0, count: 1 },
   { kind: 'watch-cut', afterMs: 300 },
   { kind: 'api-latency', ms: 3 },
   ...[0, 7, 19, 33, 48].map((i): Fault => ({ kind: 'ssh-reset', node: `worker-${i}`, count: 1 })),

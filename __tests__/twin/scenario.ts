@@ -38,7 +38,17 @@ export interface ClusterOperatorSpec {
 
 export type Fault =
   /** API requests whose `METHOD path` matches `route` (a regular expression) fail `count` times. */
-  | { kind: 'http-errors'; route: string; status: 500 | 503 | 429; count: number; retryAfterSeconds?: number }
+  /**
+   * 409 answers as a write conflict would; status 0 resets the connection without an answer (a load
+   * balancer dropping it).
+   */
+  | {
+      kind: 'http-errors';
+      route: string;
+      status: 500 | 503 | 429 | 409 | 0;
+      count: number;
+      retryAfterSeconds?: number;
+    }
   /** Every watch stream is closed by the server after this many real milliseconds. */
   | { kind: 'watch-cut'; afterMs: number }
   /** Added latency on every API request (real milliseconds). */

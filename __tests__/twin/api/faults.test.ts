@@ -1,4 +1,5 @@
-// API faults switched on at run time: injected HTTP errors (used up after `count`), 429 with
+// API faults switched on at run time: injected HTTP errors (used up after `count`), 409, dropped
+// connections, 429 with
 // Retry-After, watch streams cut by the server, and added latency.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type ApiFixture, rawRequest, startFixture } from './fixture.ts';
@@ -45,6 +46,19 @@ describe('API faults', () => {
     expect(f.ctx.timeline.clientWrites()).toHaveLength(0);
     const second = await rawRequest(f.api, 'PATCH', '/api/v1/nodes/worker-0', opts);
     expect(second.status).toBe(200);
+  });
+
+  it('http-errors: 409 answers as a conflict, status 0 drops the connection without an answer', async () => {
+    const firedBefore = f.ctx.faults.fired.get('http-errors') ?? 0;
+    f.ctx.faults.add({ kind: 'http-errors', route: '^PATCH ', status: 409, count: 1 });
+    const opts = { body: { metadata: { labels: { x: 'y' } } }, contentType: 'application/merge-patch+json' };
+    const conflict = await rawRequest(f.api, 'PATCH', '/api/v1/nodes/worker-0', opts);
+    expect(conflict.status).toBe(409);
+    expect(conflict.json).toMatchObject({ reason: 'Conflict', code: 409 });
+    f.ctx.faults.add({ kind: 'http-errors', route: '^GET /api/v1/nodes$', status: 0, count: 1 });
+    await expect(rawRequest(f.api, 'GET', '/api/v1/nodes')).rejects.toThrow(/socket hang up|ECONNRESET/);
+    expect((await rawRequest(f.api, 'GET', '/api/v1/nodes')).status).toBe(200);
+    expect(f.ctx.faults.fired.get('http-errors')).toBe(firedBefore + 2);
   });
 
   it('watch-cut: the server ends each watch stream after afterMs', async () => {

@@ -109,8 +109,12 @@ function sendJson(
   res.end(text);
 }
 
+/** An `http-errors` fault with status 0: the connection is dropped without an answer. */
+class ConnectionReset extends Error {}
+
 function sendError(res: ServerResponse, err: unknown): void {
-  if (err instanceof ApiError) sendJson(res, err.status.code, err.status, err.headers);
+  if (err instanceof ConnectionReset) res.socket?.destroy();
+  else if (err instanceof ApiError) sendJson(res, err.status.code, err.status, err.headers);
   else if (err instanceof StoreError) sendJson(res, err.code, failure(err.code, err.message, err.reason));
   else
     sendJson(
@@ -142,7 +146,9 @@ function injectedError(ctx: TwinContext, req: IncomingMessage): void {
   fault.count--;
   if (fault.count <= 0) ctx.faults.remove(fault);
   ctx.faults.fire('http-errors');
+  if (fault.status === 0) throw new ConnectionReset('connection reset by the twin');
   const messages: Record<number, string> = {
+    409: 'Operation cannot be fulfilled: the object has been modified; please apply your changes to the latest version and try again',
     429: 'Too many requests, please try again later.',
     500: 'Internal error occurred: injected by the twin',
     503: 'the server is currently unable to handle the request',
