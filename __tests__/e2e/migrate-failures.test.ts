@@ -85,6 +85,20 @@ describe('mode: migrate, failures and special nodes', () => {
     expect(state.completedSteps).toContain('network-type');
   });
 
+  it('names a node that MCO rebooted and that never came back, after reboot-timeout, not wait-timeout', async () => {
+    // On 4.14 (variant B) MCO reboots each node first; worker-1 does not return from that reboot.
+    h = await startHarness(cluster({ faults: [{ kind: 'node-never-returns', node: 'worker-1' }] }));
+    const started = Date.now();
+    const run = await h.run({ 'reboot-timeout': '3s', 'wait-timeout': '10m' });
+    expect(run.code).toBe(1);
+    expect(Date.now() - started).toBeLessThan(60_000);
+    expect(run.errors.join('\n')).toMatch(
+      /worker-1 has been NotReady for [\d.]+s during the Machine Config Operator update \(reboot-timeout 3s\)/,
+    );
+    expect(run.summary).toMatch(/Start the migration: spec\.migration and the MCO rollout/);
+    expect(sshReboots(h)).toHaveLength(0);
+  });
+
   it('refuses before any reboot (and any change) when a host key does not match ssh-known-hosts', async () => {
     h = await startHarness(cluster());
     const lines = h.twin.ssh.knownHosts.trim().split('\n');

@@ -7,6 +7,7 @@ import type { KObject, ObjectRef } from '../cluster/types.ts';
 import { NETWORK_CONFIG, NETWORK_OPERATOR, NODES, POOLS } from '../cluster/types.ts';
 import { rebootNodes } from '../nodes/reboot.ts';
 import { WaitTimeoutError } from '../cluster/wait.ts';
+import { formatDuration } from '../util/duration.ts';
 import { mcdLogTail, verifyMigration } from '../checks/verify.ts';
 import {
   configureOvsLine,
@@ -306,7 +307,7 @@ export function waitForMachineConfigRollout(): Step {
     ...inner,
     apply: async (ctx) => {
       try {
-        await inner.apply(ctx);
+        await whileNoNodeIsStuck(ctx, 'the Machine Config Operator update', (c) => inner.apply(c));
       } catch (err) {
         if (err instanceof PoolDegradedError) throw await explainDegradedPool(ctx, err);
         throw err;
@@ -328,6 +329,50 @@ export function waitForMachineConfigRollout(): Step {
       }
     },
   };
+}
+
+/**
+ * Runs `fn` (a wait on MCO) while watching the nodes: a node NotReady for longer than reboot-timeout
+ * — one MCO rebooted that never came back — ends the wait at once, naming the node, instead of
+ * leaving the run to wait-timeout. It reads the node watch's cache: no API requests of its own.
+ */
+async function whileNoNodeIsStuck(
+  ctx: StepContext,
+  during: string,
+  fn: (ctx: StepContext) => Promise<void>,
+): Promise<void> {
+  const { watch } = await ctx.nodes();
+  const inner = new AbortController();
+  const onOuterAbort = () => inner.abort(ctx.signal.reason);
+  ctx.signal.addEventListener('abort', onOuterAbort, { once: true });
+  const notReadySince = new Map<string, number>();
+  let stuck: Error | undefined;
+  const check = () => {
+    const now = Date.now();
+    for (const n of watch.all()) {
+      if (n.ready) {
+        notReadySince.delete(n.name);
+        continue;
+      }
+      const since = notReadySince.get(n.name) ?? now;
+      notReadySince.set(n.name, since);
+      if (now - since > ctx.settings.rebootTimeoutMs && !stuck) {
+        stuck = new Error(
+          `${n.name} has been NotReady for ${formatDuration(now - since)} during ${during} (reboot-timeout ${formatDuration(ctx.settings.rebootTimeoutMs)}); last seen bootID ${n.bootID.slice(0, 8)} — check the node's console, then run again: the migration continues from here`,
+        );
+        inner.abort(stuck);
+      }
+    }
+  };
+  const timer = setInterval(check, Math.min(5_000, Math.max(250, ctx.settings.rebootTimeoutMs / 10)));
+  try {
+    await fn({ ...ctx, signal: inner.signal });
+  } catch (err) {
+    throw stuck ?? err;
+  } finally {
+    clearInterval(timer);
+    ctx.signal.removeEventListener('abort', onOuterAbort);
+  }
 }
 
 /** The document's reboot loop, in parallel: one reboot command per node over SSH, each bootID must change. */
