@@ -15,6 +15,8 @@ export interface NodeState {
   ready: boolean;
   /** InternalIP addresses, IPv4 first. */
   addresses: string[];
+  /** The machine-config daemon's state annotation (Done, Working, Degraded), when the node has one. */
+  mcoState?: string;
 }
 
 export function nodeStateOf(node: KObject): NodeState {
@@ -26,11 +28,13 @@ export function nodeStateOf(node: KObject): NodeState {
   const internal = (status.addresses ?? [])
     .filter((a) => a.type === 'InternalIP' && typeof a.address === 'string')
     .map((a) => a.address as string);
+  const mcoState = node.metadata.annotations?.['machineconfiguration.openshift.io/state'];
   return {
     name: node.metadata.name,
     bootID: status.nodeInfo?.bootID ?? '',
     ready: (status.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True'),
     addresses: [...internal.filter((a) => !net.isIPv6(a)), ...internal.filter((a) => net.isIPv6(a))],
+    ...(mcoState ? { mcoState } : {}),
   };
 }
 

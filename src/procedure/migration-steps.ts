@@ -6,6 +6,7 @@ import { stringify } from 'yaml';
 import type { KObject, ObjectRef } from '../cluster/types.ts';
 import { NETWORK_CONFIG, NETWORK_OPERATOR, NODES, POOLS } from '../cluster/types.ts';
 import { rebootNodes } from '../nodes/reboot.ts';
+import type { NodeWatch } from '../nodes/node-watch.ts';
 import { WaitTimeoutError } from '../cluster/wait.ts';
 import { formatDuration } from '../util/duration.ts';
 import { mcdLogTail, verifyMigration } from '../checks/verify.ts';
@@ -280,6 +281,8 @@ export function rememberPoolConfigs(): Step {
  * every pool is Updated on a config other than the one it had, then check that config's ExecStart.
  */
 export function waitForMachineConfigRollout(): Step {
+  // The node watch of the running wait: progress lines name the nodes MCO is working on.
+  let nodes: NodeWatch | undefined;
   const inner = waitStep<KObject>({
     id: 'mco-rollout',
     title: 'Wait for the Machine Config Operator to update every pool',
@@ -300,6 +303,12 @@ export function waitForMachineConfigRollout(): Step {
           `pool ${p.name}: ${p.updated}/${p.machines} updated${newConfig ? '' : ' (new config not rendered yet)'}${p.updating ? ', Updating' : ''}`,
         );
       }
+      // Which nodes MCO is working on right now, from the node watch of this wait.
+      const busy = (nodes?.all() ?? []).filter((n) => n.mcoState && n.mcoState !== 'Done');
+      if (!done && busy.length) {
+        const shown = busy.slice(0, 5).map((n) => `${n.name} ${n.mcoState}${n.ready ? '' : ' (NotReady)'}`);
+        parts.push(`${shown.join(', ')}${busy.length > 5 ? ` and ${busy.length - 5} more` : ''}`);
+      }
       return { done, progress: parts.join('; ') };
     },
   });
@@ -307,7 +316,10 @@ export function waitForMachineConfigRollout(): Step {
     ...inner,
     apply: async (ctx) => {
       try {
-        await whileNoNodeIsStuck(ctx, 'the Machine Config Operator update', (c) => inner.apply(c));
+        await whileNoNodeIsStuck(ctx, 'the Machine Config Operator update', (c, watch) => {
+          nodes = watch;
+          return inner.apply(c);
+        });
       } catch (err) {
         if (err instanceof PoolDegradedError) throw await explainDegradedPool(ctx, err);
         throw err;
@@ -339,7 +351,7 @@ export function waitForMachineConfigRollout(): Step {
 async function whileNoNodeIsStuck(
   ctx: StepContext,
   during: string,
-  fn: (ctx: StepContext) => Promise<void>,
+  fn: (ctx: StepContext, watch: NodeWatch) => Promise<void>,
 ): Promise<void> {
   const { watch } = await ctx.nodes();
   const inner = new AbortController();
@@ -366,7 +378,7 @@ async function whileNoNodeIsStuck(
   };
   const timer = setInterval(check, Math.min(5_000, Math.max(250, ctx.settings.rebootTimeoutMs / 10)));
   try {
-    await fn({ ...ctx, signal: inner.signal });
+    await fn({ ...ctx, signal: inner.signal }, watch);
   } catch (err) {
     throw stuck ?? err;
   } finally {
