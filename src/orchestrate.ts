@@ -268,6 +268,7 @@ export async function orchestrate(settings: Settings, signal: AbortSignal): Prom
     };
     saveOnCancel = saveCheckpoint;
     const onTarget = !earlier && report.cluster.networkTypeBefore === variant.to;
+    let refusal: Error | undefined;
     if (!onTarget) {
       const checks = await core.group('Preflight checks', () =>
         runPreflight(ctx, variant!, { mode: settings.mode, ownRunInProgress: earlier !== undefined }),
@@ -278,7 +279,7 @@ export async function orchestrate(settings: Settings, signal: AbortSignal): Prom
         for (const c of checks)
           if (!RESUME_BLOCKING.has(c.id) && c.severity === 'blocking') c.severity = 'warn';
       }
-      const refusal = refusalFor(checks);
+      refusal = refusalFor(checks);
       if (refusal && settings.mode === 'migrate') throw refusal;
     }
     if (onTarget) {
@@ -310,6 +311,9 @@ export async function orchestrate(settings: Settings, signal: AbortSignal): Prom
         for (const [i, p] of report.plan.entries())
           log.info(`${i + 1}. [${p.phase}] ${p.step}\n     ${p.changes.join('\n     ')}`);
       });
+      // The plan is written either way; a plan that migrate would refuse fails (result refused), so
+      // the approval job that `needs` it never asks anyone to approve it.
+      if (refusal) throw refusal;
       report.result = 'planned';
     } else {
       if (!earlier) await core.group('etcd backup', () => takeEtcdBackup(ctx));

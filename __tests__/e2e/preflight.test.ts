@@ -53,11 +53,14 @@ describe('mode: plan', () => {
     expect(run.summary).toContain('⚠️ warn');
   });
 
-  it('still writes the plan when a blocking check fails, and warns that migrate would be refused', async () => {
+  it('still writes the plan when a blocking check fails, and fails as refused so no approval is asked', async () => {
     h = await startHarness(small({ nodes: [{ name: 'master-0' }, { name: 'worker-0', ready: false }] }));
     const run = await h.run({ mode: 'plan' });
-    expect(run.code, run.stdout).toBe(0);
-    expect(run.outputs.result).toBe('planned');
+    expect(run.code, run.stdout).toBe(1);
+    expect(run.outputs.result).toBe('refused');
+    expect(run.errors[0]).toMatch(
+      /^Preflight refused the migration \(no change was made\).*Every node Ready/,
+    );
     const r = report(run.outputs['report-path']);
     expect(r.plan.length).toBeGreaterThan(5);
     expect(r.warnings).toContain(
