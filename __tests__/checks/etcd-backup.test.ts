@@ -27,8 +27,11 @@ async function setup(over: Partial<ScenarioInput> = {}, settings: Parameters<typ
 }
 
 describe('backupDirectory', () => {
-  it('is one directory per workflow run under /home/core/assets', () => {
+  it('is one directory per workflow run attempt under /home/core/assets', () => {
     expect(backupDirectory({ GITHUB_RUN_ID: '987654' })).toBe('/home/core/assets/backup-987654');
+    expect(backupDirectory({ GITHUB_RUN_ID: '987654', GITHUB_RUN_ATTEMPT: '2' })).toBe(
+      '/home/core/assets/backup-987654-2',
+    );
     expect(backupDirectory({})).toBe('/home/core/assets/backup-local');
     expect(backupDirectory({ GITHUB_RUN_ID: '1; rm -rf /' })).toBe('/home/core/assets/backup-1rm-rf');
   });

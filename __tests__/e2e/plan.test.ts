@@ -139,7 +139,7 @@ describe.each(CASES)('$name', ({ scenario, variant, steps }) => {
     expect(migrate.code, migrate.stdout + migrate.stderr).toBe(0);
     expect(migrate.outputs.result).toBe('migrated');
     const report = reportOf(migrate);
-    expect(report.etcdBackup?.directory).toBe('/home/core/assets/backup-4242');
+    expect(report.etcdBackup?.directory).toBe('/home/core/assets/backup-4242-1');
     expect(report.etcdBackup?.snapshot).toMatch(/snapshot_.+\.db$/);
     const entries = h.twin.timeline.entries;
     const backup = entries.findIndex((e) => e.verb === 'backup');

@@ -77,7 +77,10 @@ describe('mode: migrate, the etcd backup', () => {
     const run = await h.run();
     expect(run.code).toBe(1);
     expect(run.outputs.result).toBe('refused');
-    expect(run.errors[0]).toMatch(/^etcd backup: no Ready control-plane node to run cluster-backup\.sh on/);
+    // Known before any change: preflight refuses, naming the backup's need for a Ready master.
+    expect(run.errors[0]).toMatch(
+      /^Preflight refused the migration \(no change was made\).*etcd backup before the first change\] no Ready control-plane node to run cluster-backup\.sh on/,
+    );
     expect(run.summary).toContain('No change was made to the cluster.');
     expect(h.twin.timeline.clientWrites()).toEqual([]);
   });

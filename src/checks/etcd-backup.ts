@@ -1,14 +1,24 @@
 // The document's prerequisite "a recent backup of the etcd database is available", taken rather than
-// assumed: `sudo -E /usr/local/bin/cluster-backup.sh /home/core/assets/backup-<run id>` on one Ready
+// assumed: `sudo -E /usr/local/bin/cluster-backup.sh /home/core/assets/backup-<run id>-<attempt>` on one Ready
 // control-plane node over SSH, after the preflight checks pass and before the first change. The files
 // are then checked on the node (`ls`, `test -s`); their paths go to the report (report.etcdBackup).
 // A failed backup stops the run before any change.
-import { NODES } from '../cluster/types.ts';
+import { type KObject, NODES } from '../cluster/types.ts';
 import { nodeReady } from '../openshift/objects.ts';
 import type { StepContext } from '../procedure/types.ts';
 import type { EtcdBackupRecord } from '../report/model.ts';
 
 export const BACKUP_SCRIPT = '/usr/local/bin/cluster-backup.sh';
+
+export const NO_BACKUP_NODE =
+  'no Ready control-plane node to run cluster-backup.sh on — bring a master back to Ready, or set etcd-backup: false after taking a backup yourself';
+
+/** Nodes the backup can run on: Ready control-plane nodes (etcd runs only there). */
+export function backupCandidates(nodes: KObject[]): KObject[] {
+  return nodes.filter(
+    (n) => CONTROL_PLANE_LABELS.some((l) => n.metadata.labels?.[l] !== undefined) && nodeReady(n),
+  );
+}
 
 export class EtcdBackupFailed extends Error {
   constructor(message: string) {
@@ -19,10 +29,15 @@ export class EtcdBackupFailed extends Error {
 
 const CONTROL_PLANE_LABELS = ['node-role.kubernetes.io/master', 'node-role.kubernetes.io/control-plane'];
 
-/** The directory on the node: one per workflow run, so a re-run never mixes its files with another run's. */
+/**
+ * The directory on the node: one per workflow run attempt, so a re-run never mixes its files with
+ * another run's or an earlier attempt's.
+ */
 export function backupDirectory(env: NodeJS.ProcessEnv = process.env): string {
-  const run = (env.GITHUB_RUN_ID || 'local').replace(/[^A-Za-z0-9_-]/g, '');
-  return `/home/core/assets/backup-${run}`;
+  const safe = (v: string) => v.replace(/[^A-Za-z0-9_-]/g, '');
+  const run = safe(env.GITHUB_RUN_ID || 'local');
+  const attempt = safe(env.GITHUB_RUN_ATTEMPT || '');
+  return `/home/core/assets/backup-${run}${attempt ? `-${attempt}` : ''}`;
 }
 
 function shellQuote(s: string): string {
@@ -38,14 +53,8 @@ export async function takeEtcdBackup(
     ctx.log.warn('etcd-backup is false: no etcd backup is taken (the document requires a recent one)');
     return undefined;
   }
-  const masters = (await ctx.cluster.list(NODES)).items.filter(
-    (n) => CONTROL_PLANE_LABELS.some((l) => n.metadata.labels?.[l] !== undefined) && nodeReady(n),
-  );
-  const master = masters[0];
-  if (!master)
-    throw new EtcdBackupFailed(
-      'etcd backup: no Ready control-plane node to run cluster-backup.sh on — bring a master back to Ready, or set etcd-backup: false after taking a backup yourself',
-    );
+  const master = backupCandidates((await ctx.cluster.list(NODES)).items)[0];
+  if (!master) throw new EtcdBackupFailed(`etcd backup: ${NO_BACKUP_NODE}`);
   const name = master.metadata.name;
   const addresses = ((master.status?.addresses ?? []) as { type: string; address: string }[])
     .filter((a) => a.type === 'InternalIP')

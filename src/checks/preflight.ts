@@ -25,6 +25,7 @@ import {
   poolUpdated,
   unhealthyOperators,
 } from '../openshift/objects.ts';
+import { backupCandidates, NO_BACKUP_NODE } from './etcd-backup.ts';
 import type { CheckRecord, PhaseRecord } from '../report/model.ts';
 import type { SshTarget } from '../nodes/ssh.ts';
 import { reservedOverlaps } from './cidr.ts';
@@ -585,13 +586,19 @@ export async function runPreflight(
     },
   );
 
-  if (opts.mode === 'migrate' || settings.etcdBackup)
-    add('etcd-backup', 'etcd backup before the first change', 'warn', {
-      ok: settings.etcdBackup,
-      detail: settings.etcdBackup
-        ? `mode migrate runs cluster-backup.sh on a Ready control-plane node before the first change`
-        : 'etcd-backup is false: no etcd backup will be taken — the document requires a recent one; take it yourself first',
+  if (opts.mode === 'migrate' || settings.etcdBackup) {
+    // Known before any change: the backup needs a Ready control-plane node.
+    const candidates = nodes ? backupCandidates(nodes) : undefined;
+    const noNode = settings.etcdBackup && candidates !== undefined && candidates.length === 0;
+    add('etcd-backup', 'etcd backup before the first change', noNode ? 'blocking' : 'warn', {
+      ok: settings.etcdBackup && !noNode,
+      detail: !settings.etcdBackup
+        ? 'etcd-backup is false: no etcd backup will be taken — the document requires a recent one; take it yourself first'
+        : noNode
+          ? NO_BACKUP_NODE
+          : `mode migrate runs cluster-backup.sh on a Ready control-plane node (${candidates?.[0]?.metadata.name ?? 'chosen at run time'}) before the first change`,
     });
+  }
 
   // What the approver reads next to the checks: the nodes that will reboot and how long it takes.
   if (nodes) {
