@@ -2,95 +2,26 @@
 // (scripts/twin-doc-procedure-4.14.sh) reaches its documented end; the 4.6 document's steps
 // (scripts/twin-doc-procedure.sh) applied to a 4.14 twin leave co/network Degraded with the
 // operator's message and touch no node.
-import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { startTwin, type Twin } from './index.ts';
-import { findType } from './resources.ts';
-import { loadScenarioFile } from './scenario.ts';
+import { annotations, fidelityTwins, MC, OVN_EXECSTART, ROOT, rows, run, T } from './fidelity-support.ts';
+import type { Twin } from './index.ts';
 import type { KObject } from './store.ts';
 
-const ROOT = resolve(import.meta.dirname, '../..');
 const SCRIPT_B = join(ROOT, 'scripts/twin-doc-procedure-4.14.sh');
 const SCRIPT_46 = join(ROOT, 'scripts/twin-doc-procedure.sh');
 const SCENARIO = join(import.meta.dirname, 'scenarios/ocp-4.14.yaml');
-const MC = 'machineconfiguration.openshift.io';
-const OVN_EXECSTART = 'ExecStart=/usr/local/bin/configure-ovs.sh OVNKubernetes';
 const NOT_MIGRATING =
   "The operator configuration is invalid (cannot change default network type when not doing migration). Use 'oc edit network.operator.openshift.io cluster' to fix.";
 
-const T = {
-  node: findType('', 'nodes')!,
-  namespace: findType('', 'namespaces')!,
-  networkConfig: findType('config.openshift.io', 'networks')!,
-  networkOperator: findType('operator.openshift.io', 'networks')!,
-  clusterOperator: findType('config.openshift.io', 'clusteroperators')!,
-  machineConfig: findType(MC, 'machineconfigs')!,
-  pool: findType(MC, 'machineconfigpools')!,
-};
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-  steps: Map<string, string[]>;
-}
-
-let twin: Twin | undefined;
-let work: string | undefined;
-afterEach(async () => {
-  await twin?.stop();
-  twin = undefined;
-  if (work) await rm(work, { recursive: true, force: true });
-  work = undefined;
-});
-
-async function start(): Promise<Twin> {
-  const sc = loadScenarioFile(SCENARIO);
-  sc.timing.msPerSecond = 10;
-  twin = await startTwin(sc);
-  work = await mkdtemp(join(tmpdir(), 'fidelity-414-'));
-  return twin;
-}
-
-function env(t: Twin, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  return {
-    PATH: process.env.PATH ?? '/usr/bin:/bin',
-    HOME: work!,
-    KUBECONFIG: t.kubeconfigPath,
-    SSH_KEY: t.ssh.keyPath,
-    SSH_PORT: String(t.ssh.port),
-    WORKDIR: work!,
-    WAIT_TIMEOUT: '40s',
-    ...extra,
-  };
-}
-
-function run(file: string, args: string[], e: NodeJS.ProcessEnv, timeoutMs = 45_000): Promise<Run> {
-  return new Promise((done) => {
-    execFile(file, args, { env: e, timeout: timeoutMs, maxBuffer: 16 << 20 }, (err, stdout, stderr) => {
-      const steps = new Map<string, string[]>();
-      let current = '';
-      for (const line of stdout.split('\n')) {
-        const m = /^### (.+)$/.exec(line);
-        if (m) steps.set((current = m[1]), []);
-        else if (current && line !== '') steps.get(current)!.push(line);
-      }
-      done({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr, steps });
-    });
-  });
-}
+const twins = fidelityTwins(SCENARIO, 'fidelity-414-');
+const start = () => twins.start();
+const env = twins.env;
 
 const kubectl = (t: Twin, args: string[]) => run('/usr/bin/kubectl', args, env(t));
 
-function rows(lines: string[]): string[][] {
-  return lines.map((l) => l.trim().split(/\s{2,}/));
-}
-
-const annotations = (o: KObject) => o.metadata.annotations ?? {};
 type Cond = { type: string; status: string; reason?: string; message?: string };
 const cond = (o: KObject, type: string) =>
   ((o.status as { conditions?: Cond[] }).conditions ?? []).find((c) => c.type === type);
@@ -112,7 +43,9 @@ describe('OpenShift 4.14 twin through kubectl', () => {
     expect(r.code, `${r.stdout}\n${r.stderr}`).toBe(0);
     expect(r.steps.has('done')).toBe(true);
 
-    const backup = parse(await readFile(join(work!, 'cluster-openshift-sdn.yaml'), 'utf8')) as KObject;
+    const backup = parse(
+      await readFile(join(twins.workDir(), 'cluster-openshift-sdn.yaml'), 'utf8'),
+    ) as KObject;
     expect(backup).toMatchObject({ kind: 'Network', spec: { networkType: 'OpenShiftSDN' } });
 
     // Gate: every operator listed healthy before the first change.

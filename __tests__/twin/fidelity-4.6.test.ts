@@ -2,95 +2,26 @@
 // script (scripts/twin-doc-procedure.sh) with the real kubectl in place of `oc` and OpenSSH's `ssh`
 // in the reboot loop, against a twin started from scenarios/ocp-4.6.yaml. The twin must end where the
 // document says, and what kubectl prints must have the shape of the document's example outputs.
-import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { startTwin, type Twin } from './index.ts';
-import { loadScenarioFile } from './scenario.ts';
+import { annotations, fidelityTwins, MC, OVN_EXECSTART, ROOT, rows, run, T } from './fidelity-support.ts';
+import type { Twin } from './index.ts';
 import type { KObject } from './store.ts';
-import { findType } from './resources.ts';
 
-const ROOT = resolve(import.meta.dirname, '../..');
 const SCRIPT = join(ROOT, 'scripts/twin-doc-procedure.sh');
 const SCENARIO = join(import.meta.dirname, 'scenarios/ocp-4.6.yaml');
-const MC = 'machineconfiguration.openshift.io';
-const OVN_EXECSTART = 'ExecStart=/usr/local/bin/configure-ovs.sh OVNKubernetes';
 const MIGRATION_ANNOTATION = 'networkoperator.openshift.io/network-migration';
 
-const T = {
-  node: findType('', 'nodes')!,
-  namespace: findType('', 'namespaces')!,
-  networkConfig: findType('config.openshift.io', 'networks')!,
-  networkOperator: findType('operator.openshift.io', 'networks')!,
-  machineConfig: findType(MC, 'machineconfigs')!,
-  pool: findType(MC, 'machineconfigpools')!,
-};
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-  /** stdout split at the script's `### <step>` lines. */
-  steps: Map<string, string[]>;
-}
-
-let twin: Twin | undefined;
-let work: string | undefined;
-afterEach(async () => {
-  await twin?.stop();
-  twin = undefined;
-  if (work) await rm(work, { recursive: true, force: true });
-  work = undefined;
-});
+const twins = fidelityTwins(SCENARIO, 'fidelity-46-');
+const kubectlEnv = twins.env;
 
 /** A 4.6 twin from the scenario file, 10 ms per virtual second so that kubectl sees each phase. */
-async function start(): Promise<Twin> {
-  const sc = loadScenarioFile(SCENARIO);
-  sc.timing.msPerSecond = 10;
+function start(): Promise<Twin> {
   // 300 ms per multus pod: `rollout status` starts well before the rollout ends, as in the document.
-  sc.timing.multusPodRestartSeconds = 30;
-  twin = await startTwin(sc);
-  work = await mkdtemp(join(tmpdir(), 'fidelity-46-'));
-  return twin;
+  return twins.start((sc) => (sc.timing.multusPodRestartSeconds = 30));
 }
-
-function kubectlEnv(t: Twin, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  return {
-    PATH: process.env.PATH ?? '/usr/bin:/bin',
-    HOME: work!,
-    KUBECONFIG: t.kubeconfigPath,
-    SSH_KEY: t.ssh.keyPath,
-    SSH_PORT: String(t.ssh.port),
-    WORKDIR: work!,
-    WAIT_TIMEOUT: '40s',
-    ...extra,
-  };
-}
-
-function run(file: string, args: string[], env: NodeJS.ProcessEnv, timeoutMs = 45_000): Promise<Run> {
-  return new Promise((done) => {
-    execFile(file, args, { env, timeout: timeoutMs, maxBuffer: 16 << 20 }, (err, stdout, stderr) => {
-      const steps = new Map<string, string[]>();
-      let current = '';
-      for (const line of stdout.split('\n')) {
-        const m = /^### (.+)$/.exec(line);
-        if (m) steps.set((current = m[1]), []);
-        else if (current && line !== '') steps.get(current)!.push(line);
-      }
-      const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
-      done({ code, stdout, stderr, steps });
-    });
-  });
-}
-
-function rows(lines: string[]): string[][] {
-  return lines.map((l) => l.trim().split(/\s{2,}/));
-}
-
-const annotations = (o: KObject) => o.metadata.annotations ?? {};
 
 describe('the source document, literally, against a 4.6 twin', () => {
   it('runs every step with kubectl and ssh and ends where the document says', async () => {
@@ -131,7 +62,9 @@ describe('the source document, literally, against a 4.6 twin', () => {
     ]);
 
     // The backup is the Network.config object as it was: OpenShiftSDN.
-    const backup = parse(await readFile(join(work!, 'cluster-openshift-sdn.yaml'), 'utf8')) as KObject;
+    const backup = parse(
+      await readFile(join(twins.workDir(), 'cluster-openshift-sdn.yaml'), 'utf8'),
+    ) as KObject;
     expect(backup).toMatchObject({
       apiVersion: 'config.openshift.io/v1',
       kind: 'Network',
