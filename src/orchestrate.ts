@@ -167,7 +167,7 @@ export async function orchestrate(settings: Settings, signal: AbortSignal): Prom
   log.info(`mode: ${settings.mode}`);
   let variant: Variant | undefined;
   let failed = false;
-  let saveOnCancel: () => Promise<void> = async () => {};
+  let saveProgress: () => Promise<void> = async () => {};
   let earlierSteps: string[] = [];
   try {
     const version = await core.group('Connect to the cluster', async () => {
@@ -266,7 +266,7 @@ export async function orchestrate(settings: Settings, signal: AbortSignal): Prom
       backupDir,
       signal,
     };
-    saveOnCancel = saveCheckpoint;
+    saveProgress = saveCheckpoint;
     const onTarget = !earlier && report.cluster.networkTypeBefore === variant.to;
     let refusal: Error | undefined;
     if (!onTarget) {
@@ -325,7 +325,7 @@ export async function orchestrate(settings: Settings, signal: AbortSignal): Prom
   } catch (err) {
     failed = true;
     // Whatever stopped the run, the next one must know what this one did.
-    await saveOnCancel().catch((e: unknown) =>
+    await saveProgress().catch((e: unknown) =>
       core.warning(`could not save the checkpoint: ${e instanceof Error ? e.message : String(e)}`),
     );
     report.result = signal.aborted

@@ -19,6 +19,7 @@ import {
 } from '../openshift/objects.ts';
 import type { CheckRecord } from '../report/model.ts';
 import type { StepContext } from '../procedure/types.ts';
+import { rebootOptions } from '../procedure/steps.ts';
 
 const MCO_NAMESPACE = 'openshift-machine-config-operator';
 const POD_PAGE = 500;
@@ -94,15 +95,7 @@ async function podsCheck(ctx: StepContext): Promise<CheckRecord> {
     ctx.log.info(
       `  ${found.lines.length} pod(s) in error on ${nodes.join(', ')}: rebooting those nodes once more, as the document says`,
     );
-    const { shell, watch } = await ctx.nodes();
-    const outcomes = await rebootNodes(nodes, {
-      shell,
-      watch,
-      maxParallel: ctx.settings.maxParallelReboots,
-      rebootTimeoutMs: ctx.settings.rebootTimeoutMs,
-      log: ctx.log,
-      signal: ctx.signal,
-    });
+    const outcomes = await rebootNodes(nodes, rebootOptions(ctx, await ctx.nodes()));
     for (const o of outcomes)
       ctx.report
         .node(o.node)
@@ -145,7 +138,6 @@ async function podsCheck(ctx: StepContext): Promise<CheckRecord> {
 }
 
 async function operatorsCheck(ctx: StepContext): Promise<CheckRecord> {
-  const unhealthy = unhealthyOperators;
   let items: string[];
   try {
     // Operators settle a little after the last reboot; give them a bounded time.
@@ -153,7 +145,7 @@ async function operatorsCheck(ctx: StepContext): Promise<CheckRecord> {
       description: 'every ClusterOperator to be Available, not Progressing, not Degraded',
       timeoutMs: Math.min(ctx.settings.waitTimeoutMs, 10 * 60_000),
       evaluate: (list) => {
-        const bad = unhealthy(list);
+        const bad = unhealthyOperators(list);
         return {
           done: bad.length === 0,
           progress: bad.length
@@ -164,10 +156,10 @@ async function operatorsCheck(ctx: StepContext): Promise<CheckRecord> {
       log: ctx.log,
       signal: ctx.signal,
     });
-    items = unhealthy(cos);
+    items = unhealthyOperators(cos);
   } catch (err) {
     if (!(err instanceof WaitTimeoutError)) throw err;
-    items = unhealthy((await ctx.cluster.list(CLUSTER_OPERATORS)).items);
+    items = unhealthyOperators((await ctx.cluster.list(CLUSTER_OPERATORS)).items);
   }
   return check(
     'operators-healthy',

@@ -6,6 +6,7 @@ import type { Cluster } from '../cluster/client.ts';
 import { reflect } from '../cluster/reflector.ts';
 import { type KObject, NODES } from '../cluster/types.ts';
 import { WaitTimeoutError } from '../cluster/wait.ts';
+import { MCO_STATE } from '../openshift/objects.ts';
 import { abortError } from '../util/abort.ts';
 import type { Logger } from '../util/log.ts';
 
@@ -28,7 +29,7 @@ export function nodeStateOf(node: KObject): NodeState {
   const internal = (status.addresses ?? [])
     .filter((a) => a.type === 'InternalIP' && typeof a.address === 'string')
     .map((a) => a.address as string);
-  const mcoState = node.metadata.annotations?.['machineconfiguration.openshift.io/state'];
+  const mcoState = node.metadata.annotations?.[MCO_STATE];
   return {
     name: node.metadata.name,
     bootID: status.nodeInfo?.bootID ?? '',

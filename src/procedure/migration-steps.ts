@@ -23,7 +23,7 @@ import {
   poolProgress,
   poolUpdated,
 } from '../openshift/objects.ts';
-import { describeRef, getPath, recordChange, waitStep } from './steps.ts';
+import { reportName, getPath, rebootOptions, recordChange, waitStep } from './steps.ts';
 import type { Step, StepContext } from './types.ts';
 
 export const MULTUS: ObjectRef = {
@@ -95,7 +95,7 @@ export function switchNetworkType(): Step {
   return {
     id: 'network-type',
     title: 'Set Network.config.openshift.io cluster spec.networkType to the target plugin',
-    plan: (ctx) => [`${describeRef(NETWORK_CONFIG)} ${field} = ${JSON.stringify(ctx.target)}`],
+    plan: (ctx) => [`${reportName(NETWORK_CONFIG)} ${field} = ${JSON.stringify(ctx.target)}`],
     isDone: async (ctx) => (await ctx.cluster.get(NETWORK_CONFIG))?.spec?.networkType === ctx.target,
     apply: async (ctx) => {
       // Remember the multus rollout we are about to cause, so the wait cannot mistake the old,
@@ -105,7 +105,7 @@ export function switchNetworkType(): Step {
       await ctx.saveProgress();
       const before = (await ctx.cluster.get(NETWORK_CONFIG))?.spec?.networkType;
       await ctx.cluster.mergePatch(NETWORK_CONFIG, { spec: { networkType: ctx.target } });
-      recordChange(ctx, 'network-type', describeRef(NETWORK_CONFIG), field, before, ctx.target);
+      recordChange(ctx, 'network-type', reportName(NETWORK_CONFIG), field, before, ctx.target);
     },
   };
 }
@@ -125,9 +125,7 @@ export function ovnSettings(): Step {
     plan: (ctx) => {
       const cfg = want(ctx);
       return Object.keys(cfg).length
-        ? Object.entries(cfg).map(
-            ([k, v]) => `${describeRef(NETWORK_OPERATOR)} ${path.join('.')}.${k} = ${v}`,
-          )
+        ? Object.entries(cfg).map(([k, v]) => `${reportName(NETWORK_OPERATOR)} ${path.join('.')}.${k} = ${v}`)
         : ['(nothing: mtu and geneve-port not set)'];
     },
     isDone: async (ctx) => {
@@ -151,7 +149,7 @@ export function ovnSettings(): Step {
         recordChange(
           ctx,
           'ovn-settings',
-          describeRef(NETWORK_OPERATOR),
+          reportName(NETWORK_OPERATOR),
           `${path.join('.')}.${k}`,
           current[k],
           v,
@@ -422,12 +420,7 @@ export function rebootEveryNode(): Step {
         rec.bootIdBefore = before[s.name];
       }
       const outcomes = await rebootNodes(names, {
-        shell,
-        watch,
-        maxParallel: ctx.settings.maxParallelReboots,
-        rebootTimeoutMs: ctx.settings.rebootTimeoutMs,
-        log: ctx.log,
-        signal: ctx.signal,
+        ...rebootOptions(ctx, { shell, watch }),
         // Rebooted since the command an earlier run sent — or down right now because of it.
         alreadyRebooted: (node) => {
           const now = watch.get(node);

@@ -5,10 +5,15 @@ import { isDeepStrictEqual } from 'node:util';
 import type { KObject, ObjectRef } from '../cluster/types.ts';
 import { POOLS } from '../cluster/types.ts';
 import { waitFor } from '../cluster/wait.ts';
-import type { Step, StepContext } from './types.ts';
+import type { RebootOptions } from '../nodes/reboot.ts';
+import type { NodeTools, Step, StepContext } from './types.ts';
 
-/** `Network.config.openshift.io/cluster`, `MachineConfigPool/worker`: how logs and the report name an object. */
-export function describeRef(ref: ObjectRef): string {
+/**
+ * `Network.config.openshift.io/cluster`, `MachineConfigPool.machineconfiguration.openshift.io/worker`:
+ * how change records name an object — with the group, since two kinds are called Network (the
+ * cluster client's `describeRef` is the shorter form its error messages use).
+ */
+export function reportName(ref: ObjectRef): string {
   const group = ref.apiVersion.includes('/') ? ref.apiVersion.split('/')[0] : '';
   const kind = group.endsWith('.openshift.io') ? `${ref.kind}.${group}` : ref.kind;
   return ref.namespace ? `${kind}/${ref.namespace}/${ref.name}` : `${kind}/${ref.name}`;
@@ -56,7 +61,7 @@ async function mustGet(ctx: StepContext, ref: ObjectRef): Promise<KObject> {
   const obj = await ctx.cluster.get(ref);
   if (!obj)
     throw new Error(
-      `${describeRef(ref)} not found — is this an OpenShift cluster with the cluster network operator?`,
+      `${reportName(ref)} not found — is this an OpenShift cluster with the cluster network operator?`,
     );
   return obj;
 }
@@ -78,12 +83,12 @@ export function setField(o: {
     id: o.id,
     reverts: o.reverts,
     title: o.title,
-    plan: () => [`${describeRef(o.ref)} ${field} = ${show(want())}`],
+    plan: () => [`${reportName(o.ref)} ${field} = ${show(want())}`],
     isDone: async (ctx) => same(getPath(await mustGet(ctx, o.ref), o.path), want()),
     apply: async (ctx) => {
       const before = getPath(await mustGet(ctx, o.ref), o.path);
       await ctx.cluster.mergePatch(o.ref, patchAt(o.path, want()));
-      recordChange(ctx, o.id, describeRef(o.ref), field, before, want());
+      recordChange(ctx, o.id, reportName(o.ref), field, before, want());
     },
   };
 }
@@ -103,7 +108,7 @@ export function setAnnotation(o: {
     reverts: o.reverts,
     title: o.title,
     plan: () => [
-      `${describeRef(o.ref)} ${field} ${o.value === null ? 'removed' : `= ${JSON.stringify(o.value)}`}`,
+      `${reportName(o.ref)} ${field} ${o.value === null ? 'removed' : `= ${JSON.stringify(o.value)}`}`,
     ],
     isDone: async (ctx) => {
       const current = (await mustGet(ctx, o.ref)).metadata.annotations?.[o.key];
@@ -112,7 +117,7 @@ export function setAnnotation(o: {
     apply: async (ctx) => {
       const before = (await mustGet(ctx, o.ref)).metadata.annotations?.[o.key];
       await ctx.cluster.mergePatch(o.ref, { metadata: { annotations: { [o.key]: o.value } } });
-      recordChange(ctx, o.id, describeRef(o.ref), field, before, o.value);
+      recordChange(ctx, o.id, reportName(o.ref), field, before, o.value);
     },
   };
 }
@@ -131,7 +136,7 @@ export function setAllPoolsPaused(o: { id: string; reverts?: string; title: stri
     plan: async (ctx) => {
       const pools = (await ctx.cluster.list(POOLS)).items;
       // Planned after the steps before it, so every pool is listed (resuming pools are paused by then).
-      return pools.map((p) => `${describeRef(poolRef(p.metadata.name))} spec.paused = ${o.paused}`);
+      return pools.map((p) => `${reportName(poolRef(p.metadata.name))} spec.paused = ${o.paused}`);
     },
     isDone: async (ctx) =>
       (await ctx.cluster.list(POOLS)).items.every((p) => (p.spec?.paused === true) === o.paused),
@@ -148,7 +153,7 @@ export function setAllPoolsPaused(o: { id: string; reverts?: string; title: stri
         if (before === o.paused) continue;
         const ref = poolRef(p.metadata.name);
         await ctx.cluster.mergePatch(ref, { spec: { paused: o.paused } });
-        recordChange(ctx, o.id, describeRef(ref), 'spec.paused', before, o.paused);
+        recordChange(ctx, o.id, reportName(ref), 'spec.paused', before, o.paused);
       }
     },
   };
@@ -215,5 +220,17 @@ export function deleteNamespace(o: { id: string; title: string; name: string }):
         },
       );
     },
+  };
+}
+
+/** rebootNodes options from the run's settings: parallelism, timeout, log and cancellation. */
+export function rebootOptions(ctx: StepContext, tools: NodeTools): RebootOptions {
+  return {
+    shell: tools.shell,
+    watch: tools.watch,
+    maxParallel: ctx.settings.maxParallelReboots,
+    rebootTimeoutMs: ctx.settings.rebootTimeoutMs,
+    log: ctx.log,
+    signal: ctx.signal,
   };
 }

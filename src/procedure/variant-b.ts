@@ -13,7 +13,7 @@ import {
   waitForMachineConfigRollout,
   waitForMultus,
 } from './migration-steps.ts';
-import { deleteNamespace, describeRef, recordChange, setField, waitStep } from './steps.ts';
+import { deleteNamespace, reportName, recordChange, setField, waitStep } from './steps.ts';
 import type { Step, Variant } from './types.ts';
 
 /** 2. `spec.migration: null` — unless it already asks for this migration (a re-run). */
@@ -22,7 +22,7 @@ function clearStaleMigration(): Step {
     id: 'clear-stale-migration',
     title: 'Clear a stale spec.migration on Network.operator.openshift.io cluster',
     plan: () => [
-      `${describeRef(NETWORK_OPERATOR)} spec.migration = null (only if it holds a different migration)`,
+      `${reportName(NETWORK_OPERATOR)} spec.migration = null (only if it holds a different migration)`,
     ],
     isDone: async (ctx) => {
       const m = (await ctx.cluster.get(NETWORK_OPERATOR))?.spec?.migration;
@@ -34,7 +34,7 @@ function clearStaleMigration(): Step {
       recordChange(
         ctx,
         'clear-stale-migration',
-        describeRef(NETWORK_OPERATOR),
+        reportName(NETWORK_OPERATOR),
         'spec.migration',
         before,
         null,

@@ -1,6 +1,7 @@
 // report.md and the job summary: one Markdown rendering of the RunReport. Every value that comes from
 // the cluster or the user is HTML-escaped (the summary renders HTML), and the text is kept under the
 // summary's 1 MiB limit by truncating the longest tables first.
+import { formatDuration } from '../util/duration.ts';
 import type { CheckRecord, RunReport } from './model.ts';
 
 export const SUMMARY_LIMIT_BYTES = 1024 * 1024;
@@ -16,14 +17,8 @@ export function escapeHtml(text: unknown): string {
     .replace(/\r?\n/g, '<br>');
 }
 
-export function formatDuration(ms: number | undefined): string {
-  if (ms === undefined) return '';
-  const s = Math.round(ms / 1000);
-  if (s < 60) return `${s}s`;
-  const m = Math.floor(s / 60);
-  if (m < 60) return `${m}m${String(s % 60).padStart(2, '0')}s`;
-  return `${Math.floor(m / 60)}h${String(m % 60).padStart(2, '0')}m`;
-}
+/** A duration for the summary's tables; empty when there is none. */
+const duration = (ms: number | undefined): string => (ms === undefined ? '' : formatDuration(ms));
 
 const HEADLINES: Record<RunReport['result'], string> = {
   planned: '📋 Plan: SDN → OVN-Kubernetes migration (no change made)',
@@ -89,10 +84,10 @@ export function renderMarkdown(r: RunReport, maxRows = 500): string {
     out.push(`### Warnings\n${r.warnings.map((w) => `- ⚠️ ${escapeHtml(w)}`).join('\n')}\n`);
   if (r.estimate) {
     out.push(
-      `### Estimated duration: about ${formatDuration(r.estimate.totalMs)}\n` +
+      `### Estimated duration: about ${duration(r.estimate.totalMs)}\n` +
         table(
           ['Part', 'Estimate', 'Basis'],
-          r.estimate.parts.map((p) => [escapeHtml(p.what), formatDuration(p.ms), escapeHtml(p.basis)]),
+          r.estimate.parts.map((p) => [escapeHtml(p.what), duration(p.ms), escapeHtml(p.basis)]),
         ) +
         `\n<sub>${escapeHtml(r.estimate.model)}</sub>\n`,
     );
@@ -119,7 +114,7 @@ export function renderMarkdown(r: RunReport, maxRows = 500): string {
         r.phases.map((p) => [
           escapeHtml(p.title),
           escapeHtml(p.outcome ?? 'running'),
-          formatDuration(p.durationMs),
+          duration(p.durationMs),
           escapeHtml(p.detail ?? ''),
         ]),
       ),
@@ -162,7 +157,7 @@ export function renderMarkdown(r: RunReport, maxRows = 500): string {
                 ? `${n.bootIdBefore.slice(0, 8)} → ${n.bootIdAfter ? n.bootIdAfter.slice(0, 8) : '?'}`
                 : '',
             ),
-            formatDuration(n.backAfterMs),
+            duration(n.backAfterMs),
             n.ready === undefined ? '' : n.ready ? 'yes' : '**no**',
             escapeHtml(n.mcoState ?? ''),
             escapeHtml(n.notes.join('; ')),
