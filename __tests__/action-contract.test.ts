@@ -6,7 +6,7 @@ import path from 'node:path';
 import type { ActionTemplate } from '@actions/workflow-parser/actions/index';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
-import { INPUT_NAMES } from '../src/inputs.ts';
+import { INPUT_NAMES } from '../src/inputs/inputs.ts';
 import { REPO_ROOT } from './helpers/run-action.ts';
 import { actionParser, workflowParser } from './helpers/workflow-parser.ts';
 
@@ -124,12 +124,12 @@ describe('README tables', () => {
 describe('inputs read by the code', () => {
   it('every name src/inputs.ts passes to getInput/getBooleanInput/input() is declared', () => {
     const declared = new Set(loadAction().inputs?.map((i) => i.id));
-    const source = read('src/inputs.ts');
+    const source = read('src/inputs/inputs.ts');
     const used = [
       ...source.matchAll(/\b(?:getInput|getBooleanInput|getMultilineInput|input)\(\s*'([^']+)'/g),
     ].map((m) => m[1]!);
     expect(used.length).toBeGreaterThan(10);
-    for (const name of used) expect(declared, `input "${name}" read by src/inputs.ts`).toContain(name);
+    for (const name of used) expect(declared, `input "${name}" read by src/inputs/inputs.ts`).toContain(name);
     for (const name of INPUT_NAMES) expect(declared).toContain(name);
   });
 
@@ -139,7 +139,7 @@ describe('inputs read by the code', () => {
       for (const entry of readdirSync(path.join(REPO_ROOT, dir), { withFileTypes: true })) {
         const rel = path.join(dir, entry.name);
         if (entry.isDirectory()) walk(rel);
-        else if (rel.endsWith('.ts') && rel !== path.join('src', 'inputs.ts')) {
+        else if (rel.endsWith('.ts') && rel !== path.join('src', 'inputs', 'inputs.ts')) {
           if (/\bget(?:Boolean|Multiline)?Input\(/.test(read(rel))) offenders.push(rel);
         }
       }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_DURATION_MS, parseDuration } from '../src/duration.ts';
+import { MAX_DURATION_MS, parseDuration } from '../src/inputs/duration.ts';
 
 describe('parseDuration', () => {
   it.each([

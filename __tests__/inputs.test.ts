@@ -7,9 +7,9 @@ import { join } from 'node:path';
 import ssh2 from 'ssh2';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { stringify } from 'yaml';
-import { InputError } from '../src/input-error.ts';
-import { INPUT_NAMES, readSettings } from '../src/inputs.ts';
-import type { Settings } from '../src/settings.ts';
+import { InputError } from '../src/inputs/input-error.ts';
+import { INPUT_NAMES, readSettings } from '../src/inputs/inputs.ts';
+import type { Settings } from '../src/inputs/settings.ts';
 
 const TOKEN = 'sha256~Zm9vYmFyYmF6cXV4LXRoaXMtaXMtYS10b2tlbg';
 const KEY_DATA =

@@ -1,7 +1,7 @@
 // run(): inputs -> cluster session -> procedure -> report. Every error ends in core.setFailed with a
 // message that names the input or object at fault.
 import * as core from '@actions/core';
-import { readSettings } from './inputs.ts';
+import { readSettings } from './inputs/inputs.ts';
 import { orchestrate } from './orchestrate.ts';
 
 export async function run(): Promise<void> {

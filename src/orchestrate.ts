@@ -19,7 +19,7 @@ import { refusalFor, runPreflight } from './checks/preflight.ts';
 import { takeEtcdBackup } from './checks/etcd-backup.ts';
 import { publicSettings, RunReport, type FailureInfo } from './report/model.ts';
 import { commonRoot, uploadArtifact, writeReportFiles, writeSummary } from './report/publish.ts';
-import type { Settings } from './settings.ts';
+import type { Settings } from './inputs/settings.ts';
 
 /** Checks that still block a run that continues an unfinished migration. */
 // SSH is not among them: mid-migration a node may be down for its reboot. The reboot step names any

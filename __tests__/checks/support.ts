@@ -6,7 +6,7 @@ import { NodeWatch } from '../../src/nodes/node-watch.ts';
 import { NodeShell } from '../../src/nodes/ssh.ts';
 import type { NodeTools, StepContext } from '../../src/procedure/types.ts';
 import { RunReport } from '../../src/report/model.ts';
-import type { Settings } from '../../src/settings.ts';
+import type { Settings } from '../../src/inputs/settings.ts';
 import { MemoryLogger } from '../../src/util/log.ts';
 import type { Twin } from '../twin/index.ts';
 

@@ -6,7 +6,7 @@ import type { Logger } from '../util/log.ts';
 import type { NodeShell } from '../nodes/ssh.ts';
 import type { NodeWatch } from '../nodes/node-watch.ts';
 import type { RunReport } from '../report/model.ts';
-import type { Settings } from '../settings.ts';
+import type { Settings } from '../inputs/settings.ts';
 import type { NetworkType } from '../openshift/objects.ts';
 
 export interface StepContext {

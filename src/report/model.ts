@@ -1,7 +1,7 @@
 // The run's record: what was found, what was done (phases, changes), what was checked, per node.
 // Rendered to report.json, report.md and the job summary; it never holds a secret (settings are
 // copied through `publicSettings`).
-import type { Settings } from '../settings.ts';
+import type { Settings } from '../inputs/settings.ts';
 
 export type PhaseOutcome = 'ok' | 'failed' | 'skipped' | 'cancelled' | 'already-done';
 
