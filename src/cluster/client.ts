@@ -109,6 +109,19 @@ function retryAfterMs(value: string | string[] | undefined): number | undefined 
 
 // A server asking for more than this is treated as asking for this: a wait has to stay bounded.
 const MAX_RETRY_AFTER_MS = 60_000;
+/**
+ * Most bytes read from one response, and from one watch event line: a broken or hostile server can
+ * send a body of any size, and the whole body is held in memory. etcd keeps objects under 1.5 MiB;
+ * the largest page of a list is well under this.
+ */
+export const MAX_BODY_BYTES = 64 * 1024 * 1024;
+
+function tooLarge(what: string): ClusterError {
+  return new ClusterError(
+    `${what} is larger than ${MAX_BODY_BYTES / 1024 / 1024} MiB, more than this action reads — check that the kubeconfig's server is the cluster's API server`,
+    { reason: 'ResponseTooLarge' },
+  );
+}
 
 export class Cluster {
   readonly server: string;
@@ -417,6 +430,8 @@ export class Cluster {
         clearTimeout(idle);
         idle = setTimeout(onIdle, idleMs);
         buffered += chunk;
+        if (buffered.length > MAX_BODY_BYTES && buffered.indexOf('\n') < 0)
+          return finish(() => reject(tooLarge(`an event of the watch on ${describeRef(ref)}`)));
         let nl: number;
         while (!settled && (nl = buffered.indexOf('\n')) >= 0) {
           const line = buffered.slice(0, nl);
@@ -655,7 +670,19 @@ export class Cluster {
           return resolve({ status: res.statusCode ?? 200, headers: res.headers, body: '', stream: res });
         }
         const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
+        let size = Number(res.headers['content-length'] ?? 0);
+        const refuse = () => {
+          cleanup();
+          res.destroy();
+          req.destroy();
+          reject(tooLarge(`the answer to API ${spec.verb} ${describeRef(spec.ref)}`));
+        };
+        if (size > MAX_BODY_BYTES) return refuse();
+        size = 0;
+        res.on('data', (c: Buffer) => {
+          if ((size += c.length) > MAX_BODY_BYTES) refuse();
+          else chunks.push(c);
+        });
         res.on('error', (err) => {
           cleanup();
           reject(err);

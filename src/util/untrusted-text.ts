@@ -59,3 +59,10 @@ export function inertLine(line: string): string {
 export function inertLines(text: string, maxLineChars: number): string[] {
   return text.split('\n').map((l) => inertLine(escapeControls(capText(l, maxLineChars))));
 }
+
+/** ` (a; b; c; …)`: the first `shown` items of a list from the cluster, each as `oneLine`; '' for none. */
+export function oneLineList(items: readonly unknown[] | undefined, shown = 5): string {
+  if (!items?.length) return '';
+  const list = items.slice(0, shown).map((i) => oneLine(i, 500));
+  return ` (${list.join('; ')}${items.length > shown ? '; …' : ''})`;
+}
