@@ -430,8 +430,12 @@ export class Cluster {
         clearTimeout(idle);
         idle = setTimeout(onIdle, idleMs);
         buffered += chunk;
-        if (buffered.length > MAX_BODY_BYTES && buffered.indexOf('\n') < 0)
-          return finish(() => reject(tooLarge(`an event of the watch on ${describeRef(ref)}`)));
+        // Only a chunk with a newline can end a line: no rescan of a long partial line per chunk.
+        if (!chunk.includes('\n')) {
+          if (buffered.length > MAX_BODY_BYTES)
+            finish(() => reject(tooLarge(`an event of the watch on ${describeRef(ref)}`)));
+          return;
+        }
         let nl: number;
         while (!settled && (nl = buffered.indexOf('\n')) >= 0) {
           const line = buffered.slice(0, nl);
