@@ -39,6 +39,7 @@ const unescapeData = (s: string) => s.replace(/%0D/gi, '\r').replace(/%0A/gi, '\
 const unescapeProperty = (s: string) => unescapeData(s).replace(/%3A/gi, ':').replace(/%2C/gi, ',');
 
 function parseV2(line: string): RunnerCommand | undefined {
+  // eslint-disable-next-line no-control-regex
   const text = line.replace(/^[\s\u0085\u001c-\u001f]+/, '');
   if (!text.startsWith('::')) return undefined;
   const end = text.indexOf('::', 2);

@@ -64,7 +64,10 @@ function checkRows(checks: CheckRecord[], maxItems: number): string[][] {
     const status = c.ok ? '✅ pass' : c.severity === 'warn' ? '⚠️ warn' : '❌ fail';
     let detail = escapeHtml(c.detail);
     if (c.items?.length) {
-      const shown = c.items.slice(0, maxItems).map(escapeHtml).join('<br>');
+      const shown = c.items
+        .slice(0, maxItems)
+        .map((t) => escapeHtml(t))
+        .join('<br>');
       detail += `<br>${shown}${c.items.length > maxItems ? `<br>… and ${c.items.length - maxItems} more (see report.json)` : ''}`;
     }
     if (c.evidence) detail += `<br><code>${escapeHtml(c.evidence, 4000)}</code>`;
@@ -125,7 +128,7 @@ export function renderMarkdown(r: RunReport, maxRows = 500): string {
           String(i + 1),
           escapeHtml(p.phase),
           escapeHtml(p.step),
-          p.changes.map(escapeHtml).join('<br>'),
+          p.changes.map((t) => escapeHtml(t)).join('<br>'),
         ]),
       ),
     );
@@ -204,8 +207,10 @@ export function renderMarkdown(r: RunReport, maxRows = 500): string {
         rows.map(([what, items]) => [
           what,
           String(items.length),
-          items.slice(0, maxRows).map(escapeHtml).join('<br>') +
-            (items.length > maxRows ? `<br>… and ${items.length - maxRows} more` : ''),
+          items
+            .slice(0, maxRows)
+            .map((t) => escapeHtml(t))
+            .join('<br>') + (items.length > maxRows ? `<br>… and ${items.length - maxRows} more` : ''),
         ]),
       ),
     );

@@ -35,9 +35,9 @@ function write(lines: string[]): void {
   core.info(lines.join(EOL));
 }
 
-/** Annotations are escaped by @actions/core (%, CR, LF); the other control characters are made visible here. */
+/** Annotations are escaped by @actions/core (%, CR, LF); other control characters and `##[` are made inert here. */
 function annotationText(msg: string): string {
-  return escapeControls(capText(msg, MAX_LINE_CHARS), { keepNewlines: true });
+  return escapeControls(capText(msg, MAX_LINE_CHARS), { keepNewlines: true }).replace(/##\[/g, '##\\[');
 }
 
 /** The lines of a dump between `::stop-commands::<token>` and `::<token>::`, with a random token per dump. */
