@@ -59,7 +59,14 @@ export class PreflightRefused extends Error {
       `Preflight refused the migration (no change was made): ${checks.length} blocking check(s) failed — ${checks
         .map(
           (c) =>
-            `[${c.title}] ${c.detail}${c.items?.length ? `: ${c.items.slice(0, 3).join('; ')}${c.items.length > 3 ? '; …' : ''}` : ''}`,
+            `[${c.title}] ${oneLine(c.detail)}${
+              c.items?.length
+                ? `: ${c.items
+                    .slice(0, 3)
+                    .map((i) => oneLine(i, 500))
+                    .join('; ')}${c.items.length > 3 ? '; …' : ''}`
+                : ''
+            }`,
         )
         .join(' | ')}`,
     );

@@ -35,8 +35,11 @@ function write(lines: string[]): void {
   core.info(lines.join(EOL));
 }
 
-/** Annotations are escaped by @actions/core (%, CR, LF); other control characters and `##[` are made inert here. */
-function annotationText(msg: string): string {
+/**
+ * Text for an annotation (core.warning/error/setFailed), capped: @actions/core escapes %, CR and LF;
+ * other control characters and `##[` are made inert here.
+ */
+export function annotationText(msg: string): string {
   return escapeControls(capText(msg, MAX_LINE_CHARS), { keepNewlines: true }).replace(/##\[/g, '##\\[');
 }
 
