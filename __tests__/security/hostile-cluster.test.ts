@@ -115,6 +115,7 @@ describe('a hostile cluster cannot steer the runner', () => {
     const inputs = h.inputs({ mode: 'plan' });
     const run = await h.run({ mode: 'plan' });
     expect(run.outputs.result).toBe('refused');
+    await expectNoCommandGotThrough(run, inputs, h.results.signature);
     // Each source reached the plan's checks.
     for (const check of ['Every ClusterOperator', 'Every MachineConfigPool', 'Every node Ready', 'over SSH'])
       expect(run.summary).toContain(check);
@@ -126,7 +127,6 @@ describe('a hostile cluster cannot steer the runner', () => {
     expect(run.stdout).toMatch(
       /not Degraded: .*dns: .*Degraded=True — degraded: \\n::add-mask::.*… \(\d{7} more characters\)/,
     );
-    await expectNoCommandGotThrough(run, inputs, h.results.signature);
   });
 
   it('migrate: the etcd backup fails with hostile output, dumped inside a stop-commands block', async () => {
@@ -138,10 +138,10 @@ describe('a hostile cluster cannot steer the runner', () => {
     const inputs = h.inputs();
     const run = await h.run();
     expect(run.outputs.result).toBe('refused');
+    await expectNoCommandGotThrough(run, inputs, h.results.signature);
     expect(run.errors.join('\n')).toContain('etcd backup on master-0 failed');
     const reading = readAsRunner(run.stdout);
     expect(reading.stoppedLines.some((l) => l.includes(FOREIGN_MASK))).toBe(true);
-    await expectNoCommandGotThrough(run, inputs, h.results.signature);
   });
 
   it('migrate: a pool turns Degraded with a hostile reason; its MCD log tail is dumped inside a stop-commands block', async () => {
@@ -151,10 +151,10 @@ describe('a hostile cluster cannot steer the runner', () => {
     const inputs = h.inputs();
     const run = await h.run({ 'etcd-backup': 'false' });
     expect(run.outputs.result).toBe('failed');
+    await expectNoCommandGotThrough(run, inputs, h.results.signature);
     expect(run.errors.join('\n')).toMatch(/pool worker is Degraded/);
     const reading = readAsRunner(run.stdout);
     expect(reading.stoppedLines.some((l) => l.includes('Marking Degraded due to'))).toBe(true);
     expect(reading.stoppedLines.some((l) => l.includes(FOREIGN_MASK))).toBe(true);
-    await expectNoCommandGotThrough(run, inputs, h.results.signature);
   });
 });
