@@ -123,6 +123,25 @@ function tooLarge(what: string): ClusterError {
   );
 }
 
+/** A whole response body as text; one larger than MAX_BODY_BYTES is refused (and no longer read). */
+function readBody(res: http.IncomingMessage, what: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const refuse = () => {
+      res.destroy();
+      reject(tooLarge(what));
+    };
+    if (Number(res.headers['content-length'] ?? 0) > MAX_BODY_BYTES) return refuse();
+    res.on('data', (c: Buffer) => {
+      if ((size += c.length) > MAX_BODY_BYTES) refuse();
+      else chunks.push(c);
+    });
+    res.on('error', reject);
+    res.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+  });
+}
+
 export class Cluster {
   readonly server: string;
   readonly user: string;
@@ -673,32 +692,17 @@ export class Cluster {
           cleanup();
           return resolve({ status: res.statusCode ?? 200, headers: res.headers, body: '', stream: res });
         }
-        const chunks: Buffer[] = [];
-        let size = Number(res.headers['content-length'] ?? 0);
-        const refuse = () => {
-          cleanup();
-          res.destroy();
-          req.destroy();
-          reject(tooLarge(`the answer to API ${spec.verb} ${describeRef(spec.ref)}`));
-        };
-        if (size > MAX_BODY_BYTES) return refuse();
-        size = 0;
-        res.on('data', (c: Buffer) => {
-          if ((size += c.length) > MAX_BODY_BYTES) refuse();
-          else chunks.push(c);
-        });
-        res.on('error', (err) => {
-          cleanup();
-          reject(err);
-        });
-        res.on('end', () => {
-          cleanup();
-          resolve({
-            status: res.statusCode ?? 0,
-            headers: res.headers,
-            body: Buffer.concat(chunks).toString('utf8'),
-          });
-        });
+        readBody(res, `the answer to API ${spec.verb} ${describeRef(spec.ref)}`).then(
+          (body) => {
+            cleanup();
+            resolve({ status: res.statusCode ?? 0, headers: res.headers, body });
+          },
+          (err: unknown) => {
+            cleanup();
+            req.destroy();
+            reject(err instanceof Error ? err : new Error(String(err)));
+          },
+        );
       });
       req.end(payload);
     });
