@@ -27,6 +27,15 @@ function hostileReport(text: string): RunReport {
     items: [`network: Available=True Progressing=False Degraded=True — ${text}`],
     evidence: `machine-config-daemon log of www.evil.example:\n${text}`,
   });
+  // A pod name is a DNS subdomain, so it can look like a www. address; its status reason is free text.
+  r.checks.push({
+    id: 'pods-healthy',
+    title: 'No pod in an error state',
+    ok: false,
+    severity: 'blocking',
+    detail: '1 pod(s) in error',
+    items: [`hostile/www.evil.example on worker-0: ${text}`],
+  });
   const n = r.node('www.evil.example');
   n.notes.push(text);
   n.mcoState = text;
@@ -90,7 +99,7 @@ describe('the summary and cluster text', () => {
     const md = renderSummary(r);
     expect(Buffer.byteLength(md)).toBeLessThan(SUMMARY_LIMIT_BYTES);
     expect(md).toMatch(
-      /the summary was cut here to stay under 1 MiB; report\.md in the artifact has all of it\.\n$/,
+      /the summary was cut here to stay under 1 MiB; report\.md in the artifact has every row, report\.json every value in full\.\n$/,
     );
   });
 });

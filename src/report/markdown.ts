@@ -250,7 +250,7 @@ export function renderSummary(r: RunReport): string {
 /** Last resort: whole lines up to the limit, then a note. Lines end before any cut, so no entity or tag is split. */
 function cutToFit(md: string, limit: number): string {
   const note =
-    '\n\n… the summary was cut here to stay under 1 MiB; report.md in the artifact has all of it.\n';
+    '\n\n… the summary was cut here to stay under 1 MiB; report.md in the artifact has every row, report.json every value in full.\n';
   const budget = limit - Buffer.byteLength(note);
   const lines = md.split('\n');
   let size = 0;
