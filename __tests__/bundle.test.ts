@@ -2,7 +2,7 @@
 // a stale or broken dist/ must fail here (run `npm run bundle` first).
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -77,14 +77,16 @@ describe('dist/index.js', () => {
 
   it('runs the post step with the saved state, in the same RUNNER_TEMP', async () => {
     const main = await runAction({ inputs: {} });
-    const secret = path.join(main.runnerTemp, 'kubeconfig');
+    // The run's secret directory, as secretTempDir() makes it: named by the token in the saved state.
+    const token = '0123456789abcdef0123456789abcdef';
+    const dir = path.join(main.runnerTemp, `sdn-to-ovn-secrets-${token}`);
+    await mkdir(dir, { mode: 0o700 });
+    const secret = path.join(dir, 'kubeconfig');
     await writeFile(secret, 'x', { mode: 0o600 });
-    const post = await runPost(
-      { ...main.state, secretFiles: JSON.stringify([secret]) },
-      { tempDir: main.tempDir },
-    );
+    const post = await runPost({ ...main.state, secretDirToken: token }, { tempDir: main.tempDir });
     expect(post.code).toBe(0);
     expect(post.errors).toEqual([]);
     expect(existsSync(secret)).toBe(false);
+    expect(existsSync(dir)).toBe(false);
   });
 });

@@ -3,6 +3,7 @@
 import * as core from '@actions/core';
 import { readSettings } from './inputs/inputs.ts';
 import { orchestrate } from './orchestrate.ts';
+import { annotationText, coreLogger } from './util/log.ts';
 
 export async function run(): Promise<void> {
   // The runner cancels a job with SIGINT, then SIGTERM: stop starting new changes, then report.
@@ -17,10 +18,11 @@ export async function run(): Promise<void> {
   try {
     const settings = readSettings();
     const { report, failed } = await orchestrate(settings, cancel.signal);
-    if (failed) core.setFailed(report.failure?.message ?? `the run ended with result ${report.result}`);
-    else core.info(`Result: ${report.result}`);
+    if (failed)
+      core.setFailed(annotationText(report.failure?.message ?? `the run ended with result ${report.result}`));
+    else coreLogger.info(`Result: ${report.result}`);
   } catch (err) {
-    core.setFailed(err instanceof Error ? err.message : String(err));
+    core.setFailed(annotationText(err instanceof Error ? err.message : String(err)));
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);

@@ -9,7 +9,7 @@ import { Cluster } from './cluster/client.ts';
 import { CLUSTER_VERSION, INFRASTRUCTURE, NETWORK_CONFIG } from './cluster/types.ts';
 import { NodeShell } from './nodes/ssh.ts';
 import { NodeWatch } from './nodes/node-watch.ts';
-import { coreLogger, type Logger } from './util/log.ts';
+import { annotationText, coreLogger, type Logger } from './util/log.ts';
 import { planVariant, runVariant, StepFailure, VerificationFailed } from './procedure/engine.ts';
 import { selectVariant } from './procedure/select.ts';
 import { Checkpoint, CHECKPOINT_REF, identityDifferences, identityOf } from './procedure/checkpoint.ts';
@@ -334,7 +334,7 @@ export async function orchestrate(settings: Settings, signal: AbortSignal): Prom
         ? 'failed'
         : 'refused';
     report.failure = describeFailure(err, report, variant, { cancelled: signal.aborted, earlierSteps });
-    core.error(report.failure.message);
+    core.error(annotationText(report.failure.message));
   } finally {
     await nodeTools.close();
     report.finishedAt = new Date();

@@ -1,15 +1,13 @@
-// The post step: removes every temp file that held a secret (kubeconfig, SSH key), whatever the
-// main step's outcome. Paths come from saved state because post runs in a new process.
-import * as core from '@actions/core';
-import { rm } from 'node:fs/promises';
+// The post step: removes the run's private directory of files that held a credential, whatever the
+// main step's outcome. Its token comes from saved state because post runs in a new process; saved
+// state can be forged, so it is validated there (util/secret-dir.ts) and this step never throws.
+import { coreLogger, type Logger } from './util/log.ts';
+import { removeSecretTempDir } from './util/secret-dir.ts';
 
-export const SECRET_FILES_STATE = 'secretFiles';
-
-export async function post(): Promise<void> {
-  const raw = core.getState(SECRET_FILES_STATE);
-  const files: string[] = raw ? (JSON.parse(raw) as string[]) : [];
-  for (const f of files) {
-    await rm(f, { force: true });
+export async function post(log: Logger = coreLogger): Promise<void> {
+  try {
+    await removeSecretTempDir(log);
+  } catch {
+    log.warn('The post step could not clean up; nothing else was changed.');
   }
-  if (files.length) core.info(`Removed ${files.length} temporary file(s) that held credentials.`);
 }

@@ -54,6 +54,8 @@ export interface ResultsService {
   url: string;
   /** An unsigned JWT whose `scp` claim holds `Actions.Results:<run>:<job>`. */
   runtimeToken: string;
+  /** The `sig` of the signed blob URLs it hands out (@actions/artifact masks it with ::add-mask::). */
+  signature: string;
   workflowRunBackendId: string;
   workflowJobRunBackendId: string;
   /** Every env var the child process needs: ACTIONS_RESULTS_URL, ACTIONS_RUNTIME_TOKEN, GITHUB_SERVER_URL. */
@@ -618,6 +620,7 @@ export async function startResultsService(opts: { host?: string } = {}): Promise
   return {
     url: baseUrl,
     runtimeToken,
+    signature,
     workflowRunBackendId,
     workflowJobRunBackendId,
     env: {

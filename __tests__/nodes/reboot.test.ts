@@ -192,6 +192,7 @@ describe('rebootNodes', () => {
       },
       warn: (m: string) => log.warn(m),
       debug: (m: string) => log.debug(m),
+      block: (t: string, text: string) => log.block(t, text),
     };
     try {
       const outcomes = await rebootNodes(['master-0', 'worker-0', 'worker-1', 'worker-2'], {

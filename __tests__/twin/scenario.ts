@@ -72,7 +72,9 @@ export type Fault =
   /** `sudo -n` on the node asks for a password (exit 1, "sudo: a password is required"). */
   | { kind: 'sudo-password'; node: string }
   /** Pods on the node stay in error whatever reboots it gets. */
-  | { kind: 'pods-error-persist'; node: string };
+  | { kind: 'pods-error-persist'; node: string }
+  /** `sudo <command>` on the node (matching `command`, a regular expression, when given) exits 1 printing `stderr`. */
+  | { kind: 'sudo-fails'; node: string; stderr: string; command?: string };
 
 /** OpenShift SDN objects that change form in the migration (seeded by controllers/seed-inventory.ts). */
 export interface SdnFeatures {

@@ -36,6 +36,7 @@ const log: Logger = {
   },
   warn: (msg) => void warnings.push(msg),
   debug: () => {},
+  block: () => {},
 };
 
 const cluster = Cluster.fromKubeconfig(readFileSync(settings.kubeconfigPath, 'utf8'), undefined, log);

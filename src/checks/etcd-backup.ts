@@ -74,6 +74,10 @@ export async function takeEtcdBackup(
     throw new EtcdBackupFailed(`etcd backup on ${name} failed: ${(err as Error).message} — ${fix}`);
   }
   if (run.code !== 0) {
+    ctx.log.block(
+      `  ${BACKUP_SCRIPT} on ${name} exited with ${run.code ?? run.signal}; its output:`,
+      `${run.stdout}\n${run.stderr}`.trim(),
+    );
     const tail = `${run.stdout}\n${run.stderr}`.trim().split('\n').slice(-3).join(' | ');
     throw new EtcdBackupFailed(
       `etcd backup on ${name} failed: ${BACKUP_SCRIPT} exited with ${run.code ?? run.signal}: ${tail} — ${fix}`,

@@ -32,6 +32,7 @@ import { reservedOverlaps } from './cidr.ts';
 import { estimateDuration } from './estimate.ts';
 import { readInventory } from './inventory.ts';
 import { describePermission, missingPermissions } from './permissions.ts';
+import { oneLine, oneLineList } from '../util/untrusted-text.ts';
 
 export const SERVICE_ACCOUNT_NAMESPACE_FILE = '/var/run/secrets/kubernetes.io/serviceaccount/namespace';
 /** Geneve encapsulation overhead OVN-Kubernetes needs below the node MTU. */
@@ -58,7 +59,14 @@ export class PreflightRefused extends Error {
       `Preflight refused the migration (no change was made): ${checks.length} blocking check(s) failed — ${checks
         .map(
           (c) =>
-            `[${c.title}] ${c.detail}${c.items?.length ? `: ${c.items.slice(0, 3).join('; ')}${c.items.length > 3 ? '; …' : ''}` : ''}`,
+            `[${c.title}] ${oneLine(c.detail)}${
+              c.items?.length
+                ? `: ${c.items
+                    .slice(0, 3)
+                    .map((i) => oneLine(i, 500))
+                    .join('; ')}${c.items.length > 3 ? '; …' : ''}`
+                : ''
+            }`,
         )
         .join(' | ')}`,
     );
@@ -182,9 +190,7 @@ export async function runPreflight(
     checks.push(c);
     ctx.report.checks.push(c);
     const mark = c.ok ? '✓' : c.severity === 'warn' ? '⚠' : '✗';
-    ctx.log.info(
-      `${mark} ${c.title}: ${c.detail}${c.items?.length ? ` (${c.items.slice(0, 5).join('; ')}${c.items.length > 5 ? '; …' : ''})` : ''}`,
-    );
+    ctx.log.info(`${mark} ${c.title}: ${oneLine(c.detail)}${oneLineList(c.items)}`);
     return c;
   };
   /** One check; an error while evaluating it fails it with the error. */

@@ -20,6 +20,7 @@ import {
 import type { CheckRecord } from '../report/model.ts';
 import type { StepContext } from '../procedure/types.ts';
 import { rebootOptions } from '../procedure/steps.ts';
+import { oneLine, oneLineList } from '../util/untrusted-text.ts';
 
 const MCO_NAMESPACE = 'openshift-machine-config-operator';
 const POD_PAGE = 500;
@@ -175,9 +176,8 @@ export async function verifyMigration(ctx: StepContext): Promise<CheckRecord[]> 
   const add = (c: CheckRecord) => {
     checks.push(c);
     ctx.report.checks.push(c);
-    ctx.log.info(
-      `  ${c.ok ? '✓' : '✗'} ${c.title}: ${c.detail}${c.items?.length ? ` (${c.items.slice(0, 5).join('; ')}${c.items.length > 5 ? '; …' : ''})` : ''}`,
-    );
+    ctx.log.info(`  ${c.ok ? '✓' : '✗'} ${c.title}: ${oneLine(c.detail)}${oneLineList(c.items)}`);
+    if (c.evidence) ctx.log.block(`  evidence for "${c.title}":`, c.evidence);
   };
   // Pods first: it may reboot nodes, and every node check below must see the result.
   add(await podsCheck(ctx));

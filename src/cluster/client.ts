@@ -109,6 +109,38 @@ function retryAfterMs(value: string | string[] | undefined): number | undefined 
 
 // A server asking for more than this is treated as asking for this: a wait has to stay bounded.
 const MAX_RETRY_AFTER_MS = 60_000;
+/**
+ * Most bytes read from one response, and from one watch event line: a broken or hostile server can
+ * send a body of any size, and the whole body is held in memory. etcd keeps objects under 1.5 MiB;
+ * the largest page of a list is well under this.
+ */
+export const MAX_BODY_BYTES = 64 * 1024 * 1024;
+
+function tooLarge(what: string): ClusterError {
+  return new ClusterError(
+    `${what} is larger than ${MAX_BODY_BYTES / 1024 / 1024} MiB, more than this action reads — check that the kubeconfig's server is the cluster's API server`,
+    { reason: 'ResponseTooLarge' },
+  );
+}
+
+/** A whole response body as text; one larger than MAX_BODY_BYTES is refused (and no longer read). */
+function readBody(res: http.IncomingMessage, what: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const refuse = () => {
+      res.destroy();
+      reject(tooLarge(what));
+    };
+    if (Number(res.headers['content-length'] ?? 0) > MAX_BODY_BYTES) return refuse();
+    res.on('data', (c: Buffer) => {
+      if ((size += c.length) > MAX_BODY_BYTES) refuse();
+      else chunks.push(c);
+    });
+    res.on('error', reject);
+    res.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+  });
+}
 
 export class Cluster {
   readonly server: string;
@@ -417,6 +449,12 @@ export class Cluster {
         clearTimeout(idle);
         idle = setTimeout(onIdle, idleMs);
         buffered += chunk;
+        // Only a chunk with a newline can end a line: no rescan of a long partial line per chunk.
+        if (!chunk.includes('\n')) {
+          if (buffered.length > MAX_BODY_BYTES)
+            finish(() => reject(tooLarge(`an event of the watch on ${describeRef(ref)}`)));
+          return;
+        }
         let nl: number;
         while (!settled && (nl = buffered.indexOf('\n')) >= 0) {
           const line = buffered.slice(0, nl);
@@ -654,20 +692,17 @@ export class Cluster {
           cleanup();
           return resolve({ status: res.statusCode ?? 200, headers: res.headers, body: '', stream: res });
         }
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('error', (err) => {
-          cleanup();
-          reject(err);
-        });
-        res.on('end', () => {
-          cleanup();
-          resolve({
-            status: res.statusCode ?? 0,
-            headers: res.headers,
-            body: Buffer.concat(chunks).toString('utf8'),
-          });
-        });
+        readBody(res, `the answer to API ${spec.verb} ${describeRef(spec.ref)}`).then(
+          (body) => {
+            cleanup();
+            resolve({ status: res.statusCode ?? 0, headers: res.headers, body });
+          },
+          (err: unknown) => {
+            cleanup();
+            req.destroy();
+            reject(err instanceof Error ? err : new Error(String(err)));
+          },
+        );
       });
       req.end(payload);
     });

@@ -8,6 +8,7 @@ import { formatDuration } from '../util/duration.ts';
 import type { Logger } from '../util/log.ts';
 import { type NodeState, type NodeWatch, shortId } from './node-watch.ts';
 import { HostKeyMismatchError, type NodeShell } from './ssh.ts';
+import { oneLine } from '../util/untrusted-text.ts';
 
 export interface RebootOutcome {
   node: string;
@@ -110,7 +111,7 @@ export async function rebootNodes(nodes: string[], opts: RebootOptions): Promise
   const fail = (o: Omit<RebootOutcome, 'ok'> & { error: string }) => {
     outcomes.set(o.node, { ...o, ok: false });
     failed++;
-    log.warn(o.error);
+    log.warn(oneLine(o.error));
     countsChanged();
   };
 

@@ -241,6 +241,7 @@ async function explainDegradedPool(ctx: StepContext, err: PoolDegradedError): Pr
   const stuck = nodes.filter((n) => !nodeConfigDone(n));
   const node = stuck[0] ?? nodes[0];
   const tail = node ? await mcdLogTail(ctx, node.metadata.name) : '(no node in the pool)';
+  ctx.log.block(`  machine-config-daemon log of ${node?.metadata.name ?? '(none)'}:`, tail);
   ctx.report.checks.push({
     id: `pool-${err.pool.metadata.name}-degraded`,
     title: `MachineConfigPool ${err.pool.metadata.name} rolled out`,

@@ -1,20 +1,44 @@
 // report.md and the job summary: one Markdown rendering of the RunReport. Every value that comes from
-// the cluster or the user is HTML-escaped (the summary renders HTML), and the text is kept under the
-// summary's 1 MiB limit by truncating the longest tables first.
+// the cluster or the user goes through escapeHtml: capped in length, HTML-escaped (the summary renders
+// HTML) and with no Markdown structure left that could make a live link or image. The text is kept
+// under the summary's 1 MiB limit by truncating the longest tables first, then by a hard cut.
 import { formatDuration } from '../util/duration.ts';
+import { capText, escapeControls } from '../util/untrusted-text.ts';
 import type { CheckRecord, RunReport } from './model.ts';
 
 export const SUMMARY_LIMIT_BYTES = 1024 * 1024;
+/** Longest text shown for one value (a ClusterOperator message can be megabytes long). */
+export const MAX_VALUE_CHARS = 2000;
 
-export function escapeHtml(text: unknown): string {
-  return String(text ?? '')
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&#39;')
-    .replace(/\|/g, '&#124;')
-    .replace(/\r?\n/g, '<br>');
+/**
+ * Text for a Markdown table cell or paragraph. Besides HTML: `[` `]` (links, images, reference
+ * definitions), backticks, backslashes and `#` become character references, which CommonMark never
+ * reads as structure; GFM's autolinks are broken where cmark-gfm looks for them in the raw text
+ * (`://` after a scheme, `www.`) and, for e-mail addresses, with a zero-width space before `@` (that
+ * check runs on the decoded text).
+ */
+const CHARACTER_REFERENCES: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;',
+  '|': '&#124;',
+  '[': '&#91;',
+  ']': '&#93;',
+  '`': '&#96;',
+  '\\': '&#92;',
+  '#': '&#35;',
+  '@': '&#8203;@',
+  '\n': '<br>',
+};
+
+export function escapeHtml(text: unknown, max = MAX_VALUE_CHARS): string {
+  const s = escapeControls(capText(String(text ?? ''), max).replace(/\r\n?/g, '\n'), { keepNewlines: true });
+  // One pass, so no replacement is escaped again.
+  return s.replace(/:(?=\/\/)|(?<=www)\.|[&<>"'|[\]`\\#@\n]/gi, (m) =>
+    m === ':' ? '&#58;' : m === '.' ? '&#46;' : CHARACTER_REFERENCES[m]!,
+  );
 }
 
 /** A duration for the summary's tables; empty when there is none. */
@@ -40,10 +64,13 @@ function checkRows(checks: CheckRecord[], maxItems: number): string[][] {
     const status = c.ok ? '✅ pass' : c.severity === 'warn' ? '⚠️ warn' : '❌ fail';
     let detail = escapeHtml(c.detail);
     if (c.items?.length) {
-      const shown = c.items.slice(0, maxItems).map(escapeHtml).join('<br>');
+      const shown = c.items
+        .slice(0, maxItems)
+        .map((t) => escapeHtml(t))
+        .join('<br>');
       detail += `<br>${shown}${c.items.length > maxItems ? `<br>… and ${c.items.length - maxItems} more (see report.json)` : ''}`;
     }
-    if (c.evidence) detail += `<br><code>${escapeHtml(c.evidence).slice(0, 4000)}</code>`;
+    if (c.evidence) detail += `<br><code>${escapeHtml(c.evidence, 4000)}</code>`;
     return [escapeHtml(c.title), status, detail];
   });
 }
@@ -72,8 +99,8 @@ export function renderMarkdown(r: RunReport, maxRows = 500): string {
     ),
   );
   if (r.failure) {
-    out.push(`### What happened\n${escapeHtml(r.failure.message)}\n`);
-    out.push(`### Where the cluster stands\n${escapeHtml(r.failure.clusterState)}\n`);
+    out.push(`### What happened\n${escapeHtml(r.failure.message, 8000)}\n`);
+    out.push(`### Where the cluster stands\n${escapeHtml(r.failure.clusterState, 8000)}\n`);
     if (r.failure.nextSteps.length) {
       out.push(
         `### What to do next\n${r.failure.nextSteps.map((s, i) => `${i + 1}. ${escapeHtml(s)}`).join('\n')}\n`,
@@ -101,7 +128,7 @@ export function renderMarkdown(r: RunReport, maxRows = 500): string {
           String(i + 1),
           escapeHtml(p.phase),
           escapeHtml(p.step),
-          p.changes.map(escapeHtml).join('<br>'),
+          p.changes.map((t) => escapeHtml(t)).join('<br>'),
         ]),
       ),
     );
@@ -180,8 +207,10 @@ export function renderMarkdown(r: RunReport, maxRows = 500): string {
         rows.map(([what, items]) => [
           what,
           String(items.length),
-          items.slice(0, maxRows).map(escapeHtml).join('<br>') +
-            (items.length > maxRows ? `<br>… and ${items.length - maxRows} more` : ''),
+          items
+            .slice(0, maxRows)
+            .map((t) => escapeHtml(t))
+            .join('<br>') + (items.length > maxRows ? `<br>… and ${items.length - maxRows} more` : ''),
         ]),
       ),
     );
@@ -208,11 +237,25 @@ export function renderMarkdown(r: RunReport, maxRows = 500): string {
 
 /** The same rendering, shrunk until it fits the job summary's limit. */
 export function renderSummary(r: RunReport): string {
+  const limit = SUMMARY_LIMIT_BYTES - 1024;
   let rows = 500;
   let md = renderMarkdown(r, rows);
-  while (Buffer.byteLength(md) > SUMMARY_LIMIT_BYTES - 1024 && rows > 5) {
+  while (Buffer.byteLength(md) > limit && rows > 5) {
     rows = Math.floor(rows / 2);
     md = renderMarkdown(r, rows);
   }
-  return md;
+  return Buffer.byteLength(md) > limit ? cutToFit(md, limit) : md;
+}
+
+/** Last resort: whole lines up to the limit, then a note. Lines end before any cut, so no entity or tag is split. */
+function cutToFit(md: string, limit: number): string {
+  const note =
+    '\n\n… the summary was cut here to stay under 1 MiB; report.md in the artifact has every row, report.json every value in full.\n';
+  const budget = limit - Buffer.byteLength(note);
+  const lines = md.split('\n');
+  let size = 0;
+  let n = 0;
+  while (n < lines.length && size + Buffer.byteLength(lines[n]) + 1 <= budget)
+    size += Buffer.byteLength(lines[n++]) + 1;
+  return lines.slice(0, n).join('\n') + note;
 }

@@ -6,6 +6,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { renderMarkdown, renderSummary } from './markdown.ts';
 import type { RunReport } from './model.ts';
+import { coreLogger } from '../util/log.ts';
 
 export async function writeReportFiles(
   report: RunReport,
@@ -35,7 +36,7 @@ export async function uploadArtifact(
     const client = new DefaultArtifactClient();
     const res = await client.uploadArtifact(name, files, rootDir, retentionDays ? { retentionDays } : {});
     report.artifact.id = res.id;
-    core.info(
+    coreLogger.info(
       `Uploaded artifact ${name} (id ${res.id}, ${res.size ?? '?'} bytes): ${files.map((f) => f.slice(rootDir.length + 1)).join(', ')}`,
     );
     return res.id;

@@ -250,6 +250,11 @@ async function sudo(env: ShellEnv, args: string[], root: boolean): Promise<Comma
         : 'sudo: a terminal is required to read the password; either use the -S option to read from standard input or configure an askpass helper\nsudo: a password is required\n',
     );
   }
+  const fails = env.ctx.faults.forNode('sudo-fails', env.node.name);
+  if (!root && fails && (!fails.command || new RegExp(fails.command).test(command.join(' ')))) {
+    env.ctx.faults.fire('sudo-fails');
+    return fail(fails.stderr);
+  }
   return runSimple(env, command, true);
 }
 
