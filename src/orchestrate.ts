@@ -27,9 +27,26 @@ function kindOf(s: Session, p: Prepared): RunKind {
   return s.settings.mode === 'plan' ? runPlan : runMigrate;
 }
 
+/** The run could not start (before the cluster was contacted, so before any report exists). */
+export class RunNotStarted extends Error {
+  constructor(cause: unknown) {
+    super(cause instanceof Error ? cause.message : String(cause), { cause });
+    this.name = 'RunNotStarted';
+  }
+}
+
+async function start(settings: Settings, signal: AbortSignal): Promise<Session> {
+  try {
+    const s = openSession(settings, signal);
+    await mkdir(s.workDir, { recursive: true });
+    return s;
+  } catch (err) {
+    throw new RunNotStarted(err);
+  }
+}
+
 export async function orchestrate(settings: Settings, signal: AbortSignal): Promise<RunOutcome> {
-  const s = openSession(settings, signal);
-  await mkdir(s.workDir, { recursive: true });
+  const s = await start(settings, signal);
   s.log.info(`mode: ${settings.mode}`);
   let failed = false;
   try {
@@ -38,16 +55,18 @@ export async function orchestrate(settings: Settings, signal: AbortSignal): Prom
     await kindOf(s, prepared)(s, prepared);
   } catch (err) {
     failed = true;
-    // Whatever stopped the run, the next one must know what this one did.
-    await s
-      .saveProgress()
+    // Whatever stopped the run, the next one must know what this one did: the progress is saved and
+    // the lease let go of, so a re-run continues at once.
+    await s.lease
+      ?.release()
       .catch((e: unknown) =>
         core.warning(`could not save the checkpoint: ${e instanceof Error ? e.message : String(e)}`),
       );
-    s.report.result = resultOf(s, signal.aborted);
-    s.report.failure = describeFailure(err, s, { cancelled: signal.aborted });
+    s.report.result = resultOf(err, s);
+    s.report.failure = await describeFailure(err, s);
     core.error(s.report.failure.message);
   } finally {
+    s.lease?.end();
     await s.nodeTools.close();
     await publishRun(s);
   }

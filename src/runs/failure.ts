@@ -1,48 +1,65 @@
-// How a run that stopped early is described: the result, what happened, where the cluster stands
-// and what to do next.
+// How a run that stopped early is described: the result (one meaning each, see RunResult), what
+// happened, where the cluster stands — including what its network is now — and what to do next.
+import { CheckpointRejected, CHECKPOINT_REF, DELETE_CHECKPOINT } from '../procedure/checkpoint.ts';
 import { StepFailure, VerificationFailed } from '../procedure/engine.ts';
-import { CHECKPOINT_REF } from '../procedure/checkpoint.ts';
 import type { FailureInfo, RunReport } from '../report/model.ts';
+import { LeaseHeld } from './lease.ts';
+import { networkNow } from './network-now.ts';
 import type { Session } from './session.ts';
 
-export function resultOf(s: Session, cancelled: boolean): RunReport['result'] {
-  const earlierSteps = s.earlier?.state.completedSteps ?? [];
-  if (cancelled) return 'cancelled';
-  return s.report.changes.length || earlierSteps.length ? 'failed' : 'refused';
+export function resultOf(err: unknown, s: Session): RunReport['result'] {
+  if (s.cancel.aborted) return 'cancelled';
+  if (s.onTarget && err instanceof VerificationFailed) return 'unhealthy';
+  return s.started || s.report.changes.length ? 'failed' : 'refused';
 }
 
-export function describeFailure(err: unknown, s: Session, o: { cancelled: boolean }): FailureInfo {
-  const { report, variant } = s;
-  const earlierSteps = s.earlier?.state.completedSteps ?? [];
+function messageOf(err: unknown, s: Session): string {
+  if (s.lease?.lost) return s.lease.lost.message;
   const cause = err instanceof StepFailure && err.cause instanceof Error ? err.cause : err;
   const phase = err instanceof StepFailure ? err.phase.title : undefined;
-  const message = o.cancelled
-    ? `cancelled${phase ? ` during "${phase}"` : ''}`
-    : cause instanceof Error
-      ? cause.message
-      : String(cause);
-  if (report.changes.length === 0 && earlierSteps.length === 0) {
-    return {
-      message,
-      clusterState: 'No change was made to the cluster.',
-      nextSteps: [
-        o.cancelled
-          ? 'Re-run the workflow with the same inputs to continue where this run stopped.'
-          : 'Fix the cause named above and run the workflow again.',
-      ],
-    };
-  }
+  if (s.cancel.aborted) return `cancelled${phase ? ` during "${phase}"` : ''}`;
+  return cause instanceof Error ? cause.message : String(cause);
+}
+
+async function network(s: Session): Promise<string> {
+  if (!s.variant) return '';
+  const rebooted = s.checkpoint?.completed('reboot-nodes') ?? false;
+  return `Network now: ${await networkNow(s.cluster, s.variant.to, s.variant.from, rebooted)}`;
+}
+
+/** This run changed nothing: say so, and whether an earlier run's migration is unfinished. */
+async function refusedState(err: unknown, s: Session): Promise<Omit<FailureInfo, 'message'>> {
+  const again = s.cancel.aborted
+    ? 'Re-run the workflow with the same inputs to continue where this run stopped.'
+    : 'Fix the cause named above and run the workflow again.';
+  const u = s.report.resume;
+  if (!u && !(err instanceof CheckpointRejected))
+    return { clusterState: 'No change was made to the cluster.', nextSteps: [again] };
+  const inProgress = u
+    ? `An unfinished migration by this action is in progress (started ${u.startedAt}${u.actor ? ` by ${u.actor}` : ''}, ${u.stepsDone} of ${u.stepsTotal} steps done), recorded in ConfigMap ${CHECKPOINT_REF.namespace}/${CHECKPOINT_REF.name}.`
+    : '';
+  const next =
+    err instanceof LeaseHeld
+      ? 'Wait for the run named above to finish (its summary says how it ended). If its runner is dead, run again once its lease has not been renewed for 5 minutes: the new run takes it over and continues.'
+      : err instanceof CheckpointRejected
+        ? `Inspect the checkpoint; if no migration by this action is under way, delete it (${DELETE_CHECKPOINT}) and run again.`
+        : again;
+  return {
+    clusterState: ['This run made no change.', inProgress, await network(s)].filter(Boolean).join(' '),
+    nextSteps: [next],
+  };
+}
+
+/** The migration stopped after it started changing the cluster. */
+async function stoppedState(err: unknown, s: Session): Promise<Omit<FailureInfo, 'message'>> {
+  const { report, variant } = s;
+  const earlierSteps = s.earlier?.state.completedSteps ?? [];
+  const cancelled = s.cancel.aborted;
   const where =
     err instanceof StepFailure
       ? `during "${err.phase.title}" (step ${err.stepId})`
       : 'after changes were made';
   const last = report.changes.slice(-3).map((c) => `${c.object} ${c.field} = ${JSON.stringify(c.to)}`);
-  const paused = report.changes
-    .filter((c) => c.field === 'spec.paused')
-    .reduce<Record<string, boolean>>((acc, c) => ({ ...acc, [c.object]: c.to === true }), {});
-  const stillPaused = Object.entries(paused)
-    .filter(([, p]) => p)
-    .map(([o]) => o);
   const state = [
     `The migration (procedure ${variant?.id ?? '?'}) stopped ${where}.`,
     earlierSteps.length
@@ -50,8 +67,8 @@ export function describeFailure(err: unknown, s: Session, o: { cancelled: boolea
       : '',
     report.changes.length
       ? `This run made ${report.changes.length} change(s); the last: ${last.join('; ')}.`
-      : 'This run made no change.',
-    stillPaused.length ? `Still paused: ${stillPaused.join(', ')}.` : '',
+      : 'This run made no change to the network configuration.',
+    await network(s),
     err instanceof VerificationFailed
       ? 'Cleanup did not run: the migration annotation / spec.migration and the openshift-sdn namespace are still in place.'
       : '',
@@ -59,19 +76,28 @@ export function describeFailure(err: unknown, s: Session, o: { cancelled: boolea
   ]
     .filter(Boolean)
     .join(' ');
+  const continueNext = s.lease?.lost
+    ? 'Another run holds the checkpoint lease now and continues the migration: follow that run.'
+    : cancelled
+      ? 'Re-run the workflow with the same inputs to continue where this run stopped.'
+      : 'Fix the cause named above (see the checks and the node table), then run the workflow again with the same inputs: it continues from the checkpoint; completed steps are not repeated and rebooted nodes are not rebooted again.';
   return {
-    message,
     clusterState: state,
     nextSteps: [
-      o.cancelled
-        ? 'Re-run the workflow with the same inputs to continue where this run stopped.'
-        : 'Fix the cause named above (see the checks and the node table).',
-      ...(o.cancelled
-        ? []
-        : [
-            'Run the workflow again with the same inputs: it continues from the checkpoint; completed steps are not repeated and rebooted nodes are not rebooted again.',
-          ]),
+      continueNext,
       'To go back to OpenShift SDN instead, follow the rollback procedure; the original configuration is in the artifact (backup/cluster-openshift-sdn.yaml).',
     ],
   };
+}
+
+export async function describeFailure(err: unknown, s: Session): Promise<FailureInfo> {
+  const message = messageOf(err, s);
+  if (s.onTarget && err instanceof VerificationFailed)
+    return {
+      message,
+      clusterState: `The cluster is on ${s.variant?.to ?? '?'} and this run changed nothing; the failed checks are listed below.`,
+      nextSteps: ['Fix what the failed checks name, then run again to verify.'],
+    };
+  const refused = !s.started && s.report.changes.length === 0;
+  return { message, ...(await (refused ? refusedState(err, s) : stoppedState(err, s))) };
 }

@@ -11,6 +11,9 @@ import type { Checkpoint } from '../procedure/checkpoint.ts';
 import type { NodeTools, RunMemory, StepContext, Variant } from '../procedure/types.ts';
 import { publicSettings, RunReport } from '../report/model.ts';
 import type { Settings } from '../inputs/settings.ts';
+import type { LeaseKeeper } from './lease.ts';
+import { pathUnder } from './paths.ts';
+import { InputError } from '../inputs/input-error.ts';
 
 export interface NodeToolsFactory {
   get(): Promise<NodeTools>;
@@ -20,7 +23,11 @@ export interface NodeToolsFactory {
 export interface Session {
   settings: Settings;
   /** The runner's cancel (SIGINT/SIGTERM). */
+  cancel: AbortSignal;
+  /** Aborted on cancel, or when the checkpoint lease is lost: no new change starts after it. */
   signal: AbortSignal;
+  /** Aborts `signal` when the lease is lost. */
+  stop: AbortController;
   log: Logger;
   cluster: Cluster;
   report: RunReport;
@@ -32,6 +39,14 @@ export interface Session {
   variant?: Variant;
   /** The checkpoint an earlier run left (undefined on a fresh start). */
   earlier?: Checkpoint;
+  /** The checkpoint this run keeps (the earlier run's, or its own once written). */
+  checkpoint?: Checkpoint;
+  /** The cluster was already on the target network with no migration of ours unfinished. */
+  onTarget?: boolean;
+  /** The procedure started: from here on, this run changes the cluster. */
+  started: boolean;
+  /** The lease on the checkpoint, once this run holds it. */
+  lease?: LeaseKeeper;
   /** Saves this run's progress to the checkpoint; a no-op until there is one to save. */
   saveProgress(): Promise<void>;
 }
@@ -51,7 +66,15 @@ function runContext(): RunReport['context'] {
 
 function workDirectory(settings: Settings): string {
   const base = process.env.RUNNER_TEMP || join(process.cwd(), '.sdn-to-ovn');
-  return join(base, settings.artifactName);
+  try {
+    return pathUnder(base, settings.artifactName);
+  } catch {
+    throw new InputError(
+      'artifact-name',
+      `"${settings.artifactName}" would put the run's files outside RUNNER_TEMP`,
+      'a name that is not "." or ".." and holds no path separator',
+    );
+  }
 }
 
 /**
@@ -88,8 +111,10 @@ function nodeToolsFactory(cluster: Cluster, settings: Settings, log: Logger, sig
   return { get, close };
 }
 
-export function openSession(settings: Settings, signal: AbortSignal): Session {
+export function openSession(settings: Settings, cancel: AbortSignal): Session {
   const log = coreLogger;
+  const stop = new AbortController();
+  const signal = AbortSignal.any([cancel, stop.signal]);
   const cluster = Cluster.fromKubeconfig(settings.kubeconfig, settings.context, log);
   const report = new RunReport(cluster.server);
   report.context = runContext();
@@ -97,13 +122,16 @@ export function openSession(settings: Settings, signal: AbortSignal): Session {
   const workDir = workDirectory(settings);
   return {
     settings,
+    cancel,
     signal,
+    stop,
     log,
     cluster,
     report,
     workDir,
     backupDir: join(workDir, 'backup'),
     nodeTools: nodeToolsFactory(cluster, settings, log, signal),
+    started: false,
     saveProgress: async () => {},
   };
 }
