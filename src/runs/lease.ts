@@ -132,20 +132,33 @@ export class LeaseKeeper {
     this.schedule(renewMs, staleAfterMs);
   }
 
+  /** Saves the checkpoint as the holder; a 409 means the lease is lost: the run stops. */
+  async save(): Promise<void> {
+    if (this.lostError) throw this.lostError;
+    // Every write is a sign of life.
+    if (this.cp.state.lease?.holder) this.cp.state.lease.renewedAt = new Date().toISOString();
+    try {
+      await this.cp.save();
+      this.lastRenewed = Date.now();
+    } catch (err) {
+      if (!(err instanceof CheckpointConflict)) throw err;
+      this.lose(err.message);
+      throw this.lostError!;
+    }
+  }
+
   private schedule(renewMs: number, staleAfterMs: number): void {
     this.timer = setTimeout(() => void this.renew(renewMs, staleAfterMs), renewMs);
   }
 
   private async renew(renewMs: number, staleAfterMs: number): Promise<void> {
     if (!this.cp.state.lease?.holder) return;
-    this.cp.state.lease.renewedAt = new Date().toISOString();
     try {
-      await this.cp.save();
-      this.lastRenewed = Date.now();
-      this.log.debug(`checkpoint lease renewed at ${this.cp.state.lease.renewedAt}`);
+      await this.save();
+      this.log.debug(`checkpoint lease renewed at ${this.cp.state.lease?.renewedAt ?? '?'}`);
     } catch (err) {
       const msg = err instanceof Error ? err.message : String(err);
-      if (err instanceof CheckpointConflict) return this.lose(msg);
+      if (this.lostError) return;
       if (Date.now() - this.lastRenewed > staleAfterMs)
         return this.lose(`not renewed for ${formatDuration(Date.now() - this.lastRenewed)}: ${msg}`);
       this.log.warn(`could not renew the checkpoint lease (will retry): ${msg}`);
@@ -154,7 +167,9 @@ export class LeaseKeeper {
   }
 
   private lose(detail: string): void {
+    if (this.lostError) return;
     this.lostError = new LeaseLost(detail);
+    clearTimeout(this.timer);
     this.timer = undefined;
     this.log.warn(this.lostError.message);
     this.stop.abort(this.lostError);
@@ -173,7 +188,7 @@ export class LeaseKeeper {
       return;
     }
     this.cp.state.lease.holder = null;
-    await this.cp.save();
+    await this.save();
     this.log.info('Released the checkpoint lease: a new run with the same inputs continues from here.');
   }
 

@@ -43,7 +43,7 @@ export async function runMigrate(s: Session, p: Prepared): Promise<void> {
   await lease.acquire();
   s.lease = lease;
   s.started = true;
-  s.saveProgress = () => checkpoint.save();
+  s.saveProgress = () => lease.save();
   s.log.info(`Running procedure ${p.variant.title}`);
   await runVariant(p.variant, p.ctx, checkpointHooks(s, checkpoint));
   lease.end();

@@ -66,7 +66,6 @@ function checkLease(s: Session, earlier: Checkpoint): void {
 
 /** An unfinished run of this action left a checkpoint: continue it (same settings) or refuse. */
 async function continueEarlier(s: Session, variant: Variant, earlier: Checkpoint): Promise<void> {
-  checkLease(s, earlier);
   const identity = identityOf(variant, s.settings.mtu, s.settings.genevePort);
   const diff = identityDifferences(earlier.state.identity, identity);
   const who = startedByText(earlier);
@@ -78,6 +77,7 @@ async function continueEarlier(s: Session, variant: Variant, earlier: Checkpoint
     stepsDone: earlier.state.completedSteps.length,
     stepsTotal: stepCount(variant),
   };
+  checkLease(s, earlier);
   if (diff.length) {
     throw new Error(
       `a migration by this action is in progress (${who}; procedure ${earlier.state.identity.variant}, ${done}) with other settings — ${diff.join('; ')}. No change was made by this run. ` +
