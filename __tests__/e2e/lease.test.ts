@@ -109,6 +109,11 @@ describe('the checkpoint lease', () => {
     expect(c.stdout).toContain('Holding the checkpoint lease as run 300 attempt 2 on runner runner-b');
     expect(c.stdout).toMatch(/::debug::checkpoint lease renewed at/);
     for (const [node, count] of reboots(h)) expect(count, node).toBe(2);
+    // The etcd backup the dead run took is on the node: confirmed, not taken again.
+    expect(c.stdout).toMatch(
+      /etcd backup taken before the first change is present on master-0: .* not taken again/,
+    );
+    expect(h.twin.timeline.entries.filter((e) => e.verb === 'backup')).toHaveLength(1);
     expect(h.twin.store.get(CM, NS, NAME)).toBeUndefined();
   });
 

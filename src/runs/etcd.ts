@@ -70,6 +70,11 @@ async function presentOnNode(ctx: StepContext, rec: EtcdBackupRecord): Promise<b
   );
 }
 
+function warn(ctx: StepContext, msg: string): void {
+  ctx.log.warn(msg);
+  ctx.report.warnings.push(msg);
+}
+
 /**
  * Takes the etcd backup, or confirms the one an earlier run recorded. Returns the record to keep in
  * the checkpoint (undefined with etcd-backup: false).
@@ -88,11 +93,12 @@ export async function ensureEtcdBackup(
         );
         return recorded;
       }
-      ctx.report.warnings.push(
+      warn(
+        ctx,
         `The etcd backup the checkpoint records (${recorded.snapshot} on ${recorded.node}) is not on the node: a new one is taken now.`,
       );
     } else if (resuming && ctx.settings.etcdBackup) {
-      ctx.report.warnings.push('The checkpoint records no etcd backup: one is taken now.');
+      warn(ctx, 'The checkpoint records no etcd backup: one is taken now.');
     }
     return takeEtcdBackup(ctx);
   });
