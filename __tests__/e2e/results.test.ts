@@ -80,7 +80,7 @@ describe('one 4.14 cluster, from plan to migrated, through a cancel and re-runs'
       run,
       'planned',
       0,
-      /^## 📋 Plan: continue the unfinished SDN → OVN-Kubernetes migration \(started \S+ by cluster-admin, \d+ of 14 steps done; no change made\)$/,
+      /^## 📋 Plan: continue the unfinished SDN → OVN-Kubernetes migration \(started \S+ by cluster-admin, \d+ of 14 steps done; this plan changes nothing\)$/,
     );
     const plan = JSON.parse(readFileSync(run.outputs['report-path'], 'utf8')).plan as { step: string }[];
     const steps = plan.map((p) => p.step);

@@ -36,7 +36,7 @@ function headline(r: RunReport): string {
   const u = r.resume;
   const by = `started ${u.startedAt}${u.actor ? ` by ${u.actor}` : ''}, ${u.stepsDone} of ${u.stepsTotal} steps done`;
   if (r.result === 'planned')
-    return `📋 Plan: continue the unfinished SDN → OVN-Kubernetes migration (${by}; no change made)`;
+    return `📋 Plan: continue the unfinished SDN → OVN-Kubernetes migration (${by}; this plan changes nothing)`;
   if (r.result === 'refused')
     return `⛔ Refused: this run changed nothing — an unfinished migration is in progress (${by})`;
   return `${HEADLINES[r.result]} — continuing the migration ${by}`;

@@ -101,22 +101,24 @@ async function restoreBackup(s: Session, earlier: Checkpoint): Promise<void> {
 
 /** Mid-migration the cluster is expected to look unhealthy: only what the next steps need still blocks. */
 function relaxForResume(s: Session, checks: CheckRecord[]): void {
-  let relaxed = 0;
   for (const c of checks) {
     if (RESUME_BLOCKING.has(c.id) || c.ok || c.severity !== 'blocking') continue;
     c.severity = 'warn';
-    relaxed++;
     s.report.warnings.push(`${c.title}: ${c.detail} (expected mid-migration; not blocking when continuing)`);
   }
-  if (!relaxed) return;
-  // Preflight judged before the relaxation: its verdict (plan warning, phase outcome) is redone here.
-  s.report.warnings = s.report.warnings.filter((w) => !w.startsWith('mode: migrate would be refused:'));
+  // Preflight judged before the relaxation: its verdict (plan warning, phase outcome) is redone.
+  s.report.warnings = s.report.warnings.filter((w) => !w.startsWith(WOULD_REFUSE));
+  const refusal = refusalFor(checks);
   const phase = s.report.phases.find((p) => p.id === 'preflight');
-  if (phase && !refusalFor(checks)) {
+  if (phase && !refusal) {
     phase.outcome = 'ok';
     delete phase.detail;
   }
+  if (refusal && s.settings.mode === 'plan')
+    s.report.warnings.push(`${WOULD_REFUSE} ${refusal.checks.map((c) => c.title).join('; ')}`);
 }
+
+const WOULD_REFUSE = 'mode: migrate would be refused:';
 
 async function preflight(s: Session, variant: Variant, ctx: StepContext): Promise<Error | undefined> {
   const resuming = s.earlier !== undefined;
@@ -124,12 +126,7 @@ async function preflight(s: Session, variant: Variant, ctx: StepContext): Promis
     runPreflight(ctx, variant, { mode: s.settings.mode, ownRunInProgress: resuming }),
   );
   if (resuming) relaxForResume(s, checks);
-  const refusal = refusalFor(checks);
-  if (refusal && resuming && s.settings.mode === 'plan')
-    s.report.warnings.push(
-      `mode: migrate would be refused: ${refusal.checks.map((c) => c.title).join('; ')}`,
-    );
-  return refusal;
+  return refusalFor(checks);
 }
 
 export async function prepare(s: Session, variant: Variant): Promise<Prepared> {
