@@ -70,6 +70,7 @@ describe('one 4.14 cluster, from plan to migrated, through a cancel and re-runs'
     expect(run.errors[0]).toMatch(/with other settings — mtu: in progress null, this run 1400/);
     expect(run.summary).not.toContain('No change was made to the cluster');
     expect(run.summary).toContain(DOWN);
+    expect(run.summary).toContain('Run again with the inputs the unfinished migration was started with');
     expect(h.twin.timeline.clientWrites()).toHaveLength(writes);
   });
 

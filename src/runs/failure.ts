@@ -5,6 +5,7 @@ import { StepFailure, VerificationFailed } from '../procedure/engine.ts';
 import type { FailureInfo, RunReport } from '../report/model.ts';
 import { LeaseHeld } from './lease.ts';
 import { networkNow } from './network-now.ts';
+import { SettingsDiffer } from './prepare.ts';
 import type { Session } from './session.ts';
 
 export function resultOf(err: unknown, s: Session): RunReport['result'] {
@@ -43,7 +44,9 @@ async function refusedState(err: unknown, s: Session): Promise<Omit<FailureInfo,
       ? 'Wait for the run named above to finish (its summary says how it ended). If its runner is dead, run again once its lease has not been renewed for 5 minutes: the new run takes it over and continues.'
       : err instanceof CheckpointRejected
         ? `Inspect the checkpoint; if no migration by this action is under way, delete it (${DELETE_CHECKPOINT}) and run again.`
-        : again;
+        : err instanceof SettingsDiffer
+          ? 'Run again with the inputs the unfinished migration was started with (see above) to continue it; to abandon it instead, roll the cluster back to OpenShift SDN, then delete the checkpoint.'
+          : again;
   return {
     clusterState: ['This run made no change.', inProgress, await network(s)].filter(Boolean).join(' '),
     nextSteps: [next],

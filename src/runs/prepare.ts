@@ -39,6 +39,14 @@ export interface Prepared {
   refusal?: Error;
 }
 
+/** An unfinished migration by this action was started with other settings: refused, no change. */
+export class SettingsDiffer extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SettingsDiffer';
+  }
+}
+
 /** Describes who started the unfinished migration, for logs and messages. */
 export function startedByText(cp: Checkpoint): string {
   const by = cp.state.startedBy;
@@ -79,7 +87,7 @@ async function continueEarlier(s: Session, variant: Variant, earlier: Checkpoint
   };
   checkLease(s, earlier);
   if (diff.length) {
-    throw new Error(
+    throw new SettingsDiffer(
       `a migration by this action is in progress (${who}; procedure ${earlier.state.identity.variant}, ${done}) with other settings — ${diff.join('; ')}. No change was made by this run. ` +
         `To continue it, run again with the same inputs; to abandon it, roll the cluster back and delete the checkpoint (${DELETE_CHECKPOINT}).`,
     );
