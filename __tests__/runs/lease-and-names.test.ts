@@ -110,3 +110,15 @@ describe('describeNetwork', () => {
     ).toBe('The cluster is on OpenShiftSDN; the migration has not changed its network.');
   });
 });
+
+describe('cleanup steps as commands (cleanup: false)', () => {
+  it("procedure A's cleanup, as the document's oc commands", async () => {
+    const { variantA } = await import('../../src/procedure/variant-a.ts');
+    const cleanup = variantA.phases.find((p) => p.id === variantA.cleanupPhase)!;
+    const ctx = {} as Parameters<NonNullable<(typeof cleanup.steps)[0]['commands']>>[0];
+    expect(cleanup.steps.flatMap((s) => s.commands?.(ctx) ?? [])).toEqual([
+      'oc annotate networks.operator.openshift.io cluster networkoperator.openshift.io/network-migration-',
+      'oc delete namespace openshift-sdn',
+    ]);
+  });
+});
