@@ -456,6 +456,7 @@ export function verify(): Step {
       'check: nodes Done with currentConfig = desiredConfig, configure-ovs.sh line, status.networkType, nodes Ready, no pod in error, every node rebooted, operators healthy, pools Updated',
     ],
     isDone: async () => false,
+    confirmable: false,
     apply: async (ctx) => {
       await verifyMigration(ctx);
     },

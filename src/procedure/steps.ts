@@ -4,6 +4,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { KObject, ObjectRef } from '../cluster/types.ts';
 import { POOLS } from '../cluster/types.ts';
+import { resourceName } from '../cluster/paths.ts';
 import { waitFor } from '../cluster/wait.ts';
 import type { RebootOptions } from '../nodes/reboot.ts';
 import type { NodeTools, Step, StepContext } from './types.ts';
@@ -31,6 +32,11 @@ export function getPath(obj: unknown, path: string[]): unknown {
 /** `{spec: {networkType: value}}` from `['spec', 'networkType']`. */
 export function patchAt(path: string[], value: unknown): Record<string, unknown> {
   return path.reduceRight<unknown>((acc, key) => ({ [key]: acc }), value) as Record<string, unknown>;
+}
+
+/** `oc` arguments naming an object: `networks.operator.openshift.io cluster`, `-n ns configmap x`. */
+function ocObject(ref: ObjectRef): string {
+  return `${ref.namespace ? `-n ${ref.namespace} ` : ''}${resourceName(ref.apiVersion, ref.kind)} ${ref.name}`;
 }
 
 function show(v: unknown): string {
@@ -84,6 +90,9 @@ export function setField(o: {
     reverts: o.reverts,
     title: o.title,
     plan: () => [`${reportName(o.ref)} ${field} = ${show(want())}`],
+    commands: () => [
+      `oc patch ${ocObject(o.ref)} --type=merge --patch '${JSON.stringify(patchAt(o.path, want()))}'`,
+    ],
     isDone: async (ctx) => same(getPath(await mustGet(ctx, o.ref), o.path), want()),
     apply: async (ctx) => {
       const before = getPath(await mustGet(ctx, o.ref), o.path);
@@ -109,6 +118,9 @@ export function setAnnotation(o: {
     title: o.title,
     plan: () => [
       `${reportName(o.ref)} ${field} ${o.value === null ? 'removed' : `= ${JSON.stringify(o.value)}`}`,
+    ],
+    commands: () => [
+      `oc annotate ${ocObject(o.ref)} ${o.value === null ? `${o.key}-` : `'${o.key}=${o.value}'`}`,
     ],
     isDone: async (ctx) => {
       const current = (await mustGet(ctx, o.ref)).metadata.annotations?.[o.key];
@@ -168,11 +180,15 @@ export function waitStep<T extends KObject>(o: {
   evaluate: (items: T[], ctx: StepContext) => { done: boolean; progress: string };
   /** Whether the wait may be skipped on a re-run because its condition already holds. */
   skipWhenDone?: boolean;
+  /** Later steps after which the condition no longer holds (see Step.undoneBy). */
+  undoneBy?: string[];
   timeoutMs?: (ctx: StepContext) => number;
 }): Step {
   return {
     id: o.id,
     title: o.title,
+    ...(o.skipWhenDone ? {} : { confirmable: false as const }),
+    ...(o.undoneBy ? { undoneBy: o.undoneBy } : {}),
     plan: () => [`wait: ${o.what}`],
     isDone: async (ctx) => {
       if (!o.skipWhenDone) return false;
@@ -199,6 +215,7 @@ export function deleteNamespace(o: { id: string; title: string; name: string }):
     id: o.id,
     title: o.title,
     plan: () => [`delete Namespace/${o.name}`],
+    commands: () => [`oc delete namespace ${o.name}`],
     isDone: async (ctx) => (await ctx.cluster.get(ref)) === undefined,
     apply: async (ctx) => {
       await ctx.cluster.delete(ref);

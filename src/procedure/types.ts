@@ -52,6 +52,15 @@ export interface Step {
   reverts?: string;
   isDone(ctx: StepContext): Promise<boolean>;
   apply(ctx: StepContext): Promise<void>;
+  /**
+   * false when isDone() cannot confirm the step after the fact (a wait or a check: its isDone only
+   * says "run me again"). A resumed run cross-checks every other completed step against the cluster.
+   */
+  confirmable?: false;
+  /** Later steps that undo what this one leaves behind (besides those that `reverts` it). */
+  undoneBy?: string[];
+  /** The `oc` command(s) a person would run for this step, for work left to them (cleanup: false). */
+  commands?(ctx: StepContext): string[];
 }
 
 export interface Phase {

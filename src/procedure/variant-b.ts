@@ -78,6 +78,8 @@ export const variantB: Variant = {
             fieldSelector: 'metadata.name=cluster',
           },
           skipWhenDone: true,
+          // Cleanup's spec.migration: null makes the operator clear status.migration.
+          undoneBy: ['clear-migration'],
           evaluate: (items, ctx) => {
             const got = items[0]?.status?.migration?.networkType;
             return {

@@ -48,10 +48,23 @@ const HEADLINES: Record<RunReport['result'], string> = {
   planned: '📋 Plan: SDN → OVN-Kubernetes migration (no change made)',
   migrated: '✅ Migrated to OVN-Kubernetes',
   'already-migrated': '✅ Already on OVN-Kubernetes (verified, nothing changed)',
+  unhealthy: '⚠️ Already on OVN-Kubernetes, but verification failed (nothing changed)',
   failed: '❌ Migration failed',
   refused: '⛔ Migration refused before any change',
   cancelled: '⏹️ Migration cancelled',
 };
+
+/** The headline; a run that found an unfinished migration says so, and whose it is. */
+function headline(r: RunReport): string {
+  if (!r.resume) return HEADLINES[r.result];
+  const u = r.resume;
+  const by = `started ${u.startedAt}${u.actor ? ` by ${u.actor}` : ''}, ${u.stepsDone} of ${u.stepsTotal} steps done`;
+  if (r.result === 'planned')
+    return `📋 Plan: continue the unfinished SDN → OVN-Kubernetes migration (${by}; this plan changes nothing)`;
+  if (r.result === 'refused')
+    return `⛔ Refused: this run changed nothing — an unfinished migration is in progress (${by})`;
+  return `${HEADLINES[r.result]} — continuing the migration ${by}`;
+}
 
 function table(headers: string[], rows: string[][]): string {
   if (rows.length === 0) return '';
@@ -78,7 +91,8 @@ function checkRows(checks: CheckRecord[], maxItems: number): string[][] {
 /** Renders the report; `maxRows` bounds the node and item lists (lowered until the text fits the limit). */
 export function renderMarkdown(r: RunReport, maxRows = 500): string {
   const out: string[] = [];
-  out.push(`## ${HEADLINES[r.result]}\n`);
+  out.push(`## ${escapeHtml(headline(r))}\n`);
+  if (r.resume?.runUrl) out.push(`<sub>Migration started by run ${escapeHtml(r.resume.runUrl)}</sub>\n`);
   const c = r.cluster;
   out.push(
     table(
@@ -107,6 +121,12 @@ export function renderMarkdown(r: RunReport, maxRows = 500): string {
       );
     }
   }
+  // Commands are built from the procedure's own data (not cluster text); inside a code block entities
+  // would show literally, so they are not HTML-escaped, only kept from closing the block.
+  if (r.cleanupLeft?.length)
+    out.push(
+      `### Cleanup left to do (cleanup: false)\nRun these once you no longer need to roll back:\n\n\`\`\`sh\n${r.cleanupLeft.map((c) => c.replace(/`/g, "'")).join('\n')}\n\`\`\`\n`,
+    );
   if (r.warnings.length)
     out.push(`### Warnings\n${r.warnings.map((w) => `- ⚠️ ${escapeHtml(w)}`).join('\n')}\n`);
   if (r.estimate) {

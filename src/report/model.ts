@@ -61,7 +61,30 @@ export interface RunContextInfo {
   workflow?: string;
 }
 
-export type RunResult = 'planned' | 'migrated' | 'already-migrated' | 'failed' | 'refused' | 'cancelled';
+/**
+ * How a run ended; each value means one thing (documented in action.yml and the README):
+ * - planned: mode plan, and mode migrate would go ahead;
+ * - migrated: this run finished the migration (verified);
+ * - already-migrated: the cluster was already on OVN-Kubernetes (no migration of ours unfinished),
+ *   verification passed, nothing changed;
+ * - unhealthy: the cluster was already on OVN-Kubernetes, nothing changed, but verification failed;
+ * - refused: this run stopped before changing anything (a blocking check, invalid input, a lease held
+ *   by another run, a checkpoint that disagrees with the cluster, a plan migrate would refuse); an
+ *   unfinished migration by an earlier run may still be in progress (the summary says so);
+ * - failed: the run stopped after it started changing the cluster;
+ * - cancelled: the runner cancelled it (no new change after the signal).
+ */
+export type RunResult =
+  'planned' | 'migrated' | 'already-migrated' | 'unhealthy' | 'failed' | 'refused' | 'cancelled';
+
+/** The unfinished migration a run found (and continues, or would continue). */
+export interface ResumeInfo {
+  startedAt: string;
+  actor?: string;
+  runUrl?: string;
+  stepsDone: number;
+  stepsTotal: number;
+}
 
 export interface ClusterInfo {
   server: string;
@@ -147,6 +170,10 @@ export class RunReport {
   etcdBackup?: EtcdBackupRecord;
   inventory?: InventoryRecord;
   estimate?: EstimateRecord;
+  /** Set when a checkpoint of an unfinished migration was found. */
+  resume?: ResumeInfo;
+  /** cleanup: false — the cleanup left to do, as commands. */
+  cleanupLeft?: string[];
   artifact: { name?: string; id?: number; error?: string } = {};
   failure?: FailureInfo;
   finishedAt?: Date;
@@ -186,6 +213,8 @@ export class RunReport {
       etcdBackup: this.etcdBackup,
       inventory: this.inventory,
       estimate: this.estimate,
+      resume: this.resume,
+      cleanupLeft: this.cleanupLeft,
       artifact: this.artifact,
       failure: this.failure,
     };

@@ -1,0 +1,21 @@
+// On every path, last: the report files, the artifact (backup + reports), the job summary and the
+// outputs.
+import * as core from '@actions/core';
+import { commonRoot, uploadArtifact, writeReportFiles, writeSummary } from '../report/publish.ts';
+import type { Session } from './session.ts';
+
+export async function publishRun(s: Session): Promise<void> {
+  const { report, settings, workDir, backupDir } = s;
+  report.finishedAt = new Date();
+  const files = await writeReportFiles(report, workDir);
+  const uploads = [...report.backup.files, files.json, files.md];
+  await uploadArtifact(report, settings.artifactName, uploads, commonRoot(uploads), settings.retentionDays);
+  // Written again so the artifact id / upload error are in the kept copy too.
+  await writeReportFiles(report, workDir);
+  await writeSummary(report);
+  core.setOutput('result', report.result);
+  core.setOutput('network-type', report.cluster.networkTypeAfter ?? report.cluster.networkTypeBefore ?? '');
+  core.setOutput('report-path', files.json);
+  core.setOutput('backup-path', report.backup.files.length ? backupDir : '');
+  core.setOutput('artifact-id', report.artifact.id === undefined ? '' : String(report.artifact.id));
+}

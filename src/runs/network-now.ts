@@ -1,0 +1,74 @@
+// Where the cluster's network stands right now, in one or two sentences an administrator acts on:
+// read from the live objects (reads only — also after a cancel), for the summary of a run that
+// stopped with a migration unfinished.
+import type { Cluster } from '../cluster/client.ts';
+import { NETWORK_CONFIG, NETWORK_OPERATOR, POOLS } from '../cluster/types.ts';
+import { MIGRATION_ANNOTATION } from '../procedure/variant-a.ts';
+
+export interface NetworkFacts {
+  specType?: string;
+  statusType?: string;
+  /** Network.operator spec.migration.networkType. */
+  migration?: string;
+  annotated: boolean;
+  pausedPools: string[];
+}
+
+export async function readNetworkFacts(cluster: Cluster): Promise<NetworkFacts> {
+  const [config, operator, pools] = await Promise.all([
+    cluster.get(NETWORK_CONFIG),
+    cluster.get(NETWORK_OPERATOR),
+    cluster.list(POOLS),
+  ]);
+  const str = (v: unknown) => (typeof v === 'string' && v ? v : undefined);
+  return {
+    specType: str(config?.spec?.networkType),
+    statusType: str(config?.status?.networkType),
+    migration: str(operator?.spec?.migration?.networkType),
+    annotated: operator?.metadata.annotations?.[MIGRATION_ANNOTATION] !== undefined,
+    pausedPools: pools.items.filter((p) => p.spec?.paused === true).map((p) => p.metadata.name),
+  };
+}
+
+/**
+ * The sentence. `rebooted`: the checkpoint records that every node was rebooted onto the new
+ * network (after that the pod network works again).
+ */
+export function describeNetwork(f: NetworkFacts, target: string, from: string, rebooted: boolean): string {
+  const parts: string[] = [];
+  if (f.specType === target && !rebooted)
+    parts.push(
+      `spec.networkType is already ${target}: the pod network is down until the migration continues (every node must still be rebooted onto ${target}).`,
+    );
+  else if (f.specType === target)
+    parts.push(
+      `The cluster runs ${target} (status.networkType ${f.statusType ?? '?'}) and every node was rebooted onto it: the pod network works; verification and cleanup are what remain.`,
+    );
+  else if (f.migration === target || f.annotated)
+    parts.push(
+      `The cluster is still on ${f.specType ?? from} and its pod network works, but the migration is started (${f.migration === target ? `spec.migration asks for ${target}: the Machine Config Operator rolls out the ${target} host configuration, rebooting nodes` : `the ${MIGRATION_ANNOTATION} annotation is set`}).`,
+    );
+  else
+    parts.push(
+      `The cluster is on ${f.statusType ?? f.specType ?? from}; the migration has not changed its network.`,
+    );
+  if (f.pausedPools.length)
+    parts.push(
+      `Paused pools: ${f.pausedPools.join(', ')} (MachineConfig updates held until the migration continues).`,
+    );
+  return parts.join(' ');
+}
+
+/** The sentence, or why it could not be read. */
+export async function networkNow(
+  cluster: Cluster,
+  target: string,
+  from: string,
+  rebooted: boolean,
+): Promise<string> {
+  try {
+    return describeNetwork(await readNetworkFacts(cluster), target, from, rebooted);
+  } catch (err) {
+    return `The network's state could not be read (${err instanceof Error ? err.message : String(err)}).`;
+  }
+}
