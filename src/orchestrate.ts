@@ -17,6 +17,8 @@ import type { NodeTools, RunMemory, StepContext, Variant } from './procedure/typ
 import { verifyMigration } from './checks/verify.ts';
 import { refusalFor, runPreflight } from './checks/preflight.ts';
 import { takeEtcdBackup } from './checks/etcd-backup.ts';
+import { clusterIdentity } from './checks/cluster-identity.ts';
+import { reportHostKeys } from './nodes/host-key-report.ts';
 import { publicSettings, RunReport, type FailureInfo } from './report/model.ts';
 import { commonRoot, uploadArtifact, writeReportFiles, writeSummary } from './report/publish.ts';
 import type { Settings } from './inputs/settings.ts';
@@ -72,6 +74,8 @@ function nodeToolsFactory(cluster: Cluster, settings: Settings, log: Logger, sig
         passphrase: settings.ssh.passphrase,
         bastion: settings.ssh.bastion,
         knownHosts: settings.ssh.knownHosts,
+        hostKeyPolicy: settings.ssh.hostKeyPolicy,
+        recordEveryAddress: settings.mode === 'plan',
       },
       log,
     );
@@ -83,7 +87,7 @@ function nodeToolsFactory(cluster: Cluster, settings: Settings, log: Logger, sig
     watch?.stop();
     await shell?.close();
   };
-  return { get, close };
+  return { get, close, shell: () => shell };
 }
 
 function describeFailure(
@@ -160,6 +164,7 @@ export async function orchestrate(settings: Settings, signal: AbortSignal): Prom
   const report = new RunReport(cluster.server);
   report.context = runContext();
   report.settings = publicSettings(settings);
+  report.warnings.push(...(settings.kubeconfigWarnings ?? []));
   const workDir = workDirectory(settings);
   const backupDir = join(workDir, 'backup');
   await mkdir(workDir, { recursive: true });
@@ -172,6 +177,7 @@ export async function orchestrate(settings: Settings, signal: AbortSignal): Prom
   try {
     const version = await core.group('Connect to the cluster', async () => {
       const cv = await cluster.get(CLUSTER_VERSION);
+      report.cluster.id = clusterIdentity(cv, settings.expectedClusterId);
       const v = String(cv?.status?.desired?.version ?? cv?.status?.history?.[0]?.version ?? '');
       if (!v)
         throw new Error(
@@ -185,7 +191,7 @@ export async function orchestrate(settings: Settings, signal: AbortSignal): Prom
       );
       report.cluster.platform = String(infra?.status?.platformStatus?.type ?? infra?.status?.platform ?? '?');
       log.info(
-        `Connected to ${cluster.server}: OpenShift ${v}, network type ${report.cluster.networkTypeBefore}, platform ${report.cluster.platform}`,
+        `Connected to ${cluster.server} (cluster ID ${report.cluster.id ?? 'unknown'}): OpenShift ${v}, network type ${report.cluster.networkTypeBefore}, platform ${report.cluster.platform}`,
       );
       return v;
     });
@@ -337,6 +343,7 @@ export async function orchestrate(settings: Settings, signal: AbortSignal): Prom
     core.error(report.failure.message);
   } finally {
     await nodeTools.close();
+    const knownHosts = reportHostKeys(report, nodeTools.shell());
     report.finishedAt = new Date();
     const files = await writeReportFiles(report, workDir);
     const uploads = [...report.backup.files, files.json, files.md];
@@ -348,6 +355,8 @@ export async function orchestrate(settings: Settings, signal: AbortSignal): Prom
     core.setOutput('network-type', report.cluster.networkTypeAfter ?? report.cluster.networkTypeBefore ?? '');
     core.setOutput('report-path', files.json);
     core.setOutput('backup-path', report.backup.files.length ? backupDir : '');
+    core.setOutput('cluster-id', report.cluster.id ?? '');
+    core.setOutput('known-hosts', knownHosts);
     core.setOutput('artifact-id', report.artifact.id === undefined ? '' : String(report.artifact.id));
   }
   return { report, failed };

@@ -12,7 +12,8 @@ import {
   parseKubeconfig,
   resolveContext,
 } from './kubeconfig-input.ts';
-import type { Mode, Settings } from './settings.ts';
+import { kubeconfigRisks } from './kubeconfig-risks.ts';
+import type { HostKeyPolicy, Mode, Settings } from './settings.ts';
 import {
   checkPrivateKey,
   normalizePrivateKey,
@@ -34,6 +35,9 @@ export const INPUT_NAMES = [
   'ssh-port',
   'ssh-bastion',
   'ssh-known-hosts',
+  'ssh-host-key-policy',
+  'expected-cluster-id',
+  'allow-insecure-tls',
   'mtu',
   'geneve-port',
   'wait-timeout',
@@ -48,6 +52,7 @@ export const INPUT_NAMES = [
 export type InputName = (typeof INPUT_NAMES)[number];
 
 const MODES: readonly Mode[] = ['plan', 'migrate'];
+const HOST_KEY_POLICIES: readonly HostKeyPolicy[] = ['strict', 'accept-new'];
 
 /** Characters the artifact service rejects in a name. */
 const ARTIFACT_NAME_FORBIDDEN = /[":<>|*?\r\n\\/]/;
@@ -105,6 +110,8 @@ function boolean(name: InputName, fallback: boolean): boolean {
   }
 }
 
+const ARTIFACT_NAME_FORM = 'a name without " : < > | * ? \\ / or line breaks that does not start with a dot';
+
 function artifactName(): string {
   const given = input('artifact-name');
   const name =
@@ -113,10 +120,54 @@ function artifactName(): string {
     throw new InputError(
       'artifact-name',
       `"${name.replace(/[\r\n]/g, ' ')}" contains a character the artifact service rejects`,
-      'a name without " : < > | * ? \\ / or line breaks',
+      ARTIFACT_NAME_FORM,
+    );
+  }
+  // The name is also the run's work directory under RUNNER_TEMP: "." or ".." would be RUNNER_TEMP itself
+  // or its parent, and a leading dot hides the directory.
+  if (name.startsWith('.')) {
+    throw new InputError(
+      'artifact-name',
+      name === '.' || name === '..' ? `"${name}" names a directory, not an artifact` : `"${name}" starts with a dot`,
+      ARTIFACT_NAME_FORM,
     );
   }
   return name;
+}
+
+function hostKeyPolicy(mode: Mode, knownHosts: string | undefined): HostKeyPolicy {
+  const text = input('ssh-host-key-policy') || 'strict';
+  if (!(HOST_KEY_POLICIES as readonly string[]).includes(text)) {
+    throw new InputError(
+      'ssh-host-key-policy',
+      `"${text}" is not a host key policy`,
+      'strict (only host keys listed in ssh-known-hosts) or accept-new (also accept and record keys of hosts it does not list, as OpenSSH StrictHostKeyChecking=accept-new)',
+    );
+  }
+  const policy = text as HostKeyPolicy;
+  // Checked here, before the cluster is touched: without pinned keys an impostor on a node address
+  // would be trusted with sudo, the MTU probe and the etcd backup.
+  if (mode === 'migrate' && policy === 'strict' && !knownHosts) {
+    throw new InputError(
+      'ssh-known-hosts',
+      'is empty, so mode "migrate" could not tell a node from an impostor on its address',
+      "the known_hosts lines the plan job recorded (its known-hosts output, e.g. ${{ needs.plan.outputs.known-hosts }}), or set ssh-host-key-policy: accept-new to trust each node's key on first use",
+    );
+  }
+  return policy;
+}
+
+function clusterId(): string | undefined {
+  const text = input('expected-cluster-id').trim();
+  if (!text) return undefined;
+  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(text)) {
+    throw new InputError(
+      'expected-cluster-id',
+      `"${text.slice(0, 64)}" is not a cluster ID`,
+      "the cluster's ID as the plan job printed it (its cluster-id output; ClusterVersion spec.clusterID, a UUID)",
+    );
+  }
+  return text.toLowerCase();
 }
 
 /** Reads, masks and validates every input. Throws InputError on the first input at fault. */
@@ -146,7 +197,7 @@ export function readSettings(): Settings {
   const kubeconfig = parseKubeconfig(rawKubeconfig);
   kubeconfig.credentials.forEach(mask);
   const context = input('context') || undefined;
-  resolveContext(kubeconfig, context);
+  const usedContext = resolveContext(kubeconfig, context);
 
   const modeText = input('mode') || 'plan';
   if (!(MODES as readonly string[]).includes(modeText)) {
@@ -157,6 +208,8 @@ export function readSettings(): Settings {
     );
   }
   const mode = modeText as Mode;
+  const allowInsecureTls = boolean('allow-insecure-tls', false);
+  const kubeconfigWarnings = kubeconfigRisks(kubeconfig, usedContext, mode, allowInsecureTls);
 
   let privateKey: string | undefined;
   if (rawKey) {
@@ -183,6 +236,8 @@ export function readSettings(): Settings {
   const bastionText = input('ssh-bastion');
   const bastion = bastionText ? parseBastion(bastionText) : undefined;
   const knownHosts = parseKnownHosts(knownHostsText(input('ssh-known-hosts')));
+  const policy = hostKeyPolicy(mode, knownHosts);
+  const expectedClusterId = clusterId();
 
   const mtuText = input('mtu');
   const mtu = mtuText
@@ -227,7 +282,11 @@ export function readSettings(): Settings {
       port,
       ...(bastion ? { bastion } : {}),
       ...(knownHosts ? { knownHosts } : {}),
+      hostKeyPolicy: policy,
     },
+    ...(expectedClusterId ? { expectedClusterId } : {}),
+    allowInsecureTls,
+    kubeconfigWarnings,
     ...(mtu !== undefined ? { mtu } : {}),
     ...(geneveText ? { genevePort: genevePort(geneveText) } : {}),
     waitTimeoutMs: duration('wait-timeout', '90m'),
