@@ -210,6 +210,7 @@ export function readSettings(): Settings {
   const mode = modeText as Mode;
   const allowInsecureTls = boolean('allow-insecure-tls', false);
   const kubeconfigWarnings = kubeconfigRisks(kubeconfig, usedContext, mode, allowInsecureTls);
+  kubeconfigWarnings.forEach((w) => core.warning(w));
 
   let privateKey: string | undefined;
   if (rawKey) {
