@@ -21,7 +21,10 @@ export class ClusterIdentityError extends Error {
  * value comes from the cluster and is untrusted, so any other text is never echoed). Throws
  * ClusterIdentityError when `expected` is given and the cluster's ID is missing or different.
  */
-export function clusterIdentity(clusterVersion: KObject | undefined, expected: string | undefined): string | undefined {
+export function clusterIdentity(
+  clusterVersion: KObject | undefined,
+  expected: string | undefined,
+): string | undefined {
   const raw = (clusterVersion?.spec as { clusterID?: unknown } | undefined)?.clusterID;
   const id = typeof raw === 'string' && CLUSTER_ID.test(raw.trim()) ? raw.trim().toLowerCase() : undefined;
   if (expected === undefined) return id;

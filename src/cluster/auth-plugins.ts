@@ -12,7 +12,8 @@ import * as core from '@actions/core';
 import type { KubeConfig } from '@kubernetes/client-node';
 
 /** Variables a credential plugin never sees. */
-const WITHHELD = /^(INPUT_.*|ACTIONS_RUNTIME_TOKEN|ACTIONS_ID_TOKEN_REQUEST_TOKEN|ACTIONS_ID_TOKEN_REQUEST_URL)$/i;
+const WITHHELD =
+  /^(INPUT_.*|ACTIONS_RUNTIME_TOKEN|ACTIONS_ID_TOKEN_REQUEST_TOKEN|ACTIONS_ID_TOKEN_REQUEST_URL)$/i;
 
 /** A copy of `env` without the inputs and the runner's tokens. */
 export function pluginEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
@@ -42,8 +43,8 @@ interface Authenticator {
   execFn?: typeof child_process.spawn;
 }
 
-const masked = new Set<string>();
-function mask(value: unknown): void {
+/** Registers each value once per kubeconfig (a token is applied to every request). */
+function mask(masked: Set<string>, value: unknown): void {
   const text = Buffer.isBuffer(value) ? value.toString('utf8') : value;
   if (typeof text !== 'string' || text.trim() === '' || masked.has(text)) return;
   masked.add(text);
@@ -57,11 +58,11 @@ function mask(value: unknown): void {
 }
 
 /** Masks what an authenticator put into the request options: bearer token, client key and certificate. */
-function maskCredentials(opts: https.RequestOptions): void {
+function maskCredentials(masked: Set<string>, opts: https.RequestOptions): void {
   const auth = (opts.headers as Record<string, unknown> | undefined)?.Authorization;
-  if (typeof auth === 'string') mask(auth.replace(/^(Bearer|Basic)\s+/i, ''));
-  mask(opts.key);
-  mask(opts.cert);
+  if (typeof auth === 'string') mask(masked, auth.replace(/^(Bearer|Basic)\s+/i, ''));
+  mask(masked, opts.key);
+  mask(masked, opts.cert);
 }
 
 /**
@@ -72,7 +73,9 @@ function maskCredentials(opts: https.RequestOptions): void {
  */
 export function containAuthPlugins(kc: KubeConfig): void {
   const list = (kc as unknown as { authenticators?: Authenticator[] }).authenticators;
-  if (!Array.isArray(list)) throw new Error('@kubernetes/client-node changed: KubeConfig has no authenticators list');
+  if (!Array.isArray(list))
+    throw new Error('@kubernetes/client-node changed: KubeConfig has no authenticators list');
+  const masked = new Set<string>();
   for (const auth of list) {
     if ('execFn' in auth) {
       auth.execFn = ((command: string, args: readonly string[], options: child_process.SpawnOptions = {}) =>
@@ -86,7 +89,7 @@ export function containAuthPlugins(kc: KubeConfig): void {
     // first await: the environment is restored before any other code of this process runs.
     auth.applyAuthentication = async (user, opts) => {
       await withoutWithheld(() => apply(user, opts));
-      maskCredentials(opts);
+      maskCredentials(masked, opts);
     };
   }
 }

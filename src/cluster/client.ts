@@ -189,7 +189,9 @@ export class Cluster {
     try {
       url = new URL(cluster.server);
     } catch {
-      throw new ClusterError("the kubeconfig's server address is not a URL — check the cluster's server in the kubeconfig");
+      throw new ClusterError(
+        "the kubeconfig's server address is not a URL — check the cluster's server in the kubeconfig",
+      );
     }
     if (url.protocol === 'http:' && !cluster.skipTLSVerify)
       throw new ClusterError(

@@ -128,7 +128,9 @@ function artifactName(): string {
   if (name.startsWith('.')) {
     throw new InputError(
       'artifact-name',
-      name === '.' || name === '..' ? `"${name}" names a directory, not an artifact` : `"${name}" starts with a dot`,
+      name === '.' || name === '..'
+        ? `"${name}" names a directory, not an artifact`
+        : `"${name}" starts with a dot`,
       ARTIFACT_NAME_FORM,
     );
   }
