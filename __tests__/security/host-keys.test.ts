@@ -9,6 +9,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { smallScenario, startHarness, type Harness } from '../helpers/twin-action.ts';
 import type { ActionRun } from '../helpers/run-action.ts';
 import { generateEd25519 } from '../twin/ssh/keys.ts';
+import { knownHostsLines } from '../../src/nodes/known-hosts.ts';
+import { NodeShell } from '../../src/nodes/ssh.ts';
+import { MemoryLogger } from '../../src/util/log.ts';
 
 /** An SSH server with its own host key that accepts any login and fakes every command. */
 class Impostor {
@@ -162,5 +165,80 @@ describe('an impostor on a node address', () => {
       });
       expectRefusedBeforeAnyChange(h, run, impostor, /^Preflight refused.*host key mismatch for worker-1/);
     });
+  });
+});
+
+describe('NodeShell host key policy', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness(smallScenario());
+  });
+  afterAll(async () => h?.stop());
+
+  const shellWith = (knownHosts: string | undefined, hostKeyPolicy?: 'strict' | 'accept-new') =>
+    new NodeShell(
+      {
+        user: 'core',
+        port: h.twin.ssh.port,
+        privateKey: h.twin.ssh.clientPrivateKey,
+        ...(knownHosts ? { knownHosts } : {}),
+        ...(hostKeyPolicy ? { hostKeyPolicy } : {}),
+      },
+      new MemoryLogger(),
+    );
+  const node = (name: string) => {
+    const n = h.twin.nodes.find((x) => x.name === name)!;
+    return { name: n.name, addresses: n.addresses };
+  };
+  const masterOnly = () => h.twin.nodes.find((n) => n.name === 'master-0')!.knownHostsLines.join('\n');
+
+  it('strict refuses a host that ssh-known-hosts does not list, naming accept-new', async () => {
+    const shell = shellWith(masterOnly());
+    try {
+      await expect(shell.exec(node('worker-0'), 'true')).rejects.toThrow(
+        /is not listed in ssh-known-hosts .*ssh-host-key-policy: accept-new/,
+      );
+      expect((await shell.exec(node('master-0'), 'true')).code).toBe(0);
+      expect([...shell.hostKeys.values()].map((k) => [k.node, k.verified])).toEqual([['master-0', true]]);
+    } finally {
+      await shell.close();
+    }
+  });
+
+  it('accept-new accepts and records an unlisted host as unverified, listed ones as verified', async () => {
+    const shell = shellWith(masterOnly(), 'accept-new');
+    try {
+      expect((await shell.exec(node('worker-0'), 'true')).code).toBe(0);
+      expect((await shell.exec(node('master-0'), 'true')).code).toBe(0);
+      const keys = [...shell.hostKeys.values()].sort((a, b) => a.node.localeCompare(b.node));
+      expect(keys.map((k) => [k.node, k.verified])).toEqual([
+        ['master-0', true],
+        ['worker-0', false],
+      ]);
+      const worker = h.twin.nodes.find((n) => n.name === 'worker-0')!;
+      expect(keys[1]!.fingerprint).toBe(worker.hostKeyFingerprint);
+      expect(knownHostsLines(keys).split('\n').filter(Boolean)).toEqual(
+        [
+          ...h.twin.nodes.find((n) => n.name === 'master-0')!.knownHostsLines,
+          ...worker.knownHostsLines,
+        ].sort(),
+      );
+    } finally {
+      await shell.close();
+    }
+  });
+
+  it('known_hosts lines use the plain address on port 22 and [address]:port elsewhere', () => {
+    const key = { keyType: 'ssh-ed25519', key: 'AAAA' };
+    expect(
+      knownHostsLines([
+        { ...key, address: 'FD00::1', port: 22 },
+        { ...key, address: '10.0.0.5', port: 2222 },
+        { ...key, address: '10.0.0.5', port: 2222 },
+      ]),
+    ).toBe(
+      '10.0.0.5 ssh-ed25519 AAAA\n'.replace('10.0.0.5', '[10.0.0.5]:2222') + 'fd00::1 ssh-ed25519 AAAA\n',
+    );
+    expect(knownHostsLines([])).toBe('');
   });
 });
