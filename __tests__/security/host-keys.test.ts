@@ -236,9 +236,7 @@ describe('NodeShell host key policy', () => {
         { ...key, address: '10.0.0.5', port: 2222 },
         { ...key, address: '10.0.0.5', port: 2222 },
       ]),
-    ).toBe(
-      '10.0.0.5 ssh-ed25519 AAAA\n'.replace('10.0.0.5', '[10.0.0.5]:2222') + 'fd00::1 ssh-ed25519 AAAA\n',
-    );
+    ).toBe('[10.0.0.5]:2222 ssh-ed25519 AAAA\nfd00::1 ssh-ed25519 AAAA\n');
     expect(knownHostsLines([])).toBe('');
   });
 });
