@@ -172,9 +172,8 @@ function clusterId(): string | undefined {
   return text.toLowerCase();
 }
 
-/** Reads, masks and validates every input. Throws InputError on the first input at fault. */
-export function readSettings(): Settings {
-  // Secrets first: mask before anything below can throw and be logged.
+/** Reads and masks every secret input (and the credentials inside the kubeconfig) before any check. */
+function readSecrets(): { rawKubeconfig: string; rawKey: string; passphrase: string | undefined } {
   let rawKubeconfig: string;
   try {
     rawKubeconfig = core.getInput('kubeconfig', { required: true });
@@ -195,12 +194,10 @@ export function readSettings(): Settings {
   mask(rawKey);
   privateKeyBodyLines(rawKey).forEach(mask);
   mask(passphrase);
+  return { rawKubeconfig, rawKey, passphrase };
+}
 
-  const kubeconfig = parseKubeconfig(rawKubeconfig);
-  kubeconfig.credentials.forEach(mask);
-  const context = input('context') || undefined;
-  const usedContext = resolveContext(kubeconfig, context);
-
+function readMode(): Mode {
   const modeText = input('mode') || 'plan';
   if (!(MODES as readonly string[]).includes(modeText)) {
     throw new InputError(
@@ -209,11 +206,11 @@ export function readSettings(): Settings {
       'plan (read-only: checks and prints what would happen) or migrate (changes the cluster)',
     );
   }
-  const mode = modeText as Mode;
-  const allowInsecureTls = boolean('allow-insecure-tls', false);
-  const kubeconfigWarnings = kubeconfigRisks(kubeconfig, usedContext, mode, allowInsecureTls);
-  kubeconfigWarnings.forEach((w) => core.warning(w));
+  return modeText as Mode;
+}
 
+/** The SSH inputs; the private key is already masked (readSecrets). */
+function readSsh(mode: Mode, rawKey: string, passphrase: string | undefined): Settings['ssh'] {
   let privateKey: string | undefined;
   if (rawKey) {
     privateKey = normalizePrivateKey(rawKey);
@@ -226,7 +223,6 @@ export function readSettings(): Settings {
       'the private key (OpenSSH or PEM) of a user that can run "sudo shutdown" on the nodes, usually ${{ secrets.SSH_PRIVATE_KEY }}',
     );
   }
-
   const user = input('ssh-user') || 'core';
   if (/\s/.test(user)) {
     throw new InputError(
@@ -239,7 +235,30 @@ export function readSettings(): Settings {
   const bastionText = input('ssh-bastion');
   const bastion = bastionText ? parseBastion(bastionText) : undefined;
   const knownHosts = parseKnownHosts(knownHostsText(input('ssh-known-hosts')));
-  const policy = hostKeyPolicy(mode, knownHosts);
+  return {
+    ...(privateKey ? { privateKey } : {}),
+    ...(passphrase ? { passphrase } : {}),
+    user,
+    port,
+    ...(bastion ? { bastion } : {}),
+    ...(knownHosts ? { knownHosts } : {}),
+    hostKeyPolicy: hostKeyPolicy(mode, knownHosts),
+  };
+}
+
+/** Reads, masks and validates every input. Throws InputError on the first input at fault. */
+export function readSettings(): Settings {
+  // Secrets first: mask before anything below can throw and be logged.
+  const { rawKubeconfig, rawKey, passphrase } = readSecrets();
+  const kubeconfig = parseKubeconfig(rawKubeconfig);
+  kubeconfig.credentials.forEach(mask);
+  const context = input('context') || undefined;
+  const usedContext = resolveContext(kubeconfig, context);
+  const mode = readMode();
+  const allowInsecureTls = boolean('allow-insecure-tls', false);
+  const kubeconfigWarnings = kubeconfigRisks(kubeconfig, usedContext, mode, allowInsecureTls);
+  kubeconfigWarnings.forEach((w) => core.warning(w));
+  const ssh = readSsh(mode, rawKey, passphrase);
   const expectedClusterId = clusterId();
 
   const mtuText = input('mtu');
@@ -253,16 +272,13 @@ export function readSettings(): Settings {
       )
     : undefined;
   const geneveText = input('geneve-port');
-
-  const maxParallelText = input('max-parallel-reboots') || '0';
   const maxParallelReboots = integer(
     'max-parallel-reboots',
-    maxParallelText,
+    input('max-parallel-reboots') || '0',
     0,
     Number.MAX_SAFE_INTEGER,
     'an integer ≥ 0 (0 reboots all nodes at once)',
   );
-
   const retentionText = input('retention-days');
   const retentionDays = retentionText
     ? integer(
@@ -278,15 +294,7 @@ export function readSettings(): Settings {
     kubeconfig: kubeconfig.text,
     ...(context ? { context } : {}),
     mode,
-    ssh: {
-      ...(privateKey ? { privateKey } : {}),
-      ...(passphrase ? { passphrase } : {}),
-      user,
-      port,
-      ...(bastion ? { bastion } : {}),
-      ...(knownHosts ? { knownHosts } : {}),
-      hostKeyPolicy: policy,
-    },
+    ssh,
     ...(expectedClusterId ? { expectedClusterId } : {}),
     allowInsecureTls,
     kubeconfigWarnings,

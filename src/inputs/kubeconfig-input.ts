@@ -156,6 +156,25 @@ function names(list: unknown[], section: string, inner: string): string[] {
   return result;
 }
 
+/** Each context's cluster and user mappings (the references are checked before this is called). */
+function resolveEntries(obj: Obj): Kubeconfig['resolved'] {
+  const byName = (list: unknown, inner: string) =>
+    new Map((list as Obj[]).map((e) => [String(e.name), e[inner] as Obj]));
+  const clusterMap = byName(obj.clusters, 'cluster');
+  const userMap = byName(obj.users, 'user');
+  const resolved: Kubeconfig['resolved'] = new Map();
+  for (const c of obj.contexts as Obj[]) {
+    const ctx = c.context as { cluster: string; user: string };
+    resolved.set(String(c.name), {
+      cluster: clusterMap.get(ctx.cluster)!,
+      clusterName: ctx.cluster,
+      user: userMap.get(ctx.user)!,
+      userName: ctx.user,
+    });
+  }
+  return resolved;
+}
+
 /** Parses and checks the kubeconfig. Throws InputError naming `kubeconfig`. */
 export function parseKubeconfig(raw: string): Kubeconfig {
   if (raw.trim() === '') throw new InputError('kubeconfig', 'is empty', KUBECONFIG_FORM);
@@ -211,20 +230,7 @@ export function parseKubeconfig(raw: string): Kubeconfig {
     }
   });
 
-  const byName = (list: unknown, inner: string) =>
-    new Map((list as Obj[]).map((e) => [String(e.name), e[inner] as Obj]));
-  const clusterMap = byName(obj.clusters, 'cluster');
-  const userMap = byName(obj.users, 'user');
-  const resolved: Kubeconfig['resolved'] = new Map();
-  for (const c of obj.contexts as Obj[]) {
-    const ctx = c.context as { cluster: string; user: string };
-    resolved.set(String(c.name), {
-      cluster: clusterMap.get(ctx.cluster)!,
-      clusterName: ctx.cluster,
-      user: userMap.get(ctx.user)!,
-      userName: ctx.user,
-    });
-  }
+  const resolved = resolveEntries(obj);
   const current = obj['current-context'];
   return {
     resolved,
