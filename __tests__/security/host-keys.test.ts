@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { smallScenario, startHarness, type Harness } from '../helpers/twin-action.ts';
 import type { ActionRun } from '../helpers/run-action.ts';
 import { generateEd25519 } from '../twin/ssh/keys.ts';
-import { knownHostsLines } from '../../src/nodes/known-hosts.ts';
+import { fingerprintOf, knownHostsLines } from '../../src/nodes/known-hosts.ts';
 import { NodeShell } from '../../src/nodes/ssh.ts';
 import { MemoryLogger } from '../../src/util/log.ts';
 
@@ -61,6 +61,32 @@ class Impostor {
 
   close(): Promise<void> {
     return new Promise((resolve) => this.server.close(() => resolve()));
+  }
+}
+
+/** Waits until the address answers with the given host key (the real node, not the impostor). */
+async function waitForHostKey(address: string, port: number, fingerprint: string): Promise<void> {
+  const deadline = Date.now() + 5_000;
+  for (;;) {
+    const presented = await new Promise<string | undefined>((resolve) => {
+      const client = new ssh2.Client();
+      let fp: string | undefined;
+      client.on('error', () => resolve(fp));
+      client.on('close', () => resolve(fp));
+      client.connect({
+        host: address,
+        port,
+        username: 'probe',
+        readyTimeout: 2_000,
+        hostVerifier: (key: Buffer) => {
+          fp = fingerprintOf(key);
+          return false;
+        },
+      });
+    });
+    if (presented === fingerprint) return;
+    if (Date.now() > deadline) throw new Error(`${address}:${port} does not present ${fingerprint}`);
+    await new Promise((r) => setTimeout(r, 25));
   }
 }
 
@@ -126,7 +152,11 @@ describe('an impostor on a node address', () => {
     });
     afterAll(async () => {
       await impostor?.close();
-      h.twin.faults.remove(fault);
+      // Faults.add stores a copy, so remove(fault) would not find it: clear the kind.
+      h.twin.faults.clear(fault.kind);
+      // The twin reopens worker-1's listener at its next poll.
+      const worker1 = h.twin.nodes.find((n) => n.name === 'worker-1')!;
+      await waitForHostKey(worker1.addresses[0]!, h.twin.ssh.port, worker1.hostKeyFingerprint);
     });
 
     it('migrate pinned to the plan known-hosts is refused before any change', async () => {
@@ -165,6 +195,13 @@ describe('an impostor on a node address', () => {
       });
       expectRefusedBeforeAnyChange(h, run, impostor, /^Preflight refused.*host key mismatch for worker-1/);
     });
+  });
+
+  it('with the real node back, migrate pinned to the plan known-hosts goes ahead', async () => {
+    const run = await h.run({ mode: 'migrate', 'ssh-known-hosts': plan.outputs['known-hosts']! });
+    expect(run.outputs.result, run.errors.join('\n')).toBe('migrated');
+    const hostKeys = run.summary.slice(run.summary.indexOf('### Host keys'));
+    expect(hostKeys).not.toContain('not verified');
   });
 });
 
