@@ -331,6 +331,14 @@ describe('credential plugins run without the inputs and the runner tokens', () =
     expect(masked()).toContain(twin.adminToken);
   });
 
+  it('a password in the server URL never reaches the shown API URL', async () => {
+    const k = parseYaml(twin.kubeconfig) as { clusters: { cluster: { server: string } }[] };
+    k.clusters[0]!.cluster.server = twin.apiUrl.replace('https://', 'https://admin:url-pa55word@');
+    const cluster = Cluster.fromKubeconfig(stringify(k), undefined, new MemoryLogger());
+    expect(cluster.server).toBe(twin.apiUrl);
+    expect((await cluster.get(CLUSTER_VERSION))?.metadata.name).toBe('version');
+  });
+
   it('auth-provider gcp with cmd-path', async () => {
     const plugin = writePlugin(
       dir,
