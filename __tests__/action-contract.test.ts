@@ -87,7 +87,15 @@ describe('action.yml', () => {
     const action = loadAction();
     expect(action.inputs?.map((i) => i.id).sort()).toEqual([...INPUT_NAMES].sort());
     expect(action.outputs?.map((o) => o.id).sort()).toEqual(
-      ['artifact-id', 'backup-path', 'network-type', 'report-path', 'result'].sort(),
+      [
+        'artifact-id',
+        'backup-path',
+        'cluster-id',
+        'known-hosts',
+        'network-type',
+        'report-path',
+        'result',
+      ].sort(),
     );
   });
 
@@ -163,14 +171,23 @@ describe('workflows', () => {
     expect(template.errors ?? []).toEqual([]);
   });
 
+  interface Workflow {
+    'run-name'?: string;
+    on: { workflow_dispatch: { inputs: Record<string, { type?: string; options?: string[] }> } };
+    env?: Record<string, string>;
+    jobs: Record<
+      string,
+      Record<string, unknown> & {
+        outputs?: Record<string, string>;
+        steps: { uses?: string; with?: Record<string, string> }[];
+      }
+    >;
+  }
+  const migrateWorkflow = () => parseYaml(read('.github/workflows/migrate.yml')) as Workflow;
+  const actionStep = (job: Workflow['jobs'][string] | undefined) => job!.steps.find((s) => s.uses === './');
+
   it('migrate.yml: plan, then an approved, non-cancelling migrate job per cluster', () => {
-    const wf = parseYaml(read('.github/workflows/migrate.yml')) as {
-      on: { workflow_dispatch: { inputs: Record<string, { type?: string; options?: string[] }> } };
-      jobs: Record<
-        string,
-        Record<string, unknown> & { steps: { uses?: string; with?: Record<string, string> }[] }
-      >;
-    };
+    const wf = migrateWorkflow();
     expect(wf.on.workflow_dispatch.inputs.mode?.options).toEqual(['plan', 'migrate']);
     expect(Object.keys(wf.on.workflow_dispatch.inputs)).toEqual(
       expect.arrayContaining(['cluster', 'mtu', 'geneve-port']),
@@ -184,14 +201,53 @@ describe('workflows', () => {
       group: 'network-migration-${{ inputs.cluster }}',
       'cancel-in-progress': false,
     });
-    const actionStep = (job: typeof plan) => job!.steps.find((s) => s.uses === './');
     expect(actionStep(plan)?.with?.mode).toBe('plan');
-    expect(actionStep(migrate)?.with).toMatchObject({
-      mode: 'migrate',
-      kubeconfig: '${{ secrets.KUBECONFIG }}',
-      'ssh-private-key': '${{ secrets.SSH_PRIVATE_KEY }}',
+    expect(actionStep(migrate)?.with?.mode).toBe('migrate');
+  });
+
+  it('migrate.yml: the cluster comes from a fixed list and the run name shows it with the mode', () => {
+    const wf = migrateWorkflow();
+    const cluster = wf.on.workflow_dispatch.inputs.cluster!;
+    expect(['choice', 'environment']).toContain(cluster.type);
+    if (cluster.type === 'choice') expect(cluster.options?.length).toBeGreaterThan(0);
+    expect(wf['run-name']).toContain('${{ inputs.cluster }}');
+    expect(wf['run-name']).toContain('${{ inputs.mode }}');
+  });
+
+  it('migrate.yml: both jobs read the same credentials and the same plan-changing inputs', () => {
+    const wf = migrateWorkflow();
+    const plan = actionStep(wf.jobs.plan)!.with!;
+    const migrate = actionStep(wf.jobs.migrate)!.with!;
+    for (const key of ['kubeconfig', 'ssh-private-key', 'ssh-passphrase']) {
+      expect(plan[key], `plan ${key}`).toMatch(/\$\{\{ secrets\b/);
+      expect(migrate[key], `migrate ${key}`).toBe(plan[key]);
+    }
+    // Every input that changes the plan: one place (the workflow env), the same value in both jobs.
+    for (const key of ['mtu', 'geneve-port', 'max-parallel-reboots', 'ssh-user']) {
+      const ref = /^\$\{\{ env\.([A-Z_]+) \}\}$/.exec(plan[key] ?? '')?.[1];
+      expect(ref, `plan ${key} comes from the workflow env`).toBeDefined();
+      expect(wf.env?.[ref!], `workflow env ${ref}`).toBeDefined();
+      expect(migrate[key], `migrate ${key}`).toBe(plan[key]);
+    }
+    for (const input of Object.keys(wf.on.workflow_dispatch.inputs).filter(
+      (i) => !['cluster', 'mode'].includes(i),
+    ))
+      expect(Object.values(wf.env ?? {}), `input ${input} passed through the workflow env`).toContain(
+        `\${{ inputs.${input} }}`,
+      );
+  });
+
+  it("migrate.yml: the migration trusts the plan's cluster ID and host keys", () => {
+    const wf = migrateWorkflow();
+    expect(wf.jobs.plan!.outputs).toMatchObject({
+      'cluster-id': '${{ steps.plan.outputs.cluster-id }}',
+      'known-hosts': '${{ steps.plan.outputs.known-hosts }}',
     });
-    expect(actionStep(plan)?.with?.kubeconfig).toBe('${{ secrets.KUBECONFIG }}');
+    expect(actionStep(wf.jobs.migrate)?.with).toMatchObject({
+      'expected-cluster-id': '${{ needs.plan.outputs.cluster-id }}',
+      'ssh-known-hosts': '${{ needs.plan.outputs.known-hosts }}',
+    });
+    expect(actionStep(wf.jobs.migrate)?.with?.['ssh-host-key-policy']).toBeUndefined();
   });
 
   it.each(workflowFiles)('%s passes only declared inputs to this action', (file) => {

@@ -66,12 +66,13 @@ describe('dist/index.js', () => {
   });
 
   it('fails with the API server URL and cause when the cluster cannot be reached', async () => {
-    const server = `http://127.0.0.1:${await closedPort()}`;
+    // https: an http:// server is refused as an input before anything connects (issue 11).
+    const server = `https://127.0.0.1:${await closedPort()}`;
     const run = await runAction({ inputs: { kubeconfig: kubeconfig(server) } });
     expect(run.code).toBe(1);
     expect(run.stdout).toContain('mode: plan');
     expect(run.errors[0]).toBe(
-      `cannot reach the API server at ${server}: connect ECONNREFUSED ${server.slice(7)} (ECONNREFUSED) — check the kubeconfig's server address and that the runner can reach it`,
+      `cannot reach the API server at ${server}: connect ECONNREFUSED ${server.slice(8)} (ECONNREFUSED) — check the kubeconfig's server address and that the runner can reach it`,
     );
   });
 

@@ -137,7 +137,9 @@ describe('defaults', () => {
     expect(s).toEqual({
       kubeconfig: KUBECONFIG,
       mode: 'plan',
-      ssh: { user: 'core', port: 22 },
+      ssh: { user: 'core', port: 22, hostKeyPolicy: 'strict' },
+      allowInsecureTls: false,
+      kubeconfigWarnings: [],
       waitTimeoutMs: 90 * 60_000,
       rebootTimeoutMs: 20 * 60_000,
       maxParallelReboots: 0,
@@ -157,6 +159,8 @@ describe('defaults', () => {
       'max-parallel-reboots': '0',
       cleanup: 'true',
       'etcd-backup': 'true',
+      'ssh-host-key-policy': 'strict',
+      'allow-insecure-tls': 'false',
     });
     expect(s.waitTimeoutMs).toBe(5_400_000);
     expect(s.cleanup).toBe(true);
@@ -348,7 +352,10 @@ describe('context', () => {
 describe('mode', () => {
   it('accepts plan and migrate', () => {
     expect(settings({ mode: 'plan' }).mode).toBe('plan');
-    expect(settings({ mode: 'migrate', 'ssh-private-key': ed25519.private }).mode).toBe('migrate');
+    expect(
+      settings({ mode: 'migrate', 'ssh-private-key': ed25519.private, 'ssh-known-hosts': ed25519Line() })
+        .mode,
+    ).toBe('migrate');
   });
 
   it.each(['deploy', 'Migrate', 'rollback'])('rejects %j', (mode) => {
@@ -474,6 +481,77 @@ describe('ssh-bastion', () => {
   });
 });
 
+/** A known_hosts line for one node (any valid key will do for input checks). */
+const ed25519Line = (): string => `10.0.0.10 ${ed25519Public}`;
+
+describe('ssh-host-key-policy', () => {
+  const migrate = { mode: 'migrate', 'ssh-private-key': ed25519.private };
+
+  it('is strict by default and accepts accept-new', () => {
+    expect(settings().ssh.hostKeyPolicy).toBe('strict');
+    expect(settings({ 'ssh-host-key-policy': 'accept-new' }).ssh.hostKeyPolicy).toBe('accept-new');
+  });
+
+  it.each(['no', 'yes', 'Strict', 'accept_new', 'off'])('rejects %j', (value) => {
+    expect(rejection({ 'ssh-host-key-policy': value }, 'ssh-host-key-policy')).toMatch(
+      /is not a host key policy.*strict .*accept-new/,
+    );
+  });
+
+  it('refuses mode migrate without ssh-known-hosts, naming the plan output and accept-new', () => {
+    const message = rejection(migrate, 'ssh-known-hosts');
+    expect(message).toMatch(/is empty, so mode "migrate" could not tell a node from an impostor/);
+    expect(message).toContain('needs.plan.outputs.known-hosts');
+    expect(message).toContain('ssh-host-key-policy: accept-new');
+  });
+
+  it('a file of comments only is no known_hosts either', () => {
+    rejection({ ...migrate, 'ssh-known-hosts': '# nothing yet' }, 'ssh-known-hosts');
+  });
+
+  it('accepts migrate with ssh-known-hosts, or without it when accept-new is set explicitly', () => {
+    expect(settings({ ...migrate, 'ssh-known-hosts': ed25519Line() }).ssh.knownHosts).toBe(
+      `${ed25519Line()}\n`,
+    );
+    const s = settings({ ...migrate, 'ssh-known-hosts': '', 'ssh-host-key-policy': 'accept-new' });
+    expect(s.ssh).toMatchObject({ hostKeyPolicy: 'accept-new' });
+    expect(s.ssh.knownHosts).toBeUndefined();
+  });
+
+  it('plan without ssh-known-hosts is accepted (the keys are recorded, as unverified)', () => {
+    expect(settings({ 'ssh-private-key': ed25519.private }).ssh.knownHosts).toBeUndefined();
+  });
+});
+
+describe('expected-cluster-id', () => {
+  it('is undefined when empty, and lower case when given', () => {
+    expect(settings().expectedClusterId).toBeUndefined();
+    expect(
+      settings({ 'expected-cluster-id': ' 0F8B4C52-2D1E-4E7A-9C1B-7A3D5E6F8091 ' }).expectedClusterId,
+    ).toBe('0f8b4c52-2d1e-4e7a-9c1b-7a3d5e6f8091');
+  });
+
+  it.each([
+    'prod',
+    '0f8b4c52',
+    '0f8b4c52-2d1e-4e7a-9c1b-7a3d5e6f8091x',
+    '${{ needs.plan.outputs.cluster-id }}',
+  ])('rejects %j', (value) => {
+    expect(rejection({ 'expected-cluster-id': value }, 'expected-cluster-id')).toMatch(/is not a cluster ID/);
+  });
+});
+
+describe('allow-insecure-tls', () => {
+  it('is false by default', () => {
+    expect(settings().allowInsecureTls).toBe(false);
+    expect(settings({ 'allow-insecure-tls': 'true' }).allowInsecureTls).toBe(true);
+  });
+
+  it('rejects a value that is not a boolean', () => {
+    rejection({ 'allow-insecure-tls': 'maybe' }, 'allow-insecure-tls');
+  });
+});
+
 describe('ssh-known-hosts', () => {
   it('accepts ssh-keyscan lines with comments, blank lines, hashed hosts and markers', () => {
     const text = [
@@ -489,7 +567,7 @@ describe('ssh-known-hosts', () => {
     expect(s.ssh.knownHosts).not.toContain('# nodes');
   });
 
-  it('empty means accept and record', () => {
+  it('empty means none given', () => {
     expect(settings({ 'ssh-known-hosts': '' }).ssh.knownHosts).toBeUndefined();
     expect(settings({ 'ssh-known-hosts': '# only a comment' }).ssh.knownHosts).toBeUndefined();
   });
@@ -651,6 +729,22 @@ describe('artifact-name', () => {
 
   it('rejects a line break inside the name', () => {
     expect(rejection({ 'artifact-name': 'a\nb' }, 'artifact-name')).toMatch(/line breaks/);
+  });
+
+  // The name is the run's directory under RUNNER_TEMP: "." is RUNNER_TEMP itself, ".." its parent.
+  it.each([
+    ['.', /"\." names a directory, not an artifact/],
+    ['..', /"\.\." names a directory, not an artifact/],
+    ['.hidden', /"\.hidden" starts with a dot/],
+    ['...', /starts with a dot/],
+  ])('rejects %j', (name, why) => {
+    const message = rejection({ 'artifact-name': name }, 'artifact-name');
+    expect(message).toMatch(why);
+    expect(message).toContain('does not start with a dot');
+  });
+
+  it('accepts dots inside the name', () => {
+    expect(settings({ 'artifact-name': 'migration.v2..final' }).artifactName).toBe('migration.v2..final');
   });
 });
 

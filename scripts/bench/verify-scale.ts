@@ -49,9 +49,9 @@ export async function runVerify(h: Harness): Promise<VerifyRun> {
   const cpu0 = process.cpuUsage();
   try {
     // ssh-known-hosts for 2,000 nodes (~200 KB) exceeds Linux's 128 KiB limit on one environment
-    // string (spawn E2BIG), and the already-migrated path opens no SSH connection: leave it empty.
+    // string (spawn E2BIG): pass the twin's known_hosts file by its path (mode migrate needs one).
     const run = await h.run(
-      { 'ssh-known-hosts': '' },
+      { 'ssh-known-hosts': h.twin.ssh.knownHostsPath },
       {
         entry: join(REPO_ROOT, 'scripts', 'bench', 'rss-wrapper.ts'),
         env: { BENCH_RSS_FILE: rssFile },

@@ -5,6 +5,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import { KubeConfig } from '@kubernetes/client-node';
+import { containAuthPlugins } from './auth-plugins.ts';
 import { API_RETRY, type BackoffPolicy, backoffDelay } from '../util/backoff.ts';
 import { abortError, sleep } from '../util/abort.ts';
 import { formatDuration } from '../util/duration.ts';
@@ -107,6 +108,15 @@ function retryAfterMs(value: string | string[] | undefined): number | undefined 
   return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
 }
 
+/** A URL without `user:password@`, which must never reach a log line or the report. */
+function withoutUserInfo(server: string): string {
+  const url = new URL(server);
+  if (!url.username && !url.password) return server;
+  url.username = '';
+  url.password = '';
+  return url.toString().replace(/\/+$/, '');
+}
+
 // A server asking for more than this is treated as asking for this: a wait has to stay bounded.
 const MAX_RETRY_AFTER_MS = 60_000;
 /**
@@ -143,7 +153,10 @@ function readBody(res: http.IncomingMessage, what: string): Promise<string> {
 }
 
 export class Cluster {
+  /** The API server URL as shown in logs and the report (without any user info). */
   readonly server: string;
+  /** The URL requests go to, as the kubeconfig gives it. */
+  private readonly base: string;
   readonly user: string;
   private readonly kc: KubeConfig;
   private readonly log: Logger;
@@ -155,7 +168,8 @@ export class Cluster {
 
   private constructor(kc: KubeConfig, server: string, user: string, log: Logger, opts: ClusterOptions) {
     this.kc = kc;
-    this.server = server;
+    this.base = server;
+    this.server = withoutUserInfo(server);
     this.user = user;
     this.log = log;
     this.retry = opts.retry ?? API_RETRY;
@@ -184,6 +198,8 @@ export class Cluster {
         `the kubeconfig could not be read${where !== undefined ? ` (near line ${where + 1})` : ''} — check that the kubeconfig input is a kubeconfig YAML file (or its base64)`,
       );
     }
+    // Plugins run commands on the runner: without its inputs and tokens, their credentials masked.
+    containAuthPlugins(kc);
     const contexts = kc.getContexts().map((c) => c.name);
     if (context !== undefined) {
       if (!contexts.includes(context))
@@ -205,11 +221,13 @@ export class Cluster {
     try {
       url = new URL(cluster.server);
     } catch {
-      throw new ClusterError(`the kubeconfig's server address "${cluster.server}" is not a URL`);
+      throw new ClusterError(
+        "the kubeconfig's server address is not a URL — check the cluster's server in the kubeconfig",
+      );
     }
     if (url.protocol === 'http:' && !cluster.skipTLSVerify)
       throw new ClusterError(
-        `the kubeconfig's server ${cluster.server} is plain http — the API must be reached over https`,
+        `the kubeconfig's server ${withoutUserInfo(cluster.server)} is plain http — the API must be reached over https`,
       );
     const user = kc.getCurrentUser()?.name ?? 'the kubeconfig user';
     return new Cluster(kc, cluster.server.replace(/\/+$/, ''), user, log, opts);
@@ -648,7 +666,7 @@ export class Cluster {
   }
 
   private async send(spec: RequestSpec): Promise<Reply> {
-    const url = new URL(this.server + spec.path);
+    const url = new URL(this.base + spec.path);
     for (const [k, v] of Object.entries(spec.query ?? {}))
       if (v !== undefined) url.searchParams.set(k, String(v));
     const agent = await this.agent();

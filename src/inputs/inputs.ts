@@ -12,7 +12,8 @@ import {
   parseKubeconfig,
   resolveContext,
 } from './kubeconfig-input.ts';
-import type { Mode, Settings } from './settings.ts';
+import { kubeconfigRisks } from './kubeconfig-risks.ts';
+import type { HostKeyPolicy, Mode, Settings } from './settings.ts';
 import {
   checkPrivateKey,
   normalizePrivateKey,
@@ -34,6 +35,9 @@ export const INPUT_NAMES = [
   'ssh-port',
   'ssh-bastion',
   'ssh-known-hosts',
+  'ssh-host-key-policy',
+  'expected-cluster-id',
+  'allow-insecure-tls',
   'mtu',
   'geneve-port',
   'wait-timeout',
@@ -48,6 +52,7 @@ export const INPUT_NAMES = [
 export type InputName = (typeof INPUT_NAMES)[number];
 
 const MODES: readonly Mode[] = ['plan', 'migrate'];
+const HOST_KEY_POLICIES: readonly HostKeyPolicy[] = ['strict', 'accept-new'];
 
 /** Characters the artifact service rejects in a name. */
 const ARTIFACT_NAME_FORBIDDEN = /[":<>|*?\r\n\\/]/;
@@ -105,6 +110,8 @@ function boolean(name: InputName, fallback: boolean): boolean {
   }
 }
 
+const ARTIFACT_NAME_FORM = 'a name without " : < > | * ? \\ / or line breaks that does not start with a dot';
+
 function artifactName(): string {
   const given = input('artifact-name');
   const name =
@@ -113,15 +120,60 @@ function artifactName(): string {
     throw new InputError(
       'artifact-name',
       `"${name.replace(/[\r\n]/g, ' ')}" contains a character the artifact service rejects`,
-      'a name without " : < > | * ? \\ / or line breaks',
+      ARTIFACT_NAME_FORM,
+    );
+  }
+  // The name is also the run's work directory under RUNNER_TEMP: "." or ".." would be RUNNER_TEMP itself
+  // or its parent, and a leading dot hides the directory.
+  if (name.startsWith('.')) {
+    throw new InputError(
+      'artifact-name',
+      name === '.' || name === '..'
+        ? `"${name}" names a directory, not an artifact`
+        : `"${name}" starts with a dot`,
+      ARTIFACT_NAME_FORM,
     );
   }
   return name;
 }
 
-/** Reads, masks and validates every input. Throws InputError on the first input at fault. */
-export function readSettings(): Settings {
-  // Secrets first: mask before anything below can throw and be logged.
+function hostKeyPolicy(mode: Mode, knownHosts: string | undefined): HostKeyPolicy {
+  const text = input('ssh-host-key-policy') || 'strict';
+  if (!(HOST_KEY_POLICIES as readonly string[]).includes(text)) {
+    throw new InputError(
+      'ssh-host-key-policy',
+      `"${text}" is not a host key policy`,
+      'strict (only host keys listed in ssh-known-hosts) or accept-new (also accept and record keys of hosts it does not list, as OpenSSH StrictHostKeyChecking=accept-new)',
+    );
+  }
+  const policy = text as HostKeyPolicy;
+  // Checked here, before the cluster is touched: without pinned keys an impostor on a node address
+  // would be trusted with sudo, the MTU probe and the etcd backup.
+  if (mode === 'migrate' && policy === 'strict' && !knownHosts) {
+    throw new InputError(
+      'ssh-known-hosts',
+      'is empty, so mode "migrate" could not tell a node from an impostor on its address',
+      "the known_hosts lines the plan job recorded (its known-hosts output, e.g. ${{ needs.plan.outputs.known-hosts }}), or set ssh-host-key-policy: accept-new to trust each node's key on first use",
+    );
+  }
+  return policy;
+}
+
+function clusterId(): string | undefined {
+  const text = input('expected-cluster-id').trim();
+  if (!text) return undefined;
+  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(text)) {
+    throw new InputError(
+      'expected-cluster-id',
+      `"${text.slice(0, 64)}" is not a cluster ID`,
+      "the cluster's ID as the plan job printed it (its cluster-id output; ClusterVersion spec.clusterID, a UUID)",
+    );
+  }
+  return text.toLowerCase();
+}
+
+/** Reads and masks every secret input (and the credentials inside the kubeconfig) before any check. */
+function readSecrets(): { rawKubeconfig: string; rawKey: string; passphrase: string | undefined } {
   let rawKubeconfig: string;
   try {
     rawKubeconfig = core.getInput('kubeconfig', { required: true });
@@ -142,12 +194,10 @@ export function readSettings(): Settings {
   mask(rawKey);
   privateKeyBodyLines(rawKey).forEach(mask);
   mask(passphrase);
+  return { rawKubeconfig, rawKey, passphrase };
+}
 
-  const kubeconfig = parseKubeconfig(rawKubeconfig);
-  kubeconfig.credentials.forEach(mask);
-  const context = input('context') || undefined;
-  resolveContext(kubeconfig, context);
-
+function readMode(): Mode {
   const modeText = input('mode') || 'plan';
   if (!(MODES as readonly string[]).includes(modeText)) {
     throw new InputError(
@@ -156,8 +206,11 @@ export function readSettings(): Settings {
       'plan (read-only: checks and prints what would happen) or migrate (changes the cluster)',
     );
   }
-  const mode = modeText as Mode;
+  return modeText as Mode;
+}
 
+/** The SSH inputs; the private key is already masked (readSecrets). */
+function readSsh(mode: Mode, rawKey: string, passphrase: string | undefined): Settings['ssh'] {
   let privateKey: string | undefined;
   if (rawKey) {
     privateKey = normalizePrivateKey(rawKey);
@@ -170,7 +223,6 @@ export function readSettings(): Settings {
       'the private key (OpenSSH or PEM) of a user that can run "sudo shutdown" on the nodes, usually ${{ secrets.SSH_PRIVATE_KEY }}',
     );
   }
-
   const user = input('ssh-user') || 'core';
   if (/\s/.test(user)) {
     throw new InputError(
@@ -183,6 +235,31 @@ export function readSettings(): Settings {
   const bastionText = input('ssh-bastion');
   const bastion = bastionText ? parseBastion(bastionText) : undefined;
   const knownHosts = parseKnownHosts(knownHostsText(input('ssh-known-hosts')));
+  return {
+    ...(privateKey ? { privateKey } : {}),
+    ...(passphrase ? { passphrase } : {}),
+    user,
+    port,
+    ...(bastion ? { bastion } : {}),
+    ...(knownHosts ? { knownHosts } : {}),
+    hostKeyPolicy: hostKeyPolicy(mode, knownHosts),
+  };
+}
+
+/** Reads, masks and validates every input. Throws InputError on the first input at fault. */
+export function readSettings(): Settings {
+  // Secrets first: mask before anything below can throw and be logged.
+  const { rawKubeconfig, rawKey, passphrase } = readSecrets();
+  const kubeconfig = parseKubeconfig(rawKubeconfig);
+  kubeconfig.credentials.forEach(mask);
+  const context = input('context') || undefined;
+  const usedContext = resolveContext(kubeconfig, context);
+  const mode = readMode();
+  const allowInsecureTls = boolean('allow-insecure-tls', false);
+  const kubeconfigWarnings = kubeconfigRisks(kubeconfig, usedContext, mode, allowInsecureTls);
+  kubeconfigWarnings.forEach((w) => core.warning(w));
+  const ssh = readSsh(mode, rawKey, passphrase);
+  const expectedClusterId = clusterId();
 
   const mtuText = input('mtu');
   const mtu = mtuText
@@ -195,16 +272,13 @@ export function readSettings(): Settings {
       )
     : undefined;
   const geneveText = input('geneve-port');
-
-  const maxParallelText = input('max-parallel-reboots') || '0';
   const maxParallelReboots = integer(
     'max-parallel-reboots',
-    maxParallelText,
+    input('max-parallel-reboots') || '0',
     0,
     Number.MAX_SAFE_INTEGER,
     'an integer ≥ 0 (0 reboots all nodes at once)',
   );
-
   const retentionText = input('retention-days');
   const retentionDays = retentionText
     ? integer(
@@ -220,14 +294,10 @@ export function readSettings(): Settings {
     kubeconfig: kubeconfig.text,
     ...(context ? { context } : {}),
     mode,
-    ssh: {
-      ...(privateKey ? { privateKey } : {}),
-      ...(passphrase ? { passphrase } : {}),
-      user,
-      port,
-      ...(bastion ? { bastion } : {}),
-      ...(knownHosts ? { knownHosts } : {}),
-    },
+    ssh,
+    ...(expectedClusterId ? { expectedClusterId } : {}),
+    allowInsecureTls,
+    kubeconfigWarnings,
     ...(mtu !== undefined ? { mtu } : {}),
     ...(geneveText ? { genevePort: genevePort(geneveText) } : {}),
     waitTimeoutMs: duration('wait-timeout', '90m'),

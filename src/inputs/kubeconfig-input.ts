@@ -16,11 +16,13 @@ export interface Kubeconfig {
   wasBase64: boolean;
   contexts: string[];
   currentContext?: string;
-  /** Credential values found inside (tokens, passwords, client keys and certificates, auth-provider tokens). */
+  /** Credential values found inside (see findCredentials). */
   credentials: string[];
+  /** Each context's cluster and user mappings, for the risk checks (kubeconfig-risks.ts). */
+  resolved: Map<string, { cluster: Obj; clusterName: string; user: Obj; userName: string }>;
 }
 
-type Obj = Record<string, unknown>;
+export type Obj = Record<string, unknown>;
 
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -40,28 +42,88 @@ export function decodeKubeconfigInput(raw: string): { text: string; wasBase64: b
   return { text, wasBase64: true };
 }
 
-/** Credential values inside a parsed kubeconfig's users, for masking. Tolerates any shape. */
+/** Values shorter than this are not masked when they may be plain words (exec args, env values): a
+ * two-letter mask would blank that pair of letters in every log line, and cannot hide a credential. */
+const MIN_MASKED = 4;
+
+/** The password (raw and percent-decoded) of a URL with user info, e.g. `https://user:pass@host`. */
+function urlPasswords(text: unknown): string[] {
+  if (typeof text !== 'string' || !text.includes('@')) return [];
+  try {
+    const url = new URL(text);
+    if (!url.password) return [];
+    return [url.password, decodeURIComponent(url.password)];
+  } catch {
+    // Not a URL: mask whatever sits between "//" and "@", which is where user info would be.
+    const m = /\/\/([^/@\s]+)@/.exec(text);
+    return m?.[1] ? [m[1]] : [];
+  }
+}
+
+/** A PEM's base64 body lines, from base64 of the PEM (client-key-data): logs are masked line by line. */
+function pemBodyLines(b64: unknown): string[] {
+  if (typeof b64 !== 'string') return [];
+  const pem = Buffer.from(b64.replace(/\s+/g, ''), 'base64').toString('utf8');
+  if (!pem.includes('-----BEGIN')) return [];
+  return [
+    pem,
+    ...pem
+      .split(/\r?\n/)
+      .map((l) => l.trim())
+      .filter((l) => l.length >= 8 && !l.startsWith('-----')),
+  ];
+}
+
+// auth-provider config keys that name things rather than hold secrets; every other value is masked.
+const PROVIDER_PUBLIC_KEYS = new Set([
+  'client-id',
+  'idp-issuer-url',
+  'cmd-path',
+  'token-key',
+  'expiry-key',
+  'expiry',
+  'expires-on',
+  'expires-in',
+  'environment',
+  'apiserver-id',
+  'tenant-id',
+  'config-mode',
+  'scopes',
+]);
+
+function userCredentials(user: Obj, add: (v: unknown, min?: number) => void): void {
+  for (const key of ['token', 'password']) add(user[key]);
+  for (const key of ['client-key-data', 'client-certificate-data']) {
+    add(user[key]);
+    pemBodyLines(user[key]).forEach((l) => add(l));
+  }
+  const provider = isObj(user['auth-provider']) ? user['auth-provider'] : undefined;
+  if (provider && isObj(provider.config)) {
+    for (const [key, value] of Object.entries(provider.config))
+      if (!PROVIDER_PUBLIC_KEYS.has(key)) add(value, MIN_MASKED);
+  }
+  const exec = isObj(user.exec) ? user.exec : undefined;
+  if (exec && Array.isArray(exec.args)) for (const a of exec.args) add(a, MIN_MASKED);
+  if (exec && Array.isArray(exec.env)) for (const e of exec.env) if (isObj(e)) add(e.value, MIN_MASKED);
+}
+
+/**
+ * Credential values inside a parsed kubeconfig, for masking: user tokens, passwords, client keys and
+ * certificates (and their PEM lines), auth-provider secrets, every exec argument and environment value,
+ * and passwords inside server and proxy URLs. Tolerates any shape.
+ */
 function findCredentials(doc: unknown): string[] {
   const out: string[] = [];
-  const add = (v: unknown): void => {
-    if (typeof v === 'string' && v.trim() !== '') out.push(v);
+  const add = (v: unknown, min = 1): void => {
+    if (typeof v === 'string' && v.trim().length >= min) out.push(v);
   };
   const users = isObj(doc) && Array.isArray(doc.users) ? doc.users : [];
-  for (const u of users) {
-    const user = isObj(u) && isObj(u.user) ? u.user : undefined;
-    if (!user) continue;
-    for (const key of ['token', 'password', 'client-key-data', 'client-certificate-data']) add(user[key]);
-    const provider = isObj(user['auth-provider']) ? user['auth-provider'] : undefined;
-    if (provider && isObj(provider.config)) {
-      for (const key of ['id-token', 'refresh-token', 'access-token', 'client-secret'])
-        add(provider.config[key]);
-    }
-    const exec = isObj(user.exec) ? user.exec : undefined;
-    if (exec && Array.isArray(exec.env)) {
-      for (const e of exec.env) {
-        if (isObj(e) && typeof e.name === 'string' && /token|secret|password|key/i.test(e.name)) add(e.value);
-      }
-    }
+  for (const u of users) if (isObj(u) && isObj(u.user)) userCredentials(u.user, add);
+  const clusters = isObj(doc) && Array.isArray(doc.clusters) ? doc.clusters : [];
+  for (const c of clusters) {
+    const cluster = isObj(c) && isObj(c.cluster) ? c.cluster : undefined;
+    if (!cluster) continue;
+    [...urlPasswords(cluster.server), ...urlPasswords(cluster['proxy-url'])].forEach((p) => add(p));
   }
   return out;
 }
@@ -92,6 +154,25 @@ function names(list: unknown[], section: string, inner: string): string[] {
     result.push(entry.name);
   });
   return result;
+}
+
+/** Each context's cluster and user mappings (the references are checked before this is called). */
+function resolveEntries(obj: Obj): Kubeconfig['resolved'] {
+  const byName = (list: unknown, inner: string) =>
+    new Map((list as Obj[]).map((e) => [String(e.name), e[inner] as Obj]));
+  const clusterMap = byName(obj.clusters, 'cluster');
+  const userMap = byName(obj.users, 'user');
+  const resolved: Kubeconfig['resolved'] = new Map();
+  for (const c of obj.contexts as Obj[]) {
+    const ctx = c.context as { cluster: string; user: string };
+    resolved.set(String(c.name), {
+      cluster: clusterMap.get(ctx.cluster)!,
+      clusterName: ctx.cluster,
+      user: userMap.get(ctx.user)!,
+      userName: ctx.user,
+    });
+  }
+  return resolved;
 }
 
 /** Parses and checks the kubeconfig. Throws InputError naming `kubeconfig`. */
@@ -149,8 +230,10 @@ export function parseKubeconfig(raw: string): Kubeconfig {
     }
   });
 
+  const resolved = resolveEntries(obj);
   const current = obj['current-context'];
   return {
+    resolved,
     text,
     wasBase64,
     contexts,

@@ -3,6 +3,13 @@
 
 export type Mode = 'plan' | 'migrate';
 
+/**
+ * What to do with a host key that ssh-known-hosts does not list, named after OpenSSH's
+ * StrictHostKeyChecking: `strict` refuses it (and mode migrate then needs ssh-known-hosts); `accept-new`
+ * accepts and records it. A key that differs from a listed one is refused either way.
+ */
+export type HostKeyPolicy = 'strict' | 'accept-new';
+
 export interface Settings {
   /** Kubeconfig YAML text (decoded when the input was base64). Secret. */
   kubeconfig: string;
@@ -17,9 +24,17 @@ export interface Settings {
     user: string;
     port: number;
     bastion?: { user?: string; host: string; port: number };
-    /** known_hosts lines; undefined = accept any host key and record its fingerprint. */
+    /** known_hosts lines; undefined = none given (plan: keys recorded as unverified). */
     knownHosts?: string;
+    /** undefined = strict (readSettings always sets it; optional for hand-built test settings). */
+    hostKeyPolicy?: HostKeyPolicy;
   };
+  /** ClusterVersion spec.clusterID the run must find; undefined = not checked. */
+  expectedClusterId?: string;
+  /** insecure-skip-tls-verify is allowed in mode migrate (always a warning). */
+  allowInsecureTls?: boolean;
+  /** What the kubeconfig does that an approver should know (no TLS verification, plugins that run commands). */
+  kubeconfigWarnings?: string[];
   /** Overlay MTU to set; undefined = leave as is. */
   mtu?: number;
   /** Geneve UDP port to set; undefined = leave as is. */

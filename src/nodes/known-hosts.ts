@@ -148,3 +148,21 @@ export function keyTypesFor(entries: KnownHostEntry[], host: string, port: numbe
   for (const e of entries) if (!e.revoked && entryNamesHost(e, host, port)) types.add(e.keyType);
   return [...types];
 }
+
+/** A host key as recorded from a connection (see NodeShell.hostKeys). */
+export interface HostKeyLine {
+  address: string;
+  port: number;
+  keyType: string;
+  /** base64 key blob */
+  key: string;
+}
+
+/**
+ * known_hosts lines for recorded keys, one per address, sorted, in the form ssh-keyscan writes
+ * (`addr` on port 22, `[addr]:port` elsewhere): what the plan job hands to the migrate job.
+ */
+export function knownHostsLines(keys: Iterable<HostKeyLine>): string {
+  const lines = [...keys].map((k) => `${hostString(k.address.toLowerCase(), k.port)} ${k.keyType} ${k.key}`);
+  return [...new Set(lines)].sort().join('\n') + (lines.length ? '\n' : '');
+}

@@ -1,7 +1,9 @@
 // Running commands on nodes over SSH, as the document does (`ssh core@<InternalIP>`): key auth with an
 // optional passphrase, an optional bastion (one connection, a forwarded channel per node), and a host
-// key policy — with ssh-known-hosts set, a node whose key is not listed (or differs) stops the run;
-// without it, keys are accepted, recorded, and must stay the same for the rest of the run.
+// key policy — a key that differs from the one ssh-known-hosts lists stops the run; a host it does not
+// list stops it too unless the policy is accept-new; without ssh-known-hosts (mode plan, or accept-new)
+// keys are accepted as unverified. Every key presented is recorded per address (`hostKeys`), so the
+// plan can hand the keys the approver saw to the migration as known_hosts lines.
 import net from 'node:net';
 import ssh2 from 'ssh2';
 import { abortError } from '../util/abort.ts';
@@ -28,6 +30,10 @@ export interface SshSettings {
   passphrase?: string;
   bastion?: { user?: string; host: string; port: number };
   knownHosts?: string;
+  /** Hosts ssh-known-hosts does not list: `strict` (default) refuses them, `accept-new` accepts them. */
+  hostKeyPolicy?: 'strict' | 'accept-new';
+  /** Record the host key of every address of a node on first contact, not only the one used (plan). */
+  recordEveryAddress?: boolean;
   /** Longest wait for TCP connect + SSH handshake + auth, ms (default 15 s). */
   connectTimeoutMs?: number;
 }
@@ -48,6 +54,20 @@ export interface ExecOptions {
   expectDisconnect?: boolean;
   /** Checked right before the command is sent: an aborted signal means it is never sent. */
   signal?: AbortSignal;
+}
+
+/** A host key as a node address (or the bastion) presented it. */
+export interface RecordedHostKey {
+  /** Node name, or "bastion". */
+  node: string;
+  address: string;
+  port: number;
+  keyType: string;
+  /** The key blob, base64 (the known_hosts key field). */
+  key: string;
+  fingerprint: string;
+  /** True when ssh-known-hosts listed this key for the host; false when accepted unverified. */
+  verified: boolean;
 }
 
 export class HostKeyMismatchError extends Error {
@@ -125,6 +145,8 @@ export class NodeShell {
   readonly fingerprints = new Map<string, string>();
   /** The bastion's host key fingerprint, once connected. */
   bastionFingerprint: string | undefined;
+  /** `host:port` → the key it presented, for every address connected to (or scanned). */
+  readonly hostKeys = new Map<string, RecordedHostKey>();
 
   private readonly settings: SshSettings;
   private readonly log: Logger;
@@ -133,6 +155,8 @@ export class NodeShell {
   private readonly connectTimeoutMs: number;
   private bastion: Promise<ssh2.Client> | undefined;
   private readonly open = new Set<ssh2.Client>();
+  /** Nodes whose every address has been recorded (recordEveryAddress). */
+  private readonly scanned = new Set<string>();
   private closed = false;
 
   constructor(settings: SshSettings, log: Logger) {
@@ -184,6 +208,10 @@ export class NodeShell {
       }
       if (!conn) continue;
       try {
+        if (this.settings.recordEveryAddress && node.addresses.length > 1 && !this.scanned.has(node.name)) {
+          this.scanned.add(node.name);
+          await this.recordHostKeys(node);
+        }
         return await this.run(conn, node.name, address, command, opts);
       } finally {
         conn.end();
@@ -224,6 +252,7 @@ export class NodeShell {
     const fp = fingerprintOf(key);
     const type = keyTypeOf(key) ?? 'unknown-type';
     const where = `${label} (${hostPort(address, port)})`;
+    let verified = false;
     if (this.known) {
       const verdicts = names.map((h) => hostKeyMatches(this.known!, h, port, type, key));
       if (verdicts.includes('mismatch'))
@@ -233,9 +262,10 @@ export class NodeShell {
           address,
           fp,
         );
-      if (!verdicts.includes('match'))
+      verified = verdicts.includes('match');
+      if (!verified && this.settings.hostKeyPolicy !== 'accept-new')
         return new HostKeyMismatchError(
-          `${where} is not listed in ssh-known-hosts (it presented ${type} ${fp}) — add its host key to ssh-known-hosts, or leave ssh-known-hosts empty to accept and record host keys. Stopping.`,
+          `${where} is not listed in ssh-known-hosts (it presented ${type} ${fp}) — add its host key to ssh-known-hosts (the plan job's known-hosts output lists every node's), or set ssh-host-key-policy: accept-new to accept keys of hosts it does not list. Stopping.`,
           label,
           address,
           fp,
@@ -249,7 +279,55 @@ export class NodeShell {
         address,
         fp,
       );
+    const id = hostPort(address, port);
+    if (!this.hostKeys.has(id))
+      this.hostKeys.set(id, {
+        node: label,
+        address,
+        port,
+        keyType: type,
+        key: key.toString('base64'),
+        fingerprint: fp,
+        verified,
+      });
     return undefined;
+  }
+
+  /**
+   * Records the host key of each of the node's addresses not yet recorded, as ssh-keyscan does: the
+   * handshake stops once the key is presented, so nothing is authenticated or run. A key that
+   * ssh-known-hosts contradicts is left out (the connection that uses that address will stop on it).
+   */
+  async recordHostKeys(node: SshTarget): Promise<void> {
+    const port = this.settings.port;
+    for (const address of orderAddresses(node.addresses)) {
+      if (this.hostKeys.has(hostPort(address, port))) continue;
+      let sock: ssh2.ClientChannel | undefined;
+      try {
+        if (this.settings.bastion) sock = await this.forward(node.name, address, port);
+      } catch {
+        continue;
+      }
+      await new Promise<void>((resolve) => {
+        const client = new ssh2.Client();
+        const done = () => {
+          client.end();
+          resolve();
+        };
+        client.on('error', done);
+        client.on('close', done);
+        client.on('ready', done);
+        client.connect({
+          ...(sock ? { sock } : { host: address, port }),
+          username: this.settings.user,
+          readyTimeout: this.connectTimeoutMs,
+          hostVerifier: (key: Buffer) => {
+            this.verifyHostKey(node.name, [address, node.name], address, port, key, () => undefined);
+            return false;
+          },
+        });
+      });
+    }
   }
 
   private hostKeyAlgorithms(names: string[], port: number): ssh2.Algorithms | undefined {

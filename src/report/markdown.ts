@@ -99,7 +99,7 @@ export function renderMarkdown(r: RunReport, maxRows = 500): string {
       ['Cluster', 'Version', 'Procedure', 'Platform', 'Network type'],
       [
         [
-          escapeHtml(c.server),
+          escapeHtml(c.server) + (c.id ? `<br>ID \`${escapeHtml(c.id)}\`` : ''),
           escapeHtml(c.version ?? '?'),
           escapeHtml(c.variant ?? '-'),
           escapeHtml(c.platform ?? '?'),
@@ -212,6 +212,24 @@ export function renderMarkdown(r: RunReport, maxRows = 500): string {
       ),
     );
     if (nodes.length > maxRows) out.push(`… ${nodes.length - maxRows} more nodes in report.json\n`);
+  }
+  if (r.hostKeys.length) {
+    out.push('### Host keys\n');
+    out.push(
+      table(
+        ['Node', 'Address', 'Key', 'Fingerprint', 'Verified'],
+        r.hostKeys
+          .slice(0, maxRows)
+          .map((k) => [
+            escapeHtml(k.node),
+            escapeHtml(k.port === 22 ? k.address : `[${k.address}]:${k.port}`),
+            escapeHtml(k.keyType),
+            `\`${escapeHtml(k.fingerprint)}\``,
+            k.verified ? 'listed in ssh-known-hosts' : '⚠️ **not verified**',
+          ]),
+      ),
+    );
+    if (r.hostKeys.length > maxRows) out.push(`… ${r.hostKeys.length - maxRows} more in report.json\n`);
   }
   if (r.inventory) {
     const inv = r.inventory;

@@ -52,6 +52,17 @@ export interface NodeRecord {
   notes: string[];
 }
 
+/** A host key a node address (or the bastion) presented, as the approver sees it. */
+export interface HostKeyRecord {
+  node: string;
+  address: string;
+  port: number;
+  keyType: string;
+  fingerprint: string;
+  /** Listed in ssh-known-hosts (true) or accepted without verification (false). */
+  verified: boolean;
+}
+
 export interface RunContextInfo {
   repository?: string;
   runUrl?: string;
@@ -88,6 +99,8 @@ export interface ResumeInfo {
 
 export interface ClusterInfo {
   server: string;
+  /** ClusterVersion spec.clusterID (UUID form only). */
+  id?: string;
   version?: string;
   variant?: string;
   platform?: string;
@@ -140,6 +153,9 @@ export function publicSettings(s: Settings): Record<string, unknown> {
       ? `${s.ssh.bastion.user ? `${s.ssh.bastion.user}@` : ''}${s.ssh.bastion.host}:${s.ssh.bastion.port}`
       : undefined,
     sshKnownHosts: s.ssh.knownHosts ? 'given (host keys checked)' : 'not given (fingerprints recorded)',
+    sshHostKeyPolicy: s.ssh.hostKeyPolicy ?? 'strict',
+    expectedClusterId: s.expectedClusterId,
+    allowInsecureTls: s.allowInsecureTls ?? false,
     mtu: s.mtu,
     genevePort: s.genevePort,
     waitTimeoutMs: s.waitTimeoutMs,
@@ -165,6 +181,8 @@ export class RunReport {
   plan: { phase: string; step: string; changes: string[] }[] = [];
   warnings: string[] = [];
   nodes = new Map<string, NodeRecord>();
+  /** Every host key seen, per address (the plan's known-hosts output is made of these). */
+  hostKeys: HostKeyRecord[] = [];
   backup: { directory?: string; files: string[] } = { files: [] };
   /** The etcd backup on a control-plane node (files stay on the node; not part of the artifact). */
   etcdBackup?: EtcdBackupRecord;
@@ -209,6 +227,7 @@ export class RunReport {
       plan: this.plan,
       warnings: this.warnings,
       nodes: [...this.nodes.values()],
+      hostKeys: this.hostKeys,
       backup: this.backup,
       etcdBackup: this.etcdBackup,
       inventory: this.inventory,

@@ -1,6 +1,7 @@
 // Connect: read the version, the network type and the platform, and pick the procedure.
 import * as core from '@actions/core';
 import { CLUSTER_VERSION, INFRASTRUCTURE, NETWORK_CONFIG } from '../cluster/types.ts';
+import { clusterIdentity } from '../checks/cluster-identity.ts';
 import { selectVariant } from '../procedure/select.ts';
 import type { Variant } from '../procedure/types.ts';
 import type { Session } from './session.ts';
@@ -9,6 +10,7 @@ export async function connect(s: Session): Promise<Variant> {
   const { cluster, report, log } = s;
   const version = await core.group('Connect to the cluster', async () => {
     const cv = await cluster.get(CLUSTER_VERSION);
+    report.cluster.id = clusterIdentity(cv, s.settings.expectedClusterId);
     const v = String(cv?.status?.desired?.version ?? cv?.status?.history?.[0]?.version ?? '');
     if (!v)
       throw new Error(
@@ -22,7 +24,7 @@ export async function connect(s: Session): Promise<Variant> {
     );
     report.cluster.platform = String(infra?.status?.platformStatus?.type ?? infra?.status?.platform ?? '?');
     log.info(
-      `Connected to ${cluster.server}: OpenShift ${v}, network type ${report.cluster.networkTypeBefore}, platform ${report.cluster.platform}`,
+      `Connected to ${cluster.server} (cluster ID ${report.cluster.id ?? 'unknown'}): OpenShift ${v}, network type ${report.cluster.networkTypeBefore}, platform ${report.cluster.platform}`,
     );
     return v;
   });

@@ -2,10 +2,12 @@
 // outputs.
 import * as core from '@actions/core';
 import { commonRoot, uploadArtifact, writeReportFiles, writeSummary } from '../report/publish.ts';
+import { reportHostKeys } from '../nodes/host-key-report.ts';
 import type { Session } from './session.ts';
 
 export async function publishRun(s: Session): Promise<void> {
   const { report, settings, workDir, backupDir } = s;
+  const knownHosts = reportHostKeys(report, s.nodeTools.shell());
   report.finishedAt = new Date();
   const files = await writeReportFiles(report, workDir);
   const uploads = [...report.backup.files, files.json, files.md];
@@ -17,5 +19,7 @@ export async function publishRun(s: Session): Promise<void> {
   core.setOutput('network-type', report.cluster.networkTypeAfter ?? report.cluster.networkTypeBefore ?? '');
   core.setOutput('report-path', files.json);
   core.setOutput('backup-path', report.backup.files.length ? backupDir : '');
+  core.setOutput('cluster-id', report.cluster.id ?? '');
+  core.setOutput('known-hosts', knownHosts);
   core.setOutput('artifact-id', report.artifact.id === undefined ? '' : String(report.artifact.id));
 }

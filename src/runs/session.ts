@@ -18,6 +18,8 @@ import { InputError } from '../inputs/input-error.ts';
 export interface NodeToolsFactory {
   get(): Promise<NodeTools>;
   close(): Promise<void>;
+  /** The SSH shell, once opened: its recorded host keys go into the report and the known-hosts output. */
+  shell(): NodeShell | undefined;
 }
 
 export interface Session {
@@ -97,6 +99,9 @@ function nodeToolsFactory(cluster: Cluster, settings: Settings, log: Logger, sig
         passphrase: settings.ssh.passphrase,
         bastion: settings.ssh.bastion,
         knownHosts: settings.ssh.knownHosts,
+        hostKeyPolicy: settings.ssh.hostKeyPolicy,
+        // The plan records every address's host key, so what is approved is what migrate trusts.
+        recordEveryAddress: settings.mode === 'plan',
       },
       log,
     );
@@ -108,7 +113,7 @@ function nodeToolsFactory(cluster: Cluster, settings: Settings, log: Logger, sig
     watch?.stop();
     await shell?.close();
   };
-  return { get, close };
+  return { get, close, shell: () => shell };
 }
 
 export function openSession(settings: Settings, cancel: AbortSignal): Session {
@@ -119,6 +124,7 @@ export function openSession(settings: Settings, cancel: AbortSignal): Session {
   const report = new RunReport(cluster.server);
   report.context = runContext();
   report.settings = publicSettings(settings);
+  report.warnings.push(...(settings.kubeconfigWarnings ?? []));
   const workDir = workDirectory(settings);
   return {
     settings,
