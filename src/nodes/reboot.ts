@@ -229,12 +229,6 @@ export async function rebootNodes(nodes: string[], opts: RebootOptions): Promise
   };
 
   // ---- fan-out ----
-  const pool = async (queue: string[], width: number, work: (node: string) => Promise<void>) => {
-    const worker = async () => {
-      for (let node = queue.shift(); node !== undefined; node = queue.shift()) await work(node);
-    };
-    await Promise.all(Array.from({ length: Math.max(1, Math.min(width, queue.length)) }, worker));
-  };
   const rebootAndWait = async (node: string) => {
     const s = await send(node);
     if (s) await awaitBack(s);
@@ -265,14 +259,14 @@ export async function rebootNodes(nodes: string[], opts: RebootOptions): Promise
   const waits: Promise<void>[] = [];
   const work =
     opts.maxParallel > 0
-      ? pool([...masters], 1, oneMaster).then(() =>
+      ? pool(masters, 1, oneMaster).then(() =>
           pool(
             nodes.filter((n) => !isControlPlane(n)),
             opts.maxParallel,
             rebootAndWait,
           ),
         )
-      : pool([...nodes], SEND_CONCURRENCY, async (node) => {
+      : pool(nodes, SEND_CONCURRENCY, async (node) => {
           const s = await send(node);
           if (s) waits.push(awaitBack(s));
         }).then(() => Promise.all(waits));
@@ -296,6 +290,15 @@ export async function rebootNodes(nodes: string[], opts: RebootOptions): Promise
         error: `${node} was not rebooted: the run was cancelled`,
       },
   );
+}
+
+/** Runs `work` on every node of `nodes`, at most `width` at once, in order. */
+async function pool(nodes: string[], width: number, work: (node: string) => Promise<void>): Promise<void> {
+  const queue = [...nodes];
+  const worker = async () => {
+    for (let node = queue.shift(); node !== undefined; node = queue.shift()) await work(node);
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(width, queue.length)) }, worker));
 }
 
 function lastSeen(before: NodeState, now: NodeState | undefined): string {
