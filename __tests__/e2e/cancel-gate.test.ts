@@ -3,7 +3,14 @@
 // reads the cluster, i.e. between isDone and apply), each step's apply, inside the waits (multus, MCO,
 // the namespace deletion) and inside the reboot fan-out. "The moment of the signal" is when the action
 // logs "Received SIGINT" (it aborts the run's signal right after writing that line): from then on the
-// twin must receive no request that could change the cluster and no reboot command.
+// twin must receive no request that could change the cluster and no reboot command. The test reads
+// that line from a pipe, and the twin reads the action's requests and SSH packets from sockets, all in
+// this process: a pipe that already had output waiting can be read before a socket whose data was
+// written earlier. So the cut is taken at the end of the event loop turn that read the line, once
+// everything that had reached this process by then is handled. A change a step starts after the
+// signal comes at least one round trip through the twin later (its read before its write), so it
+// still lands after the cut; the narrower window of a command written as its SSH channel opens is
+// covered deterministically by __tests__/nodes/ssh-cancel.test.ts.
 //
 // One exception, and only one: the checkpoint ConfigMap. A cancelled run writes where it stopped so
 // that the next run can continue; that is the run's own bookkeeping, not a change to the cluster's
@@ -101,10 +108,11 @@ function violations(h: Harness, cut: Cut): string[] {
 }
 
 /** One run, cancelled when `point` is reached; the cut is taken when the action says it got the signal. */
-async function runCancelledAt(h: Harness, point: CancelPoint, n: number) {
+async function runCancelledAt(h: Harness, point: CancelPoint, n: number, onReached?: () => void) {
   const stop = new AbortController();
   let out = '';
   let reached = false;
+  let signalled = false;
   let cut: Cut | undefined;
   const run = await h.run(
     { 'artifact-name': `cancel-${n}` },
@@ -114,10 +122,16 @@ async function runCancelledAt(h: Harness, point: CancelPoint, n: number) {
         out += chunk;
         if (!reached && point.reached(out)) {
           reached = true;
+          onReached?.();
           stop.abort();
         }
-        if (reached && !cut && out.includes('Received SIGINT')) {
-          cut = { entries: h.twin.timeline.entries.length, counters: new Map(h.twin.timeline.counters) };
+        if (reached && !signalled && out.includes('Received SIGINT')) {
+          signalled = true;
+          // The pipe may be read before a socket that got the action's last writes from before the
+          // signal: let this turn of the event loop handle what had already arrived, then cut.
+          setImmediate(() => {
+            cut = { entries: h.twin.timeline.entries.length, counters: new Map(h.twin.timeline.counters) };
+          });
         }
       },
     },
@@ -193,4 +207,30 @@ describe('a cancel stops before the next change', () => {
       expect(visited).toEqual(cancelPoints(variant).map((p) => p.label));
     }, 600_000);
   }
+
+  it('4.14: cancelled as "Switch the default network" starts, spec.networkType is not switched (the issue\'s example), and a re-run completes', async () => {
+    const h = await startHarness(scenario('4.14.12'));
+    try {
+      const index = variantB.phases.findIndex((p) => p.id === 'switch');
+      const phase = variantB.phases[index];
+      const group = `::group::Phase ${index + 1}/${variantB.phases.length}: ${phase.title}`;
+      // Slow answers from here on, so that the signal surely arrives before the step could get to its
+      // write: what is tested is what happens after the signal, not a race.
+      const { run, reached, cut } = await runCancelledAt(
+        h,
+        { label: 'switch', reached: (o) => o.includes(group) },
+        1,
+        () => h.twin.faults.add({ kind: 'api-latency', ms: 100 }),
+      );
+      h.twin.faults.clear('api-latency');
+      expect(reached).toBe(true);
+      expect(run.outputs.result).toBe('cancelled');
+      expect(violations(h, cut!)).toEqual([]);
+      const cfg = h.twin.store.get(findType('config.openshift.io', 'networks')!, undefined, 'cluster')!;
+      expect((cfg.spec as { networkType: string }).networkType).toBe('OpenShiftSDN');
+      expectMigrated(h, await h.run({ 'artifact-name': 'cancel-2' }));
+    } finally {
+      await h.stop();
+    }
+  }, 120_000);
 });
