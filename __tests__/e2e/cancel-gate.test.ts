@@ -48,7 +48,8 @@ function scenario(version: string): ScenarioInput {
     ],
     pools: [{ name: 'master' }, { name: 'worker' }],
     podsPerNode: 1,
-    timing: { msPerSecond: 2 },
+    // Waits long enough (a few hundred ms) that a run starting one always logs that it waits.
+    timing: { msPerSecond: 2, multusPodRestartSeconds: 50, namespaceTerminatingSeconds: 150 },
   };
 }
 
