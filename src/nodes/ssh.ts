@@ -459,7 +459,7 @@ export class NodeShell {
         if (sent) return;
         conn.destroy();
         const err = new Error(
-          `cancelled before ${where} confirmed the command (sent just before the cancel, it may still run)`,
+          `cancelled before ${where} confirmed the command (if it was already on its way, it may still run)`,
         );
         err.name = 'AbortError';
         finish(() => reject(err));
