@@ -27,7 +27,10 @@ export class EtcdBackupFailed extends Error {
   }
 }
 
-const CONTROL_PLANE_LABELS = ['node-role.kubernetes.io/master', 'node-role.kubernetes.io/control-plane'];
+export const CONTROL_PLANE_LABELS = [
+  'node-role.kubernetes.io/master',
+  'node-role.kubernetes.io/control-plane',
+];
 
 /**
  * The directory on the node: one per workflow run attempt, so a re-run never mixes its files with

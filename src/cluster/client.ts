@@ -7,7 +7,7 @@ import https from 'node:https';
 import { KubeConfig } from '@kubernetes/client-node';
 import { containAuthPlugins } from './auth-plugins.ts';
 import { API_RETRY, type BackoffPolicy, backoffDelay } from '../util/backoff.ts';
-import { abortError, sleep } from '../util/abort.ts';
+import { abortError, refuseIfAborted, sleep } from '../util/abort.ts';
 import { formatDuration } from '../util/duration.ts';
 import type { Logger } from '../util/log.ts';
 import {
@@ -34,6 +34,12 @@ export interface ClusterOptions {
   requestTimeoutMs?: number;
   /** Server-side length of one watch request, seconds (default 300); the caller reconnects after. */
   watchTimeoutSeconds?: number;
+  /**
+   * The run's cancel signal. Once it aborts, every request that could change the cluster (any method
+   * but GET, except the read-only access review) is refused with AbortError before it is sent, retries
+   * included. A request already sent is left to finish: cutting it would only make its outcome unknown.
+   */
+  cancelGate?: AbortSignal;
 }
 
 export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK';
@@ -54,6 +60,8 @@ interface RequestSpec {
   retryConflict?: boolean;
   /** Stream the response body instead of reading it (watch). */
   stream?: boolean;
+  /** A POST or PATCH that changes nothing (access review, dry run): it passes the cancel gate. */
+  readOnly?: boolean;
   signal?: AbortSignal;
 }
 
@@ -163,15 +171,25 @@ export class Cluster {
   private readonly retry: BackoffPolicy;
   private readonly requestTimeoutMs: number;
   private readonly watchTimeoutSeconds: number;
-  private agentPromise: Promise<http.Agent> | undefined;
-  private requests = 0;
+  private readonly opts: ClusterOptions;
+  /** The connection (agent) and request counter, shared with handles made by withCancelGate. */
+  private readonly conn: { agent?: Promise<http.Agent>; requests: number };
 
-  private constructor(kc: KubeConfig, server: string, user: string, log: Logger, opts: ClusterOptions) {
+  private constructor(
+    kc: KubeConfig,
+    server: string,
+    user: string,
+    log: Logger,
+    opts: ClusterOptions,
+    conn: Cluster['conn'] = { requests: 0 },
+  ) {
     this.kc = kc;
     this.base = server;
     this.server = withoutUserInfo(server);
     this.user = user;
     this.log = log;
+    this.opts = opts;
+    this.conn = conn;
     this.retry = opts.retry ?? API_RETRY;
     this.requestTimeoutMs = opts.requestTimeoutMs ?? 60_000;
     this.watchTimeoutSeconds = opts.watchTimeoutSeconds ?? 300;
@@ -179,7 +197,23 @@ export class Cluster {
 
   /** Requests sent so far, retries included. */
   get requestCount(): number {
-    return this.requests;
+    return this.conn.requests;
+  }
+
+  /**
+   * The same connection behind the cancel gate of `signal` (see ClusterOptions.cancelGate). The engine
+   * hands this handle to the steps; the run's checkpoint keeps the ungated one, because a cancelled run
+   * must still record where it stopped (its own ConfigMap, not a change to the cluster's network).
+   */
+  withCancelGate(signal: AbortSignal): Cluster {
+    return new Cluster(
+      this.kc,
+      this.server,
+      this.user,
+      this.log,
+      { ...this.opts, cancelGate: signal },
+      this.conn,
+    );
   }
 
   static fromKubeconfig(
@@ -339,6 +373,7 @@ export class Cluster {
       path: collectionPath(ref),
       body: review,
       ref,
+      readOnly: true,
     });
     const status = (JSON.parse(reply.body) as { status?: { allowed?: boolean } }).status;
     return status?.allowed === true;
@@ -527,6 +562,7 @@ export class Cluster {
       contentType,
       ref,
       retryConflict,
+      readOnly: dryRun === true,
     });
     return this.complete(JSON.parse(reply.body) as T, ref);
   }
@@ -576,9 +612,11 @@ export class Cluster {
   private async call(spec: RequestSpec, trace: CallTrace = { ambiguous: false }): Promise<Reply> {
     const what = describeRef(spec.ref);
     const attempts = Math.max(1, this.retry.attempts);
+    const gate = spec.method === 'GET' || spec.readOnly ? undefined : this.opts.cancelGate;
     for (let attempt = 1; ; attempt++) {
       if (spec.signal?.aborted) throw abortError(spec.signal);
-      this.requests++;
+      refuseIfAborted(gate);
+      this.conn.requests++;
       let failure: { label: string; delayMs?: number; final: () => ClusterError };
       try {
         const reply = await this.send(spec);
@@ -614,7 +652,7 @@ export class Cluster {
       this.log.warn(
         `API ${spec.verb} ${what} failed (${failure.label}), retrying in ${formatDuration(delay)} (attempt ${attempt + 1}/${attempts})`,
       );
-      await sleep(delay, spec.signal);
+      await sleep(delay, spec.signal ?? gate);
     }
   }
 
@@ -635,7 +673,7 @@ export class Cluster {
 
   /** Builds the agent once: TLS verified against the kubeconfig's CA, client certificate if any. */
   private agent(): Promise<http.Agent> {
-    this.agentPromise ??= (async (): Promise<http.Agent> => {
+    this.conn.agent ??= (async (): Promise<http.Agent> => {
       const opts: https.RequestOptions = {};
       await this.kc.applyToHTTPSOptions(opts);
       // A proxy-url needs client-node's proxy agent; otherwise a keep-alive agent saves a TLS
@@ -652,7 +690,7 @@ export class Cluster {
         ...(opts.servername ? { servername: opts.servername } : {}),
       });
     })();
-    return this.agentPromise;
+    return this.conn.agent;
   }
 
   /** Authorization and impersonation headers; asked for per request so exec/OIDC tokens stay fresh. */

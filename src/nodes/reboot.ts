@@ -1,7 +1,9 @@
 // The document's "reboot every node" step: one reboot command per node over SSH, then wait on the
 // shared node watch until the node reports a new bootID and Ready. At most `maxParallel` nodes are in
-// flight (command sent, not back yet); 0 sends every command at once. A node that fails is reported in
-// its outcome and the others carry on; a host key mismatch stops everything before another command.
+// flight (command sent, not back yet); 0 sends every command at once. With a limit, control-plane nodes
+// go first, one at a time, so that etcd keeps its quorum. A node that fails is reported in its outcome
+// and the others carry on (but no further control-plane node); a host key mismatch stops everything
+// before another command. Commands go out only through the shell, whose cancel gate they all pass.
 import { WaitTimeoutError } from '../cluster/wait.ts';
 import { isAbortError } from '../util/abort.ts';
 import { formatDuration } from '../util/duration.ts';
@@ -34,6 +36,12 @@ export interface RebootOptions {
   onProgress?: (line: string) => void;
   /** For a resumed run: true when the node already rebooted since `bootIdBefore` was recorded. */
   alreadyRebooted?: (node: string, bootIdBefore: string) => boolean;
+  /**
+   * Control-plane nodes. With maxParallel > 0 they are rebooted first, one at a time, each back Ready
+   * with a new boot ID before the next (two of three masters down lose etcd's quorum), then the other
+   * nodes at most maxParallel at a time. With 0 every node goes at once, as the document does.
+   */
+  controlPlane?: ReadonlySet<string>;
 }
 
 export const DEFAULT_REBOOT_COMMAND = 'sudo shutdown -r -t 3';
@@ -163,7 +171,12 @@ export async function rebootNodes(nodes: string[], opts: RebootOptions): Promise
         return undefined;
       }
       if (isAbortError(err)) {
-        outcomes.set(node, { ...base, ok: false, error: `${node} was not rebooted: the run was cancelled` });
+        // The shell's gate refused it, or closed the connection before the node confirmed it.
+        outcomes.set(node, {
+          ...base,
+          ok: false,
+          error: `the run was cancelled before ${node} confirmed a reboot command`,
+        });
         return undefined;
       }
       fail({ ...base, error: `${node} was not rebooted: ${(err as Error).message}` });
@@ -217,28 +230,47 @@ export async function rebootNodes(nodes: string[], opts: RebootOptions): Promise
   };
 
   // ---- fan-out ----
-  const queue = [...nodes];
-  const pool = async (width: number, work: (node: string) => Promise<void>) => {
-    const worker = async () => {
-      for (let node = queue.shift(); node !== undefined; node = queue.shift()) await work(node);
-    };
-    await Promise.all(Array.from({ length: Math.max(1, Math.min(width, queue.length)) }, worker));
+  const rebootAndWait = async (node: string) => {
+    const s = await send(node);
+    if (s) await awaitBack(s);
   };
+  const isControlPlane = (node: string) => opts.controlPlane?.has(node) === true;
+  const masters = opts.maxParallel > 0 ? nodes.filter(isControlPlane) : [];
+  // A control-plane node that did not make it back: no other one is taken down after it.
+  let quorumAt: string | undefined;
+  const oneMaster = async (node: string) => {
+    if (quorumAt && !stop.signal.aborted) {
+      const bootIdBefore = watch.get(node)?.bootID ?? '';
+      return fail({
+        node,
+        address: '',
+        bootIdBefore,
+        commandSentAt: 0,
+        error: `${node} was not rebooted: control-plane node ${quorumAt} did not complete its reboot, and a second control-plane node down could cost etcd its quorum`,
+      });
+    }
+    await rebootAndWait(node);
+    if (!outcomes.get(node)?.ok) quorumAt ??= node;
+  };
+  const order =
+    opts.maxParallel > 0
+      ? `${masters.length ? `${masters.length} control-plane node(s) one at a time, then the others ` : ''}at most ${opts.maxParallel} at a time`
+      : 'all at once';
+  log.info(`reboot: ${total} node(s), ${order}, with \`${command}\``);
   const waits: Promise<void>[] = [];
   const work =
     opts.maxParallel > 0
-      ? pool(opts.maxParallel, async (node) => {
-          const s = await send(node);
-          if (s) await awaitBack(s);
-        })
-      : pool(SEND_CONCURRENCY, async (node) => {
+      ? pool(masters, 1, oneMaster).then(() =>
+          pool(
+            nodes.filter((n) => !isControlPlane(n)),
+            opts.maxParallel,
+            rebootAndWait,
+          ),
+        )
+      : pool(nodes, SEND_CONCURRENCY, async (node) => {
           const s = await send(node);
           if (s) waits.push(awaitBack(s));
         }).then(() => Promise.all(waits));
-
-  log.info(
-    `reboot: ${total} node(s), ${opts.maxParallel > 0 ? `at most ${opts.maxParallel} at a time` : 'all at once'}, with \`${command}\``,
-  );
   try {
     await Promise.race([work, fatalPromise]);
   } finally {
@@ -259,6 +291,15 @@ export async function rebootNodes(nodes: string[], opts: RebootOptions): Promise
         error: `${node} was not rebooted: the run was cancelled`,
       },
   );
+}
+
+/** Runs `work` on every node of `nodes`, at most `width` at once, in order. */
+async function pool(nodes: string[], width: number, work: (node: string) => Promise<void>): Promise<void> {
+  const queue = [...nodes];
+  const worker = async () => {
+    for (let node = queue.shift(); node !== undefined; node = queue.shift()) await work(node);
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(width, queue.length)) }, worker));
 }
 
 function lastSeen(before: NodeState, now: NodeState | undefined): string {

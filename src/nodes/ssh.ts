@@ -6,7 +6,7 @@
 // plan can hand the keys the approver saw to the migration as known_hosts lines.
 import net from 'node:net';
 import ssh2 from 'ssh2';
-import { abortError } from '../util/abort.ts';
+import { refuseIfAborted } from '../util/abort.ts';
 import { formatDuration } from '../util/duration.ts';
 import type { Logger } from '../util/log.ts';
 import {
@@ -188,7 +188,7 @@ export class NodeShell {
     for (const address of addresses) {
       let conn: ssh2.Client | undefined;
       for (;;) {
-        if (opts.signal?.aborted) throw abortError(opts.signal);
+        refuseIfAborted(opts.signal);
         try {
           conn = await this.connect(node.name, address);
           break;
@@ -506,7 +506,7 @@ export class NodeShell {
   }
 
   /** Runs the command on an open connection. Never retried: once sent, it may have run. */
-  private run(
+  private async run(
     conn: ssh2.Client,
     nodeName: string,
     address: string,
@@ -515,7 +515,7 @@ export class NodeShell {
   ): Promise<ExecResult> {
     const where = `${nodeName} (${hostPort(address, this.settings.port)})`;
     const timeoutMs = opts.timeoutMs ?? DEFAULT_EXEC_TIMEOUT_MS;
-    if (opts.signal?.aborted) return Promise.reject(abortError(opts.signal));
+    refuseIfAborted(opts.signal);
     return new Promise<ExecResult>((resolve, reject) => {
       let stdout = '';
       let stderr = '';
@@ -527,8 +527,22 @@ export class NodeShell {
         if (settled) return;
         settled = true;
         clearTimeout(timer);
+        opts.signal?.removeEventListener('abort', onAbort);
         settle();
       };
+      // The gate holds while the channel opens too: ssh2 writes the command the moment the channel is
+      // open, so a cancel before the server confirmed it closes the connection and nothing is written
+      // after the signal. (A command already written may run: the error says so.)
+      const onAbort = () => {
+        if (sent) return;
+        conn.destroy();
+        const err = new Error(
+          `cancelled before ${where} confirmed the command (if it was already on its way, it may still run)`,
+        );
+        err.name = 'AbortError';
+        finish(() => reject(err));
+      };
+      opts.signal?.addEventListener('abort', onAbort, { once: true });
       const result = (): ExecResult => ({ code, ...(signal ? { signal } : {}), stdout, stderr, address });
       const lost = (why: string) => {
         if (sent && opts.expectDisconnect) return finish(() => resolve(result()));

@@ -3,6 +3,7 @@
 // data (see variant-*.ts), so rollback or the live strategy are new data, not new code paths.
 import * as core from '@actions/core';
 import type { PhaseRecord } from '../report/model.ts';
+import { refuseIfAborted } from '../util/abort.ts';
 import type { Phase, StepContext, Variant } from './types.ts';
 
 /** A step failed: carries where, so the summary can say exactly where the cluster stands. */
@@ -34,7 +35,14 @@ function finishPhase(rec: PhaseRecord, outcome: PhaseRecord['outcome'], detail?:
   if (detail) rec.detail = detail;
 }
 
-export async function runVariant(variant: Variant, ctx: StepContext, hooks: EngineHooks = {}): Promise<void> {
+export async function runVariant(
+  variant: Variant,
+  runCtx: StepContext,
+  hooks: EngineHooks = {},
+): Promise<void> {
+  // Steps reach the cluster only through the cancel gate: once the run is cancelled, no step can send
+  // a change, whichever await it was at. (The checkpoint, saved through hooks, keeps its own handle.)
+  const ctx: StepContext = { ...runCtx, cluster: runCtx.cluster.withCancelGate(runCtx.signal) };
   for (const [index, phase] of variant.phases.entries()) {
     if (phase.id === variant.cleanupPhase && !ctx.settings.cleanup) {
       ctx.report.phases.push({
@@ -63,6 +71,8 @@ export async function runVariant(variant: Variant, ctx: StepContext, hooks: Engi
           if (await step.isDone(ctx)) {
             ctx.log.info(`✓ ${step.title} — already done`);
           } else {
+            // A cancel that arrived while isDone() was reading the cluster: do not start the change.
+            refuseIfAborted(ctx.signal);
             ctx.log.info(`→ ${step.title}`);
             await step.apply(ctx);
             applied++;

@@ -10,6 +10,7 @@ import type { NodeWatch } from '../nodes/node-watch.ts';
 import { WaitTimeoutError } from '../cluster/wait.ts';
 import { formatDuration } from '../util/duration.ts';
 import { mcdLogTail, verifyMigration } from '../checks/verify.ts';
+import { CONTROL_PLANE_LABELS } from '../checks/etcd-backup.ts';
 import {
   configureOvsLine,
   CONFIGURE_OVS,
@@ -386,15 +387,30 @@ async function whileNoNodeIsStuck(
   }
 }
 
+const isControlPlane = (node: KObject) =>
+  CONTROL_PLANE_LABELS.some((l) => node.metadata.labels?.[l] !== undefined);
+
+/** How the reboot goes, for the plan: who goes when, and what that means for the API. */
+function rebootPlan(nodes: KObject[], maxParallel: number): string[] {
+  const names = nodes.map((n) => n.metadata.name);
+  const masters = nodes.filter(isControlPlane).map((n) => n.metadata.name);
+  const order =
+    maxParallel > 0
+      ? masters.length
+        ? `control-plane nodes one at a time (${masters.join(', ')}; each back Ready with a new boot ID before the next, so etcd keeps its quorum), then the others at most ${maxParallel} at a time`
+        : `at most ${maxParallel} at a time`
+      : masters.length
+        ? `all at once (max-parallel-reboots: 0), control-plane nodes included: the API server is down until the control-plane nodes (${masters.join(', ')}) are back`
+        : 'all at once (max-parallel-reboots: 0)';
+  return [`reboot ${names.length} node(s): ${names.join(', ')}`, order];
+}
+
 /** The document's reboot loop, in parallel: one reboot command per node over SSH, each bootID must change. */
 export function rebootEveryNode(): Step {
   return {
     id: 'reboot-nodes',
     title: 'Reboot every node over SSH and wait until each is back Ready with a new boot ID',
-    plan: async (ctx) => {
-      const nodes = (await ctx.cluster.list(NODES)).items.map((n) => n.metadata.name);
-      return [`reboot ${nodes.length} node(s): ${nodes.join(', ')}`];
-    },
+    plan: async (ctx) => rebootPlan((await ctx.cluster.list(NODES)).items, ctx.settings.maxParallelReboots),
     isDone: async (ctx) => {
       const before = ctx.memory.bootIdsBefore;
       if (!before) return false;
@@ -420,8 +436,12 @@ export function rebootEveryNode(): Step {
         rec.addresses = s.addresses;
         rec.bootIdBefore = before[s.name];
       }
+      const controlPlane = new Set(
+        (await ctx.cluster.list(NODES)).items.filter(isControlPlane).map((n) => n.metadata.name),
+      );
       const outcomes = await rebootNodes(names, {
         ...rebootOptions(ctx, { shell, watch }),
+        controlPlane,
         // Rebooted since the command an earlier run sent — or down right now because of it.
         alreadyRebooted: (node) => {
           const now = watch.get(node);

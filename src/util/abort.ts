@@ -9,6 +9,15 @@ export function abortError(signal?: AbortSignal): Error {
   return err;
 }
 
+/**
+ * The cancel gate: throws AbortError once `signal` has aborted. Every API request that could change the
+ * cluster (src/cluster/client.ts) and every command sent to a node (src/nodes/ssh.ts) passes it right
+ * before it is sent, so that after a cancel no new change starts, whichever step or layer asked for it.
+ */
+export function refuseIfAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw abortError(signal);
+}
+
 export function isAbortError(err: unknown): boolean {
   return err instanceof Error && err.name === 'AbortError';
 }
