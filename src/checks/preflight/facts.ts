@@ -1,9 +1,9 @@
 // The cluster as the checks see it: every object read at most once per preflight, on first use, so a
 // check is independent of the order and of which other checks ran.
-import { parse as parseYaml } from 'yaml';
 import { NETWORK_CONFIG, NETWORK_OPERATOR, NODES, POOLS, type KObject } from '../../cluster/types.ts';
 import { parseVersion } from '../../procedure/select.ts';
 import type { StepContext, Variant } from '../../procedure/types.ts';
+import { type MachineNetworks, readMachineNetworks } from './install-config.ts';
 import { message, probeNodes } from './node-probe.ts';
 import type { NodeProbe, PreflightFacts, PreflightOptions } from './types.ts';
 
@@ -15,23 +15,16 @@ const INSTALL_CONFIG = {
 } as const;
 
 /** Machine networks from the install-config the installer left in kube-system. */
-async function readMachineNetworks(ctx: StepContext): Promise<{ cidrs?: string[]; problem?: string }> {
+async function machineNetworksOf(ctx: StepContext): Promise<MachineNetworks> {
+  let text: string | undefined;
   try {
     const cm = await ctx.cluster.get(INSTALL_CONFIG);
-    const text = (cm?.data as Record<string, string> | undefined)?.['install-config'];
-    if (!text) return { problem: 'ConfigMap kube-system/cluster-config-v1 has no install-config' };
-    const ic = parseYaml(text) as {
-      networking?: { machineNetwork?: { cidr?: string }[]; machineCIDR?: string };
-    };
-    return {
-      cidrs: [
-        ...(ic.networking?.machineNetwork ?? []).map((m) => m.cidr).filter((c): c is string => !!c),
-        ...(ic.networking?.machineCIDR ? [ic.networking.machineCIDR] : []),
-      ],
-    };
+    text = (cm?.data as Record<string, string> | undefined)?.['install-config'];
   } catch (err) {
     return { problem: `ConfigMap kube-system/cluster-config-v1 could not be read: ${message(err)}` };
   }
+  if (!text) return { problem: 'ConfigMap kube-system/cluster-config-v1 has no install-config' };
+  return readMachineNetworks(text);
 }
 
 export function clusterFacts(ctx: StepContext, variant: Variant, opts: PreflightOptions): PreflightFacts {
@@ -50,7 +43,7 @@ export function clusterFacts(ctx: StepContext, variant: Variant, opts: Preflight
     config: () => once('config', () => orUndefined(ctx.cluster.get(NETWORK_CONFIG))),
     nodes: () => once('nodes', () => orUndefined(ctx.cluster.list(NODES).then((l) => l.items))),
     pools: () => once('pools', () => orUndefined(ctx.cluster.list(POOLS).then((l) => l.items))),
-    machineNetworks: () => once('machineNetworks', () => readMachineNetworks(ctx)),
+    machineNetworks: () => once('machineNetworks', () => machineNetworksOf(ctx)),
     probes: () =>
       once('probes', async (): Promise<NodeProbe[] | undefined> => {
         if (!ctx.settings.ssh.privateKey) return undefined;
