@@ -255,7 +255,11 @@ describe('clusters that must be refused or warned about', () => {
       'pools-not-paused',
     );
     expect(a).toMatchObject({ ok: false, severity: 'warn' });
-    expect(a.items).toEqual(['master: spec.paused false', 'worker: spec.paused true']);
+    expect(a.items?.slice(0, 2)).toEqual(['master: spec.paused false', 'worker: spec.paused true']);
+    expect(a.items?.[2]).toMatch(
+      /^MachineConfigPool\.machineconfiguration\.openshift\.io\/worker: paused, no change held back \(spec and status both on rendered-worker-\w+\)$/,
+    );
+    expect(a.detail).toMatch(/they are paused again after verification/);
   });
 
   it('no install-config: the machine network is a warning, an undocumented platform too; 4.14 converts SDN features', async () => {

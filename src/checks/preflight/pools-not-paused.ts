@@ -1,6 +1,7 @@
 // A pool an administrator paused holds back MachineConfigs. Procedure A pauses and later unpauses
 // every pool (the held-back change rolls out with the migration); procedure B needs MCO to update
 // every pool, so a paused pool would stall it.
+import { describePending, pendingChange } from '../../procedure/paused-pools.ts';
 import type { PreflightCheck } from './types.ts';
 
 export const poolsNotPausedCheck: PreflightCheck = {
@@ -16,8 +17,11 @@ export const poolsNotPausedCheck: PreflightCheck = {
     if (f.variant.id === 'A')
       return {
         ok: false,
-        detail: `pool(s) ${paused.join(', ')} already paused before this run (original state recorded); procedure A pauses every pool and resumes every pool after the reboots, so they will end up unpaused — pause them again afterwards if that is wanted`,
-        items: original,
+        detail: `pool(s) ${paused.join(', ')} already paused before this run (original state recorded); procedure A resumes every pool after the reboots, so what they hold back rolls out with the migration; they are paused again after verification`,
+        items: [
+          ...original,
+          ...pools.filter((p) => p.spec?.paused === true).map((p) => describePending(pendingChange(p))),
+        ],
       };
     return {
       ok: false,
