@@ -139,6 +139,7 @@ describe('defaults', () => {
       mode: 'plan',
       ssh: { user: 'core', port: 22 },
       waitTimeoutMs: 90 * 60_000,
+      operatorsStableIntervalMs: 30_000,
       rebootTimeoutMs: 20 * 60_000,
       maxParallelReboots: 0,
       cleanup: true,

@@ -26,6 +26,7 @@ export const SETTINGS: Settings = {
   mode: 'migrate',
   ssh: { user: 'core', port: 22, privateKey: 'key' },
   waitTimeoutMs: 60_000,
+  operatorsStableIntervalMs: 1,
   rebootTimeoutMs: 60_000,
   maxParallelReboots: 0,
   cleanup: true,

@@ -2,7 +2,7 @@
 // report. As the document says, a node whose pods are in an error state is rebooted once more and
 // the checks are repeated before that check fails.
 import type { KObject } from '../cluster/types.ts';
-import { CLUSTER_OPERATORS, NETWORK_CONFIG, NODES, POOLS } from '../cluster/types.ts';
+import { NETWORK_CONFIG, NODES, POOLS } from '../cluster/types.ts';
 import { WaitTimeoutError, waitFor } from '../cluster/wait.ts';
 import { rebootNodes } from '../nodes/reboot.ts';
 import {
@@ -15,11 +15,11 @@ import {
   podErrorReason,
   poolProgress,
   poolUpdated,
-  unhealthyOperators,
 } from '../openshift/objects.ts';
 import type { CheckRecord } from '../report/model.ts';
 import type { StepContext } from '../procedure/types.ts';
 import { rebootOptions } from '../procedure/steps.ts';
+import { operatorGate } from './operator-gate.ts';
 
 const MCO_NAMESPACE = 'openshift-machine-config-operator';
 const POD_PAGE = 500;
@@ -137,36 +137,18 @@ async function podsCheck(ctx: StepContext): Promise<CheckRecord> {
   );
 }
 
+/** Operators settle a little after the last reboot (and flap meanwhile): a bounded wait for the gate. */
 async function operatorsCheck(ctx: StepContext): Promise<CheckRecord> {
-  let items: string[];
-  try {
-    // Operators settle a little after the last reboot; give them a bounded time.
-    const cos = await waitFor<KObject>(ctx.cluster, CLUSTER_OPERATORS, {
-      description: 'every ClusterOperator to be Available, not Progressing, not Degraded',
-      timeoutMs: Math.min(ctx.settings.waitTimeoutMs, 10 * 60_000),
-      evaluate: (list) => {
-        const bad = unhealthyOperators(list);
-        return {
-          done: bad.length === 0,
-          progress: bad.length
-            ? `${bad.length} operator(s) not healthy: ${bad.slice(0, 3).join('; ')}`
-            : 'all healthy',
-        };
-      },
-      log: ctx.log,
-      signal: ctx.signal,
-    });
-    items = unhealthyOperators(cos);
-  } catch (err) {
-    if (!(err instanceof WaitTimeoutError)) throw err;
-    items = unhealthyOperators((await ctx.cluster.list(CLUSTER_OPERATORS)).items);
-  }
+  const gate = await operatorGate(ctx, {
+    settle: true,
+    timeoutMs: Math.min(ctx.settings.waitTimeoutMs, 10 * 60_000),
+  });
   return check(
     'operators-healthy',
     'Every ClusterOperator Available, not Progressing, not Degraded',
-    items,
-    'all ClusterOperators healthy',
-    `${items.length} ClusterOperator(s) not healthy`,
+    gate.unhealthy,
+    gate.detail,
+    `ClusterOperator(s) ${gate.detail}`,
   );
 }
 

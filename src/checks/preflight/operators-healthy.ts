@@ -1,6 +1,7 @@
-// The document's first prerequisite: the cluster in a known good state, every ClusterOperator healthy.
-import { CLUSTER_OPERATORS } from '../../cluster/types.ts';
-import { unhealthyOperators } from '../../openshift/objects.ts';
+// The document's first prerequisite: the cluster in a known good state. Every ClusterOperator healthy
+// in three consecutive passes (operator-gate.ts); an operator that is unhealthy, or flaps between
+// passes, refuses the migration at once rather than waiting for it.
+import { operatorGate } from '../operator-gate.ts';
 import type { PreflightCheck } from './types.ts';
 
 export const operatorsHealthyCheck: PreflightCheck = {
@@ -8,14 +9,13 @@ export const operatorsHealthyCheck: PreflightCheck = {
   title: 'Every ClusterOperator Available, not Progressing, not Degraded',
   severity: 'blocking',
   run: async ({ ctx }) => {
-    const cos = (await ctx.cluster.list(CLUSTER_OPERATORS)).items;
-    const bad = unhealthyOperators(cos);
-    return bad.length
-      ? {
+    const gate = await operatorGate(ctx, { settle: false });
+    return gate.ok
+      ? { ok: true, detail: gate.detail }
+      : {
           ok: false,
-          detail: `${bad.length} ClusterOperator(s) not healthy — the cluster must be in a known good state: fix them (oc get co; oc describe co <name>) and run again`,
-          items: bad,
-        }
-      : { ok: true, detail: `${cos.length} ClusterOperators healthy` };
+          detail: `ClusterOperator(s) ${gate.detail} — the cluster must be in a known good state: fix them (oc get co; oc describe co <name>) and run again`,
+          items: gate.unhealthy,
+        };
   },
 };
