@@ -6,6 +6,10 @@ import { PREFLIGHT_CHECKS } from '../../src/checks/preflight/registry.ts';
 import { etcdBackupCheck } from '../../src/checks/preflight/etcd-backup.ts';
 import { machineNetworkCheck } from '../../src/checks/preflight/machine-network.ts';
 import { nodesReadyCheck } from '../../src/checks/preflight/nodes-ready.ts';
+import { networkTypeCheck } from '../../src/checks/preflight/network-type.ts';
+import { noMigrationInProgressCheck } from '../../src/checks/preflight/no-migration-in-progress.ts';
+import { poolsNotPausedCheck } from '../../src/checks/preflight/pools-not-paused.ts';
+import type { KObject } from '../../src/cluster/types.ts';
 import { networkRangesCheck } from '../../src/checks/preflight/network-ranges.ts';
 import { sshCheck } from '../../src/checks/preflight/ssh.ts';
 import type { PreflightCheck } from '../../src/checks/preflight/types.ts';
@@ -138,5 +142,63 @@ describe('single checks from plain facts', () => {
     const off = await etcdBackupCheck.run(fakeFacts({ settings: { etcdBackup: false } }));
     expect(off).toMatchObject({ ok: false });
     expect(off.severity).toBeUndefined();
+  });
+});
+
+describe('more single checks from plain facts', () => {
+  const operator = (spec: Record<string, unknown>, annotations: Record<string, string> = {}): KObject => ({
+    apiVersion: 'operator.openshift.io/v1',
+    kind: 'Network',
+    metadata: { name: 'cluster', annotations },
+    spec,
+  });
+  const config = networkConfig(['10.128.0.0/14'], ['172.30.0.0/16']);
+
+  it('network-type: NetworkPolicy passes; Multitenant, Subnet and OVN-Kubernetes are refused with the fix', async () => {
+    const run = (spec: Record<string, unknown>, cfg = config) =>
+      networkTypeCheck.run(fakeFacts({ operator: operator(spec), config: cfg }));
+    expect(await run({})).toMatchObject({ ok: true });
+    expect((await run({ defaultNetwork: { openshiftSDNConfig: { mode: 'Multitenant' } } })).detail).toMatch(
+      /Multitenant isolation mode/,
+    );
+    expect((await run({ defaultNetwork: { openshiftSDNConfig: { mode: 'Subnet' } } })).detail).toMatch(
+      /in Subnet mode — .*set Network\.operator spec\.defaultNetwork\.openshiftSDNConfig\.mode to NetworkPolicy/,
+    );
+    const ovn = { ...config, status: { networkType: 'OVNKubernetes' } };
+    expect((await run({}, ovn)).detail).toMatch(/^the network type is OVNKubernetes, not OpenShiftSDN/);
+    expect(await networkTypeCheck.run(fakeFacts({ config }))).toMatchObject({ ok: false });
+  });
+
+  it('no-migration-in-progress: names spec.migration; passes it when it is our own unfinished run', async () => {
+    const op = operator({ migration: { networkType: 'OVNKubernetes' } });
+    const foreign = await noMigrationInProgressCheck.run(fakeFacts({ operator: op, config }));
+    expect(foreign).toMatchObject({
+      ok: false,
+      items: ['Network.operator.openshift.io cluster spec.migration = {"networkType":"OVNKubernetes"}'],
+    });
+    const own = await noMigrationInProgressCheck.run(
+      fakeFacts({ operator: op, config, opts: { ownRunInProgress: true } }),
+    );
+    expect(own.ok).toBe(true);
+  });
+
+  it('pools-not-paused: for A a warning naming what the pool holds back; for B blocking', async () => {
+    const pools: KObject[] = [
+      { apiVersion: 'v1', kind: 'MachineConfigPool', metadata: { name: 'master' }, spec: { paused: false } },
+      {
+        apiVersion: 'v1',
+        kind: 'MachineConfigPool',
+        metadata: { name: 'worker' },
+        spec: { paused: true, configuration: { name: 'rendered-worker-b', source: [{ name: '99-x' }] } },
+        status: { configuration: { name: 'rendered-worker-a', source: [] } },
+      },
+    ];
+    const a = await poolsNotPausedCheck.run(fakeFacts({ pools }));
+    expect(a.severity).toBeUndefined(); // the check's own: warn
+    expect(a.items?.[2]).toMatch(
+      /worker: paused, holding back spec rendered-worker-b vs status rendered-worker-a; MachineConfigs that differ: \+99-x/,
+    );
+    const b = await poolsNotPausedCheck.run(fakeFacts({ pools, variant: variantB }));
+    expect(b).toMatchObject({ ok: false, severity: 'blocking' });
   });
 });

@@ -152,20 +152,8 @@ async function operatorsCheck(ctx: StepContext): Promise<CheckRecord> {
   );
 }
 
-export async function verifyMigration(ctx: StepContext): Promise<CheckRecord[]> {
-  const checks: CheckRecord[] = [];
-  const add = (c: CheckRecord) => {
-    checks.push(c);
-    ctx.report.checks.push(c);
-    ctx.log.info(
-      `  ${c.ok ? '✓' : '✗'} ${c.title}: ${c.detail}${c.items?.length ? ` (${c.items.slice(0, 5).join('; ')}${c.items.length > 5 ? '; …' : ''})` : ''}`,
-    );
-  };
-  // Pods first: it may reboot nodes, and every node check below must see the result.
-  add(await podsCheck(ctx));
-
-  const nodes = (await ctx.cluster.list(NODES)).items;
-  const pools = (await ctx.cluster.list(POOLS)).items;
+/** The node table after the migration: pool, Ready, MCO state, current config, boot ID, addresses. */
+function recordNodes(ctx: StepContext, nodes: KObject[], pools: KObject[]): void {
   for (const n of nodes) {
     const rec = ctx.report.node(n.metadata.name);
     const s = nodeConfigState(n);
@@ -181,22 +169,24 @@ export async function verifyMigration(ctx: StepContext): Promise<CheckRecord[]> 
         .filter((a) => a.type === 'InternalIP')
         .map((a) => a.address);
   }
+}
 
-  add(
-    check(
-      'nodes-config-done',
-      'Every node: machineconfiguration state Done and currentConfig = desiredConfig',
-      nodes
-        .filter((n) => !nodeConfigDone(n))
-        .map((n) => {
-          const s = nodeConfigState(n);
-          return `${n.metadata.name}: state ${s.state ?? '(none)'}, current ${s.current ?? '(none)'}, desired ${s.desired ?? '(none)'}${s.reason ? `, reason ${s.reason}` : ''}`;
-        }),
-      `${nodes.length} nodes Done`,
-      'node(s) not Done or not on their desired config',
-    ),
+function nodesConfigDoneCheck(nodes: KObject[]): CheckRecord {
+  return check(
+    'nodes-config-done',
+    'Every node: machineconfiguration state Done and currentConfig = desiredConfig',
+    nodes
+      .filter((n) => !nodeConfigDone(n))
+      .map((n) => {
+        const s = nodeConfigState(n);
+        return `${n.metadata.name}: state ${s.state ?? '(none)'}, current ${s.current ?? '(none)'}, desired ${s.desired ?? '(none)'}${s.reason ? `, reason ${s.reason}` : ''}`;
+      }),
+    `${nodes.length} nodes Done`,
+    'node(s) not Done or not on their desired config',
   );
+}
 
+async function configureOvsCheck(ctx: StepContext, nodes: KObject[]): Promise<CheckRecord> {
   const configs = [...new Set(nodes.map((n) => nodeConfigState(n).current).filter((c): c is string => !!c))];
   const badConfigs: string[] = [];
   for (const name of configs) {
@@ -209,28 +199,29 @@ export async function verifyMigration(ctx: StepContext): Promise<CheckRecord[]> 
     if (line !== CONFIGURE_OVS(ctx.target))
       badConfigs.push(`${name}: ${mc ? `ExecStart=${line ?? '(none)'}` : 'not found'}`);
   }
-  add(
-    check(
-      'machineconfig-configure-ovs',
-      `The current MachineConfig of every node has ExecStart=${CONFIGURE_OVS(ctx.target)}`,
-      badConfigs,
-      `${configs.length} rendered config(s) checked`,
-      'rendered config(s) without the expected ExecStart',
-    ),
+  return check(
+    'machineconfig-configure-ovs',
+    `The current MachineConfig of every node has ExecStart=${CONFIGURE_OVS(ctx.target)}`,
+    badConfigs,
+    `${configs.length} rendered config(s) checked`,
+    'rendered config(s) without the expected ExecStart',
   );
+}
 
+async function networkTypeCheck(ctx: StepContext): Promise<CheckRecord> {
   const networkType = (await ctx.cluster.get(NETWORK_CONFIG))?.status?.networkType as string | undefined;
   ctx.report.cluster.networkTypeAfter = networkType;
-  add(
-    check(
-      'network-type',
-      `Network.config cluster status.networkType is ${ctx.target}`,
-      networkType === ctx.target ? [] : [`status.networkType is ${networkType ?? '(none)'}`],
-      `status.networkType: ${networkType}`,
-      `status.networkType is ${networkType ?? '(none)'}`,
-    ),
+  return check(
+    'network-type',
+    `Network.config cluster status.networkType is ${ctx.target}`,
+    networkType === ctx.target ? [] : [`status.networkType is ${networkType ?? '(none)'}`],
+    `status.networkType: ${networkType}`,
+    `status.networkType is ${networkType ?? '(none)'}`,
   );
+}
 
+/** NotReady nodes, with the machine-config-daemon log tail of the first five as evidence. */
+async function nodesReadyCheck(ctx: StepContext, nodes: KObject[]): Promise<CheckRecord> {
   const notReady = nodes.filter((n) => !nodeReady(n)).map((n) => n.metadata.name);
   let evidence: string | undefined;
   if (notReady.length) {
@@ -242,49 +233,68 @@ export async function verifyMigration(ctx: StepContext): Promise<CheckRecord[]> 
     }
     evidence = tails.join('\n\n');
   }
-  add(
-    check(
-      'nodes-ready',
-      'Every node Ready',
-      notReady,
-      `${nodes.length} nodes Ready`,
-      `${notReady.length} node(s) NotReady`,
-      evidence,
-    ),
+  return check(
+    'nodes-ready',
+    'Every node Ready',
+    notReady,
+    `${nodes.length} nodes Ready`,
+    `${notReady.length} node(s) NotReady`,
+    evidence,
   );
+}
 
+function nodesRebootedCheck(ctx: StepContext, nodes: KObject[]): CheckRecord {
   const before = ctx.memory.bootIdsBefore ?? {};
   const notRebooted = nodes
     .filter((n) => !before[n.metadata.name] || before[n.metadata.name] === n.status?.nodeInfo?.bootID)
     .map(
       (n) => `${n.metadata.name}: bootID ${String(n.status?.nodeInfo?.bootID ?? '?').slice(0, 8)} unchanged`,
     );
-  add(
-    check(
-      'nodes-rebooted',
-      'Every node rebooted (bootID changed)',
-      notRebooted,
-      `${nodes.length} nodes have a new bootID`,
-      `${notRebooted.length} node(s) not rebooted`,
-    ),
+  return check(
+    'nodes-rebooted',
+    'Every node rebooted (bootID changed)',
+    notRebooted,
+    `${nodes.length} nodes have a new bootID`,
+    `${notRebooted.length} node(s) not rebooted`,
   );
+}
 
-  add(await operatorsCheck(ctx));
-
+function poolsUpdatedCheck(pools: KObject[]): CheckRecord {
   const poolsNotUpdated = pools
     .filter((p) => !poolUpdated(p))
     .map((p) => {
       const pr = poolProgress(p);
       return `${pr.name}: ${pr.updated}/${pr.machines} updated${pr.degraded ? `, Degraded: ${pr.degradedReason}` : ''}${pr.paused ? ', paused' : ''}`;
     });
-  add(
-    check(
-      'pools-updated',
-      'Every MachineConfigPool Updated',
-      poolsNotUpdated,
-      `${pools.length} pools Updated`,
-      `${poolsNotUpdated.length} pool(s) not Updated`,
-    ),
+  return check(
+    'pools-updated',
+    'Every MachineConfigPool Updated',
+    poolsNotUpdated,
+    `${pools.length} pools Updated`,
+    `${poolsNotUpdated.length} pool(s) not Updated`,
   );
+}
+
+export async function verifyMigration(ctx: StepContext): Promise<CheckRecord[]> {
+  const checks: CheckRecord[] = [];
+  const add = (c: CheckRecord) => {
+    checks.push(c);
+    ctx.report.checks.push(c);
+    ctx.log.info(
+      `  ${c.ok ? '✓' : '✗'} ${c.title}: ${c.detail}${c.items?.length ? ` (${c.items.slice(0, 5).join('; ')}${c.items.length > 5 ? '; …' : ''})` : ''}`,
+    );
+  };
+  // Pods first: it may reboot nodes, and every node check below must see the result.
+  add(await podsCheck(ctx));
+  const nodes = (await ctx.cluster.list(NODES)).items;
+  const pools = (await ctx.cluster.list(POOLS)).items;
+  recordNodes(ctx, nodes, pools);
+  add(nodesConfigDoneCheck(nodes));
+  add(await configureOvsCheck(ctx, nodes));
+  add(await networkTypeCheck(ctx));
+  add(await nodesReadyCheck(ctx, nodes));
+  add(nodesRebootedCheck(ctx, nodes));
+  add(await operatorsCheck(ctx));
+  add(poolsUpdatedCheck(pools));
   return checks;
 }
