@@ -34,11 +34,18 @@ async function inBatches<T, R>(items: T[], width: number, work: (item: T) => Pro
 
 /** Default route interface and its MTU from `ip -j route show default` and `ip -j link show` output. */
 export function parseDefaultRouteMtu(stdout: string): { iface: string; mtu: number } {
+  // A parser's message quotes the text it failed on; node output is untrusted, so only the line is named.
   const arrays = stdout
     .split('\n')
-    .map((l) => l.trim())
-    .filter((l) => l.startsWith('['))
-    .map((l) => JSON.parse(l) as Record<string, unknown>[]);
+    .map((l, i) => ({ text: l.trim(), line: i + 1 }))
+    .filter((l) => l.text.startsWith('['))
+    .map((l) => {
+      try {
+        return JSON.parse(l.text) as Record<string, unknown>[];
+      } catch {
+        throw new Error(`the \`ip -j\` output could not be parsed (line ${l.line})`);
+      }
+    });
   const [routes, links] = arrays;
   const dev = routes?.find((r) => r.dst === 'default')?.dev;
   if (typeof dev !== 'string') throw new Error('no default route in `ip -j route show default`');
