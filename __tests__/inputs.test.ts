@@ -141,6 +141,7 @@ describe('defaults', () => {
       allowInsecureTls: false,
       kubeconfigWarnings: [],
       waitTimeoutMs: 90 * 60_000,
+      operatorsStableIntervalMs: 30_000,
       rebootTimeoutMs: 20 * 60_000,
       maxParallelReboots: 0,
       cleanup: true,

@@ -71,4 +71,17 @@ describe('parseDefaultRouteMtu', () => {
     expect(() => parseDefaultRouteMtu('[]\n[]')).toThrow(/no default route/);
     expect(() => parseDefaultRouteMtu('[{"dst":"default","dev":"eth9"}]\n[]')).toThrow(/eth9/);
   });
+
+  it('names the line of output it cannot parse, never the text (node output is untrusted)', () => {
+    const err = (() => {
+      try {
+        parseDefaultRouteMtu(
+          '[{"dst":"default","dev":"eth0"}]\n[{"ifname":"eth0", "token":"s3cr3t-value" oops}]',
+        );
+      } catch (e) {
+        return e as Error;
+      }
+    })();
+    expect(err?.message).toBe('the `ip -j` output could not be parsed (line 2)');
+  });
 });

@@ -108,6 +108,15 @@ describe('a healthy 4.6 cluster with egress IPs, an egress firewall and a multic
     );
   });
 
+  it('refuses mixed node MTUs (1500 and 9000) when mtu is not set, naming the mtu to set', async () => {
+    const checks = await runPreflight(context(twin), variantA, { mode: 'migrate', runner: { env: {} } });
+    const mtu = byId(checks, 'mtu');
+    expect(mtu).toMatchObject({ ok: false, severity: 'blocking' });
+    expect(mtu.detail).toContain('set the mtu input to 1400 (smallest node MTU 1500 on master-0 − 100)');
+    expect(mtu.items).toEqual(['MTU 1500: 2 node(s) — master-0, worker-0', 'MTU 9000: 1 node(s) — worker-1']);
+    expect(twin.timeline.clientWrites()).toEqual([]);
+  });
+
   it('in plan mode without an SSH key, reports SSH and the MTU as not checked (warn) instead of failing', async () => {
     const ctx = context(twin, { mode: 'plan', mtu: 1400, ssh: { user: 'core', port: twin.ssh.port } });
     const checks = await runPreflight(ctx, variantA, { mode: 'plan', runner: { env: {} } });
@@ -246,7 +255,11 @@ describe('clusters that must be refused or warned about', () => {
       'pools-not-paused',
     );
     expect(a).toMatchObject({ ok: false, severity: 'warn' });
-    expect(a.items).toEqual(['master: spec.paused false', 'worker: spec.paused true']);
+    expect(a.items?.slice(0, 2)).toEqual(['master: spec.paused false', 'worker: spec.paused true']);
+    expect(a.items?.[2]).toMatch(
+      /^MachineConfigPool\.machineconfiguration\.openshift\.io\/worker: paused, no change held back \(spec and status both on rendered-worker-\w+\)$/,
+    );
+    expect(a.detail).toMatch(/they are paused again after verification/);
   });
 
   it('no install-config: the machine network is a warning, an undocumented platform too; 4.14 converts SDN features', async () => {
@@ -258,7 +271,8 @@ describe('clusters that must be refused or warned about', () => {
         sdnFeatures: { multicastNamespaces: ['video'] },
       }),
     );
-    const ctx = context(twin);
+    // worker-1's MTU is 9000: with node MTUs mixed, the mtu must be given.
+    const ctx = context(twin, { mtu: 1400 });
     const checks = await runPreflight(ctx, variantB, { mode: 'plan', runner: { env: {} } });
     expect(refusalFor(checks)).toBeUndefined();
     expect(byId(checks, 'machine-network')).toMatchObject({ ok: false, severity: 'warn' });

@@ -27,6 +27,8 @@ export function settingsFor(twin: Twin, over: Partial<Settings> = {}): Settings 
       knownHosts: twin.ssh.knownHosts,
     },
     waitTimeoutMs: 60_000,
+    // The operator gate's 30 s between passes, in the twin's virtual seconds.
+    operatorsStableIntervalMs: 30 * twin.scenario.timing.msPerSecond,
     rebootTimeoutMs: 60_000,
     maxParallelReboots: 0,
     cleanup: true,

@@ -42,6 +42,8 @@ export async function startHarness(scenario: Scenario | ScenarioInput | string):
     'ssh-known-hosts': twin.ssh.knownHosts,
     'wait-timeout': '5m',
     'reboot-timeout': '2m',
+    // The operator gate's 30 s between passes, in the twin's virtual seconds (as its reboots are).
+    'operators-stable-interval': `${(30 * twin.scenario.timing.msPerSecond) / 1000}s`,
     ...extra,
   });
   return {

@@ -2,7 +2,7 @@
 // report. As the document says, a node whose pods are in an error state is rebooted once more and
 // the checks are repeated before that check fails.
 import type { KObject } from '../cluster/types.ts';
-import { CLUSTER_OPERATORS, NETWORK_CONFIG, NODES, POOLS } from '../cluster/types.ts';
+import { NETWORK_CONFIG, NODES, POOLS } from '../cluster/types.ts';
 import { WaitTimeoutError, waitFor } from '../cluster/wait.ts';
 import { rebootNodes } from '../nodes/reboot.ts';
 import {
@@ -15,11 +15,11 @@ import {
   podErrorReason,
   poolProgress,
   poolUpdated,
-  unhealthyOperators,
 } from '../openshift/objects.ts';
 import type { CheckRecord } from '../report/model.ts';
 import type { StepContext } from '../procedure/types.ts';
 import { rebootOptions } from '../procedure/steps.ts';
+import { operatorGate } from './operator-gate.ts';
 import { oneLine, oneLineList } from '../util/untrusted-text.ts';
 
 const MCO_NAMESPACE = 'openshift-machine-config-operator';
@@ -138,52 +138,23 @@ async function podsCheck(ctx: StepContext): Promise<CheckRecord> {
   );
 }
 
+/** Operators settle a little after the last reboot (and flap meanwhile): a bounded wait for the gate. */
 async function operatorsCheck(ctx: StepContext): Promise<CheckRecord> {
-  let items: string[];
-  try {
-    // Operators settle a little after the last reboot; give them a bounded time.
-    const cos = await waitFor<KObject>(ctx.cluster, CLUSTER_OPERATORS, {
-      description: 'every ClusterOperator to be Available, not Progressing, not Degraded',
-      timeoutMs: Math.min(ctx.settings.waitTimeoutMs, 10 * 60_000),
-      evaluate: (list) => {
-        const bad = unhealthyOperators(list);
-        return {
-          done: bad.length === 0,
-          progress: bad.length
-            ? `${bad.length} operator(s) not healthy: ${bad.slice(0, 3).join('; ')}`
-            : 'all healthy',
-        };
-      },
-      log: ctx.log,
-      signal: ctx.signal,
-    });
-    items = unhealthyOperators(cos);
-  } catch (err) {
-    if (!(err instanceof WaitTimeoutError)) throw err;
-    items = unhealthyOperators((await ctx.cluster.list(CLUSTER_OPERATORS)).items);
-  }
+  const gate = await operatorGate(ctx, {
+    settle: true,
+    timeoutMs: Math.min(ctx.settings.waitTimeoutMs, 10 * 60_000),
+  });
   return check(
     'operators-healthy',
     'Every ClusterOperator Available, not Progressing, not Degraded',
-    items,
-    'all ClusterOperators healthy',
-    `${items.length} ClusterOperator(s) not healthy`,
+    gate.unhealthy,
+    gate.detail,
+    `ClusterOperator(s) ${gate.detail}`,
   );
 }
 
-export async function verifyMigration(ctx: StepContext): Promise<CheckRecord[]> {
-  const checks: CheckRecord[] = [];
-  const add = (c: CheckRecord) => {
-    checks.push(c);
-    ctx.report.checks.push(c);
-    ctx.log.info(`  ${c.ok ? '✓' : '✗'} ${c.title}: ${oneLine(c.detail)}${oneLineList(c.items)}`);
-    if (c.evidence) ctx.log.block(`  evidence for "${c.title}":`, c.evidence);
-  };
-  // Pods first: it may reboot nodes, and every node check below must see the result.
-  add(await podsCheck(ctx));
-
-  const nodes = (await ctx.cluster.list(NODES)).items;
-  const pools = (await ctx.cluster.list(POOLS)).items;
+/** The node table after the migration: pool, Ready, MCO state, current config, boot ID, addresses. */
+function recordNodes(ctx: StepContext, nodes: KObject[], pools: KObject[]): void {
   for (const n of nodes) {
     const rec = ctx.report.node(n.metadata.name);
     const s = nodeConfigState(n);
@@ -199,22 +170,24 @@ export async function verifyMigration(ctx: StepContext): Promise<CheckRecord[]> 
         .filter((a) => a.type === 'InternalIP')
         .map((a) => a.address);
   }
+}
 
-  add(
-    check(
-      'nodes-config-done',
-      'Every node: machineconfiguration state Done and currentConfig = desiredConfig',
-      nodes
-        .filter((n) => !nodeConfigDone(n))
-        .map((n) => {
-          const s = nodeConfigState(n);
-          return `${n.metadata.name}: state ${s.state ?? '(none)'}, current ${s.current ?? '(none)'}, desired ${s.desired ?? '(none)'}${s.reason ? `, reason ${s.reason}` : ''}`;
-        }),
-      `${nodes.length} nodes Done`,
-      'node(s) not Done or not on their desired config',
-    ),
+function nodesConfigDoneCheck(nodes: KObject[]): CheckRecord {
+  return check(
+    'nodes-config-done',
+    'Every node: machineconfiguration state Done and currentConfig = desiredConfig',
+    nodes
+      .filter((n) => !nodeConfigDone(n))
+      .map((n) => {
+        const s = nodeConfigState(n);
+        return `${n.metadata.name}: state ${s.state ?? '(none)'}, current ${s.current ?? '(none)'}, desired ${s.desired ?? '(none)'}${s.reason ? `, reason ${s.reason}` : ''}`;
+      }),
+    `${nodes.length} nodes Done`,
+    'node(s) not Done or not on their desired config',
   );
+}
 
+async function configureOvsCheck(ctx: StepContext, nodes: KObject[]): Promise<CheckRecord> {
   const configs = [...new Set(nodes.map((n) => nodeConfigState(n).current).filter((c): c is string => !!c))];
   const badConfigs: string[] = [];
   for (const name of configs) {
@@ -227,28 +200,29 @@ export async function verifyMigration(ctx: StepContext): Promise<CheckRecord[]> 
     if (line !== CONFIGURE_OVS(ctx.target))
       badConfigs.push(`${name}: ${mc ? `ExecStart=${line ?? '(none)'}` : 'not found'}`);
   }
-  add(
-    check(
-      'machineconfig-configure-ovs',
-      `The current MachineConfig of every node has ExecStart=${CONFIGURE_OVS(ctx.target)}`,
-      badConfigs,
-      `${configs.length} rendered config(s) checked`,
-      'rendered config(s) without the expected ExecStart',
-    ),
+  return check(
+    'machineconfig-configure-ovs',
+    `The current MachineConfig of every node has ExecStart=${CONFIGURE_OVS(ctx.target)}`,
+    badConfigs,
+    `${configs.length} rendered config(s) checked`,
+    'rendered config(s) without the expected ExecStart',
   );
+}
 
+async function networkTypeCheck(ctx: StepContext): Promise<CheckRecord> {
   const networkType = (await ctx.cluster.get(NETWORK_CONFIG))?.status?.networkType as string | undefined;
   ctx.report.cluster.networkTypeAfter = networkType;
-  add(
-    check(
-      'network-type',
-      `Network.config cluster status.networkType is ${ctx.target}`,
-      networkType === ctx.target ? [] : [`status.networkType is ${networkType ?? '(none)'}`],
-      `status.networkType: ${networkType}`,
-      `status.networkType is ${networkType ?? '(none)'}`,
-    ),
+  return check(
+    'network-type',
+    `Network.config cluster status.networkType is ${ctx.target}`,
+    networkType === ctx.target ? [] : [`status.networkType is ${networkType ?? '(none)'}`],
+    `status.networkType: ${networkType}`,
+    `status.networkType is ${networkType ?? '(none)'}`,
   );
+}
 
+/** NotReady nodes, with the machine-config-daemon log tail of the first five as evidence. */
+async function nodesReadyCheck(ctx: StepContext, nodes: KObject[]): Promise<CheckRecord> {
   const notReady = nodes.filter((n) => !nodeReady(n)).map((n) => n.metadata.name);
   let evidence: string | undefined;
   if (notReady.length) {
@@ -260,49 +234,67 @@ export async function verifyMigration(ctx: StepContext): Promise<CheckRecord[]> 
     }
     evidence = tails.join('\n\n');
   }
-  add(
-    check(
-      'nodes-ready',
-      'Every node Ready',
-      notReady,
-      `${nodes.length} nodes Ready`,
-      `${notReady.length} node(s) NotReady`,
-      evidence,
-    ),
+  return check(
+    'nodes-ready',
+    'Every node Ready',
+    notReady,
+    `${nodes.length} nodes Ready`,
+    `${notReady.length} node(s) NotReady`,
+    evidence,
   );
+}
 
+function nodesRebootedCheck(ctx: StepContext, nodes: KObject[]): CheckRecord {
   const before = ctx.memory.bootIdsBefore ?? {};
   const notRebooted = nodes
     .filter((n) => !before[n.metadata.name] || before[n.metadata.name] === n.status?.nodeInfo?.bootID)
     .map(
       (n) => `${n.metadata.name}: bootID ${String(n.status?.nodeInfo?.bootID ?? '?').slice(0, 8)} unchanged`,
     );
-  add(
-    check(
-      'nodes-rebooted',
-      'Every node rebooted (bootID changed)',
-      notRebooted,
-      `${nodes.length} nodes have a new bootID`,
-      `${notRebooted.length} node(s) not rebooted`,
-    ),
+  return check(
+    'nodes-rebooted',
+    'Every node rebooted (bootID changed)',
+    notRebooted,
+    `${nodes.length} nodes have a new bootID`,
+    `${notRebooted.length} node(s) not rebooted`,
   );
+}
 
-  add(await operatorsCheck(ctx));
-
+function poolsUpdatedCheck(pools: KObject[]): CheckRecord {
   const poolsNotUpdated = pools
     .filter((p) => !poolUpdated(p))
     .map((p) => {
       const pr = poolProgress(p);
       return `${pr.name}: ${pr.updated}/${pr.machines} updated${pr.degraded ? `, Degraded: ${pr.degradedReason}` : ''}${pr.paused ? ', paused' : ''}`;
     });
-  add(
-    check(
-      'pools-updated',
-      'Every MachineConfigPool Updated',
-      poolsNotUpdated,
-      `${pools.length} pools Updated`,
-      `${poolsNotUpdated.length} pool(s) not Updated`,
-    ),
+  return check(
+    'pools-updated',
+    'Every MachineConfigPool Updated',
+    poolsNotUpdated,
+    `${pools.length} pools Updated`,
+    `${poolsNotUpdated.length} pool(s) not Updated`,
   );
+}
+
+export async function verifyMigration(ctx: StepContext): Promise<CheckRecord[]> {
+  const checks: CheckRecord[] = [];
+  const add = (c: CheckRecord) => {
+    checks.push(c);
+    ctx.report.checks.push(c);
+    ctx.log.info(`  ${c.ok ? '✓' : '✗'} ${c.title}: ${oneLine(c.detail)}${oneLineList(c.items)}`);
+    if (c.evidence) ctx.log.block(`  evidence for "${c.title}":`, c.evidence);
+  };
+  // Pods first: it may reboot nodes, and every node check below must see the result.
+  add(await podsCheck(ctx));
+  const nodes = (await ctx.cluster.list(NODES)).items;
+  const pools = (await ctx.cluster.list(POOLS)).items;
+  recordNodes(ctx, nodes, pools);
+  add(nodesConfigDoneCheck(nodes));
+  add(await configureOvsCheck(ctx, nodes));
+  add(await networkTypeCheck(ctx));
+  add(await nodesReadyCheck(ctx, nodes));
+  add(nodesRebootedCheck(ctx, nodes));
+  add(await operatorsCheck(ctx));
+  add(poolsUpdatedCheck(pools));
   return checks;
 }

@@ -5,6 +5,7 @@
 import * as core from '@actions/core';
 import { DURATION_FORM, parseDuration } from './duration.ts';
 import { InputError } from './input-error.ts';
+import { describeReservedPorts, reservedPort } from './reserved-ports.ts';
 import {
   decodeKubeconfigInput,
   KUBECONFIG_FORM,
@@ -41,6 +42,7 @@ export const INPUT_NAMES = [
   'mtu',
   'geneve-port',
   'wait-timeout',
+  'operators-stable-interval',
   'reboot-timeout',
   'max-parallel-reboots',
   'cleanup',
@@ -73,22 +75,10 @@ function integer(name: InputName, text: string, min: number, max: number, accept
 }
 
 function genevePort(text: string): number {
-  const accepted =
-    'a UDP port from 1 to 65535 other than 4789 (VXLAN, used by OpenShift SDN), ' +
-    '30000–32767 (node ports) and 9000–9999 (host services); the default is 6081';
+  const accepted = `a UDP port from 1 to 65535 that the cluster does not already use (not ${describeReservedPorts()}); the default is 6081`;
   const port = integer('geneve-port', text, 1, 65535, accepted);
-  if (port === 4789)
-    throw new InputError('geneve-port', '4789 is the VXLAN port OpenShift SDN uses', accepted);
-  if (port >= 30000 && port <= 32767) {
-    throw new InputError('geneve-port', `${port} is in the node port range 30000–32767`, accepted);
-  }
-  if (port >= 9000 && port <= 9999) {
-    throw new InputError(
-      'geneve-port',
-      `${port} is in the range 9000–9999 reserved for host services`,
-      accepted,
-    );
-  }
+  const owner = reservedPort(port);
+  if (owner) throw new InputError('geneve-port', `${port} ${owner.says}`, accepted);
   return port;
 }
 
@@ -301,6 +291,7 @@ export function readSettings(): Settings {
     ...(mtu !== undefined ? { mtu } : {}),
     ...(geneveText ? { genevePort: genevePort(geneveText) } : {}),
     waitTimeoutMs: duration('wait-timeout', '90m'),
+    operatorsStableIntervalMs: duration('operators-stable-interval', '30s'),
     rebootTimeoutMs: duration('reboot-timeout', '20m'),
     maxParallelReboots,
     cleanup: boolean('cleanup', true),

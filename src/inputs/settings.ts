@@ -41,6 +41,8 @@ export interface Settings {
   genevePort?: number;
   /** Longest single wait, milliseconds. */
   waitTimeoutMs: number;
+  /** Time between the three consecutive healthy ClusterOperator passes (checks/operator-gate.ts); undefined = 30 s. */
+  operatorsStableIntervalMs?: number;
   /** Longest a node may take to come back from a reboot, milliseconds. */
   rebootTimeoutMs: number;
   /** Nodes rebooted at once; 0 = all. */

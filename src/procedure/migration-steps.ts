@@ -24,6 +24,7 @@ import {
   poolProgress,
   poolUpdated,
 } from '../openshift/objects.ts';
+import { rememberPausedPools } from './paused-pools.ts';
 import { reportName, getPath, rebootOptions, recordChange, waitStep } from './steps.ts';
 import type { Step, StepContext } from './types.ts';
 
@@ -260,7 +261,10 @@ async function explainDegradedPool(ctx: StepContext, err: PoolDegradedError): Pr
   );
 }
 
-/** Records every pool's rendered config, so the MCO wait knows a new one must replace it. */
+/**
+ * Records every pool's rendered config, so the MCO wait knows a new one must replace it, and which
+ * pools an administrator had paused (procedure A pauses them all, then pauses those again at the end).
+ */
 export function rememberPoolConfigs(): Step {
   return {
     id: 'remember-pool-configs',
@@ -272,6 +276,7 @@ export function rememberPoolConfigs(): Step {
       ctx.memory.poolConfigsBefore = Object.fromEntries(
         pools.map((p) => [p.metadata.name, String(p.spec?.configuration?.name ?? '')]),
       );
+      rememberPausedPools(ctx, pools);
     },
   };
 }

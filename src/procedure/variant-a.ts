@@ -12,6 +12,7 @@ import {
   waitForMachineConfigRollout,
   waitForMultus,
 } from './migration-steps.ts';
+import { repausePools } from './paused-pools.ts';
 import { deleteNamespace, setAllPoolsPaused, setAnnotation } from './steps.ts';
 import type { Variant } from './types.ts';
 
@@ -79,6 +80,13 @@ export const variantA: Variant = {
     },
     // 9. verify: state Done, currentConfig = desiredConfig, configure-ovs.sh OVNKubernetes, networkType, Ready, no pod in error
     { id: 'verify', title: 'Verify the migration', steps: [verify()] },
+    // Not in the document: step 8 unpaused every pool, including those an administrator had paused to
+    // hold MachineConfigs back. Leave them as they were found.
+    {
+      id: 'restore-pauses',
+      title: 'Pause again the pools that were paused before the run',
+      steps: [repausePools()],
+    },
     {
       id: 'cleanup',
       title: 'Clean up',

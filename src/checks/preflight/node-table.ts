@@ -1,0 +1,42 @@
+// What the approver reads next to the checks: the nodes that will reboot (address, pool, MTU) and how
+// long the migration is expected to take.
+import { nodeMatchesPool, nodeReady } from '../../openshift/objects.ts';
+import { estimateDuration } from '../estimate.ts';
+import { internalIPs } from './node-probe.ts';
+import type { PreflightFacts } from './types.ts';
+
+export async function describeNodes(f: PreflightFacts): Promise<void> {
+  const { ctx } = f;
+  const nodes = await f.nodes();
+  if (!nodes) return;
+  const pools = await f.pools();
+  // The SSH check has run the probes already (facts are read once): this adds no SSH round trip.
+  const probes = ctx.settings.ssh.privateKey ? await f.probes().catch(() => undefined) : undefined;
+  for (const n of nodes) {
+    const rec = ctx.report.node(n.metadata.name);
+    rec.addresses = internalIPs(n);
+    rec.ready = nodeReady(n);
+    rec.pool ??=
+      pools?.find(
+        (p) => nodeMatchesPool(n, p) && p.metadata.name !== 'master' && p.metadata.name !== 'worker',
+      )?.metadata.name ?? pools?.find((p) => nodeMatchesPool(n, p))?.metadata.name;
+    const probe = probes?.find((p) => p.name === n.metadata.name);
+    if (probe?.mtu) rec.notes.push(`MTU ${probe.mtu} (${probe.iface})`);
+    if (f.opts.mode === 'plan') rec.notes.push('will be rebooted');
+  }
+  const estimate = estimateDuration({
+    variantId: f.variant.id,
+    nodeCount: nodes.length,
+    pools: pools ?? [],
+    maxParallelReboots: ctx.settings.maxParallelReboots,
+    rebootTimeoutMs: ctx.settings.rebootTimeoutMs,
+  });
+  ctx.report.estimate = estimate;
+  const minutes = (ms: number) => Math.round(ms / 60_000);
+  ctx.report.warnings.push(
+    `Every node (${nodes.length}) will be rebooted and the cluster network is down during the migration: workloads are disrupted. Estimated duration about ${minutes(estimate.totalMs)} min (see the estimate).`,
+  );
+  ctx.log.info(
+    `Nodes that will be rebooted (${nodes.length}): ${nodes.map((n) => n.metadata.name).join(', ')}\nEstimated duration: about ${minutes(estimate.totalMs)} min — ${estimate.parts.map((p) => `${p.what}: ${minutes(p.ms)} min (${p.basis})`).join('; ')}`,
+  );
+}

@@ -1,0 +1,33 @@
+// Every node reachable as ssh-user (through the bastion), host key accepted and `sudo -n` working:
+// the reboots need all three. Without a key (a plan job) it is a warning, not a pass.
+import { groupedFailures } from './node-probe.ts';
+import type { PreflightCheck } from './types.ts';
+
+export const sshCheck: PreflightCheck = {
+  id: 'ssh',
+  title: ({ ctx }) => `Every node reachable over SSH as ${ctx.settings.ssh.user} with passwordless sudo`,
+  severity: 'blocking',
+  run: async (f) => {
+    const { ssh } = f.ctx.settings;
+    if (!(await f.nodes())) throw new Error('the nodes could not be listed');
+    const probes = await f.probes();
+    if (!probes)
+      return {
+        ok: false,
+        severity: 'warn',
+        detail:
+          'not checked: no ssh-private-key (mode migrate needs it to reboot the nodes; give it to the plan job to check SSH now)',
+      };
+    const failed = probes.filter((p) => p.error);
+    return failed.length
+      ? {
+          ok: false,
+          detail: `${failed.length} of ${probes.length} node(s) not usable over SSH — the reboots would fail: fix what is named below (ssh-private-key, ssh-user, ssh-bastion, ssh-known-hosts, passwordless sudo) and run again`,
+          items: groupedFailures(failed),
+        }
+      : {
+          ok: true,
+          detail: `${probes.length} node(s): connected as ${ssh.user}${ssh.bastion ? ` through ${ssh.bastion.host}` : ''}, host key ${ssh.knownHosts ? 'matches ssh-known-hosts' : 'recorded'}, sudo -n works`,
+        };
+  },
+};
