@@ -4,6 +4,7 @@
 // while the migration went ahead. Now the plan records every node address's key, shows the
 // fingerprints and sets the known-hosts output; migrate pinned to that output, or given no
 // known_hosts at all, is refused before any change — and the impostor never sees a login attempt.
+import { readFileSync } from 'node:fs';
 import ssh2 from 'ssh2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { smallScenario, startHarness, type Harness } from '../helpers/twin-action.ts';
@@ -131,6 +132,14 @@ describe('an impostor on a node address', () => {
     expect(hostKeys).toContain('⚠️ **not verified**');
     expect(hostKeys).not.toContain('listed in ssh-known-hosts');
     expect(plan.summary).toMatch(/- ⚠️ 4 SSH host key\(s\) were accepted without verification/);
+    // The SSH preflight check itself is a warning naming the nodes, not "host key recorded" as a pass.
+    const report = JSON.parse(readFileSync(plan.outputs['report-path']!, 'utf8')) as {
+      checks: { id: string; ok: boolean; severity: string; detail: string; items?: string[] }[];
+    };
+    const ssh = report.checks.find((c) => c.id === 'preflight-ssh');
+    expect(ssh).toMatchObject({ ok: false, severity: 'warn' });
+    expect(ssh?.detail).toContain('not verified');
+    expect(ssh?.items?.sort()).toEqual(h.twin.nodes.map((n) => n.name).sort());
   });
 
   it('keys listed in ssh-known-hosts are shown as verified', async () => {

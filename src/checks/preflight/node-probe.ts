@@ -76,10 +76,11 @@ export async function probeNodes(ctx: StepContext, nodes: KObject[]): Promise<No
         return { name: t.name, error: `exit ${r.code}: ${r.stderr.trim().split('\n').pop() ?? ''}` };
       const fp = shell.fingerprints.get(t.name);
       if (fp) ctx.report.node(t.name).hostKey = fp;
+      const hostKeyVerified = ![...shell.hostKeys.values()].some((k) => k.node === t.name && !k.verified);
       try {
-        return { name: t.name, ...parseDefaultRouteMtu(r.stdout) };
+        return { name: t.name, hostKeyVerified, ...parseDefaultRouteMtu(r.stdout) };
       } catch (err) {
-        return { name: t.name, mtu: undefined, iface: `(${message(err)})` };
+        return { name: t.name, hostKeyVerified, mtu: undefined, iface: `(${message(err)})` };
       }
     } catch (err) {
       return { name: t.name, error: message(err) };

@@ -19,15 +19,25 @@ export const sshCheck: PreflightCheck = {
           'not checked: no ssh-private-key (mode migrate needs it to reboot the nodes; give it to the plan job to check SSH now)',
       };
     const failed = probes.filter((p) => p.error);
-    return failed.length
-      ? {
-          ok: false,
-          detail: `${failed.length} of ${probes.length} node(s) not usable over SSH — the reboots would fail: fix what is named below (ssh-private-key, ssh-user, ssh-bastion, ssh-known-hosts, passwordless sudo) and run again`,
-          items: groupedFailures(failed),
-        }
-      : {
-          ok: true,
-          detail: `${probes.length} node(s): connected as ${ssh.user}${ssh.bastion ? ` through ${ssh.bastion.host}` : ''}, host key ${ssh.knownHosts ? 'matches ssh-known-hosts' : 'recorded'}, sudo -n works`,
-        };
+    if (failed.length)
+      return {
+        ok: false,
+        detail: `${failed.length} of ${probes.length} node(s) not usable over SSH — the reboots would fail: fix what is named below (ssh-private-key, ssh-user, ssh-bastion, ssh-known-hosts, passwordless sudo) and run again`,
+        items: groupedFailures(failed),
+      };
+    const via = `connected as ${ssh.user}${ssh.bastion ? ` through ${ssh.bastion.host}` : ''}`;
+    // A key nobody listed proves only that something answered on that address: never a pass.
+    const unverified = probes.filter((p) => p.hostKeyVerified === false).map((p) => p.name);
+    if (unverified.length)
+      return {
+        ok: false,
+        severity: 'warn',
+        detail: `${probes.length} node(s) ${via}, sudo -n works — but ${unverified.length} node(s)' host keys are not verified (not in ssh-known-hosts): compare the fingerprints under "Host keys" with the nodes' own, then pass the plan's known-hosts output to migrate as ssh-known-hosts`,
+        items: unverified,
+      };
+    return {
+      ok: true,
+      detail: `${probes.length} node(s): ${via}, host key matches ssh-known-hosts, sudo -n works`,
+    };
   },
 };

@@ -35,6 +35,8 @@ export interface NodeProbe {
   mtu?: number;
   iface?: string;
   error?: string;
+  /** False when a host key of this node was accepted without ssh-known-hosts listing it. */
+  hostKeyVerified?: boolean;
 }
 
 /**
