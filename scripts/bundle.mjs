@@ -1,4 +1,5 @@
-// Bundles src/index.ts into dist/index.js (ESM + source map) for the node24 runner.
+// Bundles src/index.ts into dist/index.js (ESM + source map) for the node24 runner, and src/fleet/index.ts
+// into dist/fleet.js for the fleet action (fleet/action.yml).
 // ssh2 tries optional native modules (cpu-features, sshcrypto.node) inside try/catch; they are replaced
 // by modules that throw, so the bundle never loads a native addon and ssh2 uses its pure-JS code.
 import { rmSync } from 'node:fs';
@@ -68,4 +69,21 @@ await build({
   banner: {
     js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
   },
+});
+
+// The fleet action: one self-contained file, built apart so that it shares no chunk with the migration
+// action and neither bundle grows with the other. It has no dependency beyond Node's own modules.
+await build({
+  entryPoints: ['src/fleet/index.ts'],
+  outfile: 'dist/fleet.js',
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node24',
+  sourcemap: true,
+  minifyWhitespace: true,
+  minifySyntax: true,
+  sourcesContent: false,
+  legalComments: 'none',
+  logLevel: 'warning',
 });

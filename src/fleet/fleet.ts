@@ -1,0 +1,39 @@
+// The fleet action (fleet/action.yml, bundled to dist/fleet.js), apart from the migration action so
+// that its bundle stays small:
+//   command: check   checks the cluster list before any leg starts and outputs it as `clusters`;
+//   command: report  reads every leg's report.json from the downloaded artifacts and writes the fleet
+//                    table to the job summary.
+import { checkClusters, FleetInputError } from './clusters.ts';
+import { readLegs } from './legs.ts';
+import { actionInput, appendSummary, writeOutput } from './runner-files.ts';
+import { renderFleetTable, type FleetContext } from './table.ts';
+
+/** The fleet run's page, from the runner's own variables (never from a report). */
+export function runUrl(env: NodeJS.ProcessEnv): string | undefined {
+  const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repo, GITHUB_RUN_ID: id } = env;
+  if (!server || !repo || !id || !/^https?:\/\/[^\s()<>[\]]+$/.test(server)) return undefined;
+  if (!/^[\w.-]+\/[\w.-]+$/.test(repo) || !/^\d+$/.test(id)) return undefined;
+  return `${server}/${repo}/actions/runs/${id}`;
+}
+
+function mode(text: string): FleetContext['mode'] {
+  if (text === 'plan' || text === 'migrate') return text;
+  throw new FleetInputError(`mode must be plan or migrate, not ${JSON.stringify(text).slice(0, 40)}`);
+}
+
+export async function runFleet(env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  const command = actionInput('command', env);
+  const clusters = checkClusters(actionInput('clusters', env), actionInput('allowed-clusters', env));
+  if (command === 'check') {
+    writeOutput('clusters', JSON.stringify(clusters), env);
+    return;
+  }
+  if (command !== 'report')
+    throw new FleetInputError(`command must be check or report, not ${JSON.stringify(command).slice(0, 40)}`);
+  const legs = await readLegs(
+    actionInput('reports-path', env) || 'fleet-reports',
+    clusters,
+    env.GITHUB_RUN_ID ?? '',
+  );
+  appendSummary(renderFleetTable(legs, { mode: mode(actionInput('mode', env)), runUrl: runUrl(env) }), env);
+}

@@ -1,0 +1,126 @@
+// The fleet table for the final job's summary: one row per cluster with its result, duration, nodes
+// and a link to the run's artifacts. Everything read from a report (server, version, failure text) is
+// cluster text and goes through the summary's own escaping (escapeHtml); links are built only from the
+// fleet job's own run URL, never from a report.
+import { escapeHtml } from '../report/markdown.ts';
+import { formatDuration } from '../util/duration.ts';
+import { latest, type Leg, type LegReport } from './legs.ts';
+
+export interface FleetContext {
+  /** plan: every leg stops after its plan; migrate: a planned leg goes on to migrate after approval. */
+  mode: 'plan' | 'migrate';
+  /** The fleet run's page (from GITHUB_SERVER_URL, GITHUB_REPOSITORY, GITHUB_RUN_ID). */
+  runUrl?: string;
+}
+
+/** The longest failure text shown in a cell; the leg's own summary and report.json have all of it. */
+export const MAX_DETAIL_CHARS = 300;
+
+type Verdict = 'ok' | 'planned' | 'stopped' | 'failed' | 'missing';
+
+interface Row {
+  verdict: Verdict;
+  result: string;
+  detail: string;
+  report?: LegReport;
+}
+
+const RESULT_TEXT: Record<NonNullable<LegReport['result']>, [Verdict, string]> = {
+  planned: ['planned', '📋 planned'],
+  migrated: ['ok', '✅ migrated'],
+  'already-migrated': ['ok', '✅ already on OVN-Kubernetes'],
+  failed: ['failed', '❌ failed'],
+  refused: ['failed', '⛔ refused'],
+  cancelled: ['failed', '⏹️ cancelled'],
+};
+
+function row(leg: Leg, mode: FleetContext['mode']): Row {
+  const report = latest(leg);
+  if (!report)
+    return {
+      verdict: 'missing',
+      result: '⚪ no report',
+      detail: 'The leg never ran or stopped before its report was uploaded: see its jobs in the run.',
+    };
+  if (report.error || !report.result)
+    return {
+      verdict: 'failed',
+      result: '❓ unreadable report',
+      detail: escapeHtml(report.error ?? ''),
+      report,
+    };
+  const [verdict, text] = RESULT_TEXT[report.result];
+  const detail = report.detail ? escapeHtml(report.detail, MAX_DETAIL_CHARS) : '';
+  if (report.stage === 'plan' && report.result === 'planned' && mode === 'migrate')
+    return {
+      verdict: 'stopped',
+      result: '⏸️ not migrated',
+      detail: 'Planned; the migrate job did not run (not approved, rejected, or the run was cancelled).',
+      report,
+    };
+  const stage = report.stage === 'plan' && verdict === 'failed' ? ' (plan)' : '';
+  return { verdict, result: `${text}${stage}`, detail, report };
+}
+
+function clusterCell(cluster: string, r: LegReport | undefined): string {
+  const about = [r?.server, r?.version]
+    .filter((v): v is string => v !== undefined)
+    .map((v) => escapeHtml(v, 200));
+  return `**${escapeHtml(cluster)}**${about.length ? `<br><sub>${about.join(' · ')}</sub>` : ''}`;
+}
+
+function nodesCell(r: LegReport | undefined): string {
+  if (r?.nodes === undefined) return '';
+  return r.notReady ? `${r.nodes} (${r.notReady} NotReady)` : String(r.nodes);
+}
+
+function linkCell(r: LegReport | undefined, runUrl: string | undefined): string {
+  if (!r) return runUrl ? `[run](${runUrl})` : '';
+  const name = `<code>${escapeHtml(r.artifact)}</code>`;
+  return runUrl ? `[artifacts](${runUrl}#artifacts): ${name}` : name;
+}
+
+const COUNT_WORDS: [Verdict, string][] = [
+  ['ok', 'migrated'],
+  ['planned', 'planned'],
+  ['stopped', 'not migrated'],
+  ['failed', 'failed, refused or cancelled'],
+  ['missing', 'without a report'],
+];
+
+function headline(rows: Row[], mode: FleetContext['mode']): string {
+  const count = (v: Verdict) => rows.filter((r) => r.verdict === v).length;
+  const done = mode === 'plan' ? count('planned') : count('ok');
+  const icon = count('failed') + count('missing') > 0 ? '❌' : done === rows.length ? '✅' : '⚠️';
+  const parts = COUNT_WORDS.filter(([v]) => count(v) > 0).map(([v, w]) => `${count(v)} ${w}`);
+  const what = mode === 'plan' ? 'planned' : 'migrated';
+  return `## ${icon} Fleet ${mode}: ${done}/${rows.length} clusters ${what} — ${parts.join(', ')}`;
+}
+
+/** The fleet's job summary: a verdict line, then one row per cluster in the order given. */
+export function renderFleetTable(legs: Leg[], ctx: FleetContext): string {
+  const rows = legs.map((leg) => row(leg, ctx.mode));
+  const lines = [
+    headline(rows, ctx.mode),
+    '',
+    '| Cluster | Result | Duration | Nodes | Report | Detail |',
+    '| --- | --- | --- | --- | --- | --- |',
+    ...rows.map((r, i) => {
+      const rep = r.report;
+      const duration = rep?.durationMs === undefined ? '' : formatDuration(rep.durationMs);
+      const cells = [
+        clusterCell(legs[i]!.cluster, rep),
+        r.result,
+        duration,
+        nodesCell(rep),
+        linkCell(rep, ctx.runUrl),
+        r.detail,
+      ];
+      return `| ${cells.join(' | ')} |`;
+    }),
+    '',
+    'Each leg’s own job summary has its plan or its report in full; its artifact holds report.json, report.md and the backup.',
+    '',
+  ];
+  return lines.join('\n');
+}
