@@ -1,7 +1,7 @@
 // Produces the fleet report fixtures: real report.json files written by the bundled action against the
 // twin, one per kind of leg, laid out as actions/download-artifact leaves them (one directory per
 // artifact, named <stage>-<cluster>-<run id>-<attempt>). Run after `npm run bundle`:
-//   node __tests__/fleet/make-fixtures.ts
+//   node __tests__/fleet/make-fixtures.ts && npx prettier --write __tests__/fleet/fixtures
 // The pool-degraded reason is cluster text and carries Markdown, HTML and a mention, so the fixtures
 // exercise the renderer's escaping with text the action really recorded.
 import { mkdir, rm, writeFile } from 'node:fs/promises';
@@ -42,7 +42,12 @@ const LEGS: Leg[] = [
     inputs: {},
     expect: 'failed',
   },
-  { artifact: 'plan-prod-c', scenario: smallScenario(), inputs: { mode: 'plan', mtu: '1450' }, expect: 'refused' },
+  {
+    artifact: 'plan-prod-c',
+    scenario: smallScenario(),
+    inputs: { mode: 'plan', mtu: '1450' },
+    expect: 'refused',
+  },
   { artifact: 'plan-prod-d', scenario: smallScenario(), inputs: { mode: 'plan' }, expect: 'planned' },
   {
     artifact: 'migrate-prod-d',
@@ -72,7 +77,9 @@ for (const leg of LEGS) {
       },
     );
     if (run.outputs.result !== leg.expect)
-      throw new Error(`${leg.artifact}: result ${run.outputs.result}, expected ${leg.expect}\n${run.stdout.slice(-3000)}`);
+      throw new Error(
+        `${leg.artifact}: result ${run.outputs.result}, expected ${leg.expect}\n${run.stdout.slice(-3000)}`,
+      );
     const art = h.results.artifacts.find((a) => a.name === name);
     const json = art?.files.get('report.json');
     if (!json) throw new Error(`${leg.artifact}: no report.json uploaded`);

@@ -44,8 +44,18 @@ const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== 
 const obj = (v: unknown): Record<string, unknown> =>
   v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
 
+/** The ISO timestamps report.json holds (Date.parse alone would read `7` as a year). */
+const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
+
 function duration(started: unknown, finished: unknown): number | undefined {
-  const ms = Date.parse(String(finished)) - Date.parse(String(started));
+  if (
+    typeof started !== 'string' ||
+    typeof finished !== 'string' ||
+    !ISO.test(started) ||
+    !ISO.test(finished)
+  )
+    return undefined;
+  const ms = Date.parse(finished) - Date.parse(started);
   return Number.isFinite(ms) && ms >= 0 ? ms : undefined;
 }
 
