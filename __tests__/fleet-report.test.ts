@@ -3,11 +3,13 @@
 // pool whose reason carries Markdown and HTML), refused, cancelled, planned, and a leg with no report.
 // Then the bundled dist/fleet.js, run as the runner runs it.
 import { execFile } from 'node:child_process';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { listArtifacts } from '../src/fleet/artifacts.ts';
 import { checkClusters, FleetInputError } from '../src/fleet/clusters.ts';
 import { runUrl } from '../src/fleet/fleet.ts';
 import { readLegs } from '../src/fleet/legs.ts';
@@ -276,6 +278,117 @@ describe('reports as untrusted data', () => {
   });
 });
 
+/** A stand-in for the REST API's run artifact list, on 127.0.0.1; records each request. */
+async function artifactApi(
+  artifacts: { id: number; name: string; size_in_bytes: number; expired?: boolean }[],
+  status = 200,
+): Promise<{ url: string; requests: IncomingMessage[]; server: Server }> {
+  const requests: IncomingMessage[] = [];
+  const server = createServer((req, res) => {
+    requests.push(req);
+    const u = new URL(req.url!, 'http://x');
+    const page = Number(u.searchParams.get('page'));
+    const per = Number(u.searchParams.get('per_page'));
+    res.writeHead(status, { 'content-type': 'application/json' });
+    res.end(
+      JSON.stringify({
+        total_count: artifacts.length,
+        artifacts: artifacts.slice((page - 1) * per, page * per),
+      }),
+    );
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  return { url: `http://127.0.0.1:${port}`, requests, server };
+}
+
+describe('direct links to each leg’s artifact', () => {
+  const TOKEN = 'ghs_fleetTestToken0123456789';
+  let api: Awaited<ReturnType<typeof artifactApi>> | undefined;
+  const close = async (): Promise<void> => {
+    const server = api?.server;
+    api = undefined;
+    if (!server) return;
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  };
+  afterEach(close);
+
+  it('lists every page of the run’s artifacts with the token, leaving out expired ones', async () => {
+    const many = Array.from({ length: 103 }, (_, i) => ({
+      id: 1000 + i,
+      name: `other-${i}`,
+      size_in_bytes: i,
+    }));
+    api = await artifactApi([
+      ...many,
+      { id: 7, name: `migrate-prod-a-${RUN_ID}-1`, size_in_bytes: 12_600 },
+      { id: 8, name: `plan-prod-a-${RUN_ID}-1`, size_in_bytes: 900, expired: true },
+    ]);
+    const found = await listArtifacts({
+      apiUrl: api.url,
+      repository: 'example/network',
+      runId: RUN_ID,
+      token: TOKEN,
+    });
+    expect(found.size).toBe(104);
+    expect(found.get(`migrate-prod-a-${RUN_ID}-1`)).toEqual({ id: 7, sizeBytes: 12_600 });
+    expect(found.has(`plan-prod-a-${RUN_ID}-1`)).toBe(false);
+    expect(api.requests.map((r) => r.url)).toEqual([
+      `/repos/example/network/actions/runs/${RUN_ID}/artifacts?per_page=100&page=1`,
+      `/repos/example/network/actions/runs/${RUN_ID}/artifacts?per_page=100&page=2`,
+    ]);
+    for (const r of api.requests) expect(r.headers.authorization).toBe(`Bearer ${TOKEN}`);
+  });
+
+  it('a row links to its artifact with its size', async () => {
+    await download('plan-prod-a', 'migrate-prod-a');
+    const artifacts = new Map([[`migrate-prod-a-${RUN_ID}-1`, { id: 7, sizeBytes: 12_600 }]]);
+    const md = renderFleetTable(await readLegs(dir, ['prod-a'], RUN_ID), {
+      mode: 'migrate',
+      runUrl: RUN_URL,
+      artifacts,
+    });
+    expect(rows(md).get('prod-a')![4]).toBe(
+      `[<code>migrate-prod-a-4242-1</code>](${RUN_URL}/artifacts/7) (12.3 KB)`,
+    );
+  });
+
+  it('dist/fleet.js: links when the API answers; when it refuses, says so and links to the run’s list', async () => {
+    await mkdir(path.join(dir, 'fleet-reports'));
+    await cp(
+      path.join(FIXTURES, `migrate-prod-a-${RUN_ID}-1`),
+      path.join(dir, 'fleet-reports', `migrate-prod-a-${RUN_ID}-1`),
+      {
+        recursive: true,
+      },
+    );
+    const inputs = {
+      command: 'report',
+      clusters: '["prod-a"]',
+      'allowed-clusters': allowedList(),
+      mode: 'migrate',
+      'github-token': TOKEN,
+    };
+    api = await artifactApi([{ id: 7, name: `migrate-prod-a-${RUN_ID}-1`, size_in_bytes: 2_500_000 }]);
+    const linked = await runFleetBundle(inputs, { GITHUB_API_URL: api.url });
+    expect(linked.code, linked.stdout).toBe(0);
+    expect(rows(linked.summary).get('prod-a')![4]).toBe(
+      `[<code>migrate-prod-a-4242-1</code>](${RUN_URL}/artifacts/7) (2.4 MB)`,
+    );
+    await close();
+
+    api = await artifactApi([], 403);
+    const refused = await runFleetBundle(inputs, { GITHUB_API_URL: api.url });
+    expect(refused.code).toBe(0);
+    expect(rows(refused.summary).get('prod-a')![4]).toBe(
+      `[artifacts](${RUN_URL}#artifacts): <code>migrate-prod-a-4242-1</code>`,
+    );
+    expect(refused.summary).toContain('No direct artifact links (listing the run&#39;s artifacts: HTTP 403)');
+    expect(refused.summary + refused.stdout).not.toContain(TOKEN);
+  });
+});
+
 describe('the cluster list', () => {
   const allowed = JSON.stringify(ALL);
 
@@ -303,31 +416,38 @@ describe('the cluster list', () => {
   });
 });
 
-describe('dist/fleet.js as the runner runs it', () => {
-  const run = promisify(execFile);
+const execFileAsync = promisify(execFile);
 
-  async function fleet(inputs: Record<string, string>) {
-    const files = { GITHUB_OUTPUT: path.join(dir, 'output'), GITHUB_STEP_SUMMARY: path.join(dir, 'summary') };
-    await writeFile(files.GITHUB_OUTPUT, '');
-    await writeFile(files.GITHUB_STEP_SUMMARY, '');
-    const env: Record<string, string> = {
-      PATH: process.env.PATH ?? '',
-      ...files,
-      GITHUB_SERVER_URL: 'https://github.com',
-      GITHUB_REPOSITORY: 'example/network',
-      GITHUB_RUN_ID: RUN_ID,
-    };
-    for (const [k, v] of Object.entries(inputs)) env[`INPUT_${k.toUpperCase()}`] = v;
-    const res = await run(nodeBinary(), [path.join(REPO_ROOT, 'dist', 'fleet.js')], { env, cwd: dir }).then(
-      (r) => ({ code: 0, ...r }),
-      (e: { code: number; stdout: string; stderr: string }) => e,
-    );
-    return {
-      ...res,
-      output: await readFile(files.GITHUB_OUTPUT, 'utf8'),
-      summary: await readFile(files.GITHUB_STEP_SUMMARY, 'utf8'),
-    };
-  }
+/** Runs dist/fleet.js as the runner does: inputs as INPUT_<NAME>, the step's files in the temp dir. */
+async function runFleetBundle(inputs: Record<string, string>, extraEnv: Record<string, string> = {}) {
+  const files = { GITHUB_OUTPUT: path.join(dir, 'output'), GITHUB_STEP_SUMMARY: path.join(dir, 'summary') };
+  await writeFile(files.GITHUB_OUTPUT, '');
+  await writeFile(files.GITHUB_STEP_SUMMARY, '');
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? '',
+    ...files,
+    GITHUB_SERVER_URL: 'https://github.com',
+    GITHUB_REPOSITORY: 'example/network',
+    GITHUB_RUN_ID: RUN_ID,
+    ...extraEnv,
+  };
+  for (const [k, v] of Object.entries(inputs)) env[`INPUT_${k.toUpperCase()}`] = v;
+  const res = await execFileAsync(nodeBinary(), [path.join(REPO_ROOT, 'dist', 'fleet.js')], {
+    env,
+    cwd: dir,
+  }).then(
+    (r) => ({ code: 0, ...r }),
+    (e: { code: number; stdout: string; stderr: string }) => e,
+  );
+  return {
+    ...res,
+    output: await readFile(files.GITHUB_OUTPUT, 'utf8'),
+    summary: await readFile(files.GITHUB_STEP_SUMMARY, 'utf8'),
+  };
+}
+
+describe('dist/fleet.js as the runner runs it', () => {
+  const fleet = runFleetBundle;
 
   it('check: outputs the list as compact JSON', async () => {
     const r = await fleet({

@@ -29,6 +29,7 @@ interface Job {
   environment?: unknown;
   concurrency?: unknown;
   outputs?: Record<string, string>;
+  permissions?: unknown;
   steps?: Step[];
 }
 interface Workflow {
@@ -100,6 +101,8 @@ describe('fleet.yml', () => {
     const report = wf.jobs.report!;
     expect(report.needs).toEqual(['clusters', 'cluster']);
     expect(report.if).toBe("always() && needs.clusters.result == 'success'");
+    // Listing the run's artifacts (direct links) needs actions: read; nothing more.
+    expect(report.permissions).toEqual({ contents: 'read', actions: 'read' });
     const download = actionStep(report, 'actions/download-artifact@v5');
     expect(download?.['continue-on-error']).toBe(true);
     expect(download?.with).toEqual({
@@ -192,7 +195,7 @@ describe('fleet/action.yml', () => {
   it('declares the inputs the workflow passes, each described, optional ones with a default', () => {
     const action = load();
     const ids = action.inputs?.map((i) => i.id).sort();
-    expect(ids).toEqual(['allowed-clusters', 'clusters', 'command', 'mode', 'reports-path']);
+    expect(ids).toEqual(['allowed-clusters', 'clusters', 'command', 'github-token', 'mode', 'reports-path']);
     for (const input of action.inputs ?? []) {
       expect(input.description, input.id).toBeTruthy();
       if (!input.required) expect(input.default, input.id).toBeDefined();

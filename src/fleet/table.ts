@@ -4,6 +4,7 @@
 // fleet job's own run URL, never from a report.
 import { escapeHtml } from '../report/markdown.ts';
 import { formatDuration } from '../util/duration.ts';
+import type { ArtifactInfo } from './artifacts.ts';
 import { latest, type Leg, type LegReport } from './legs.ts';
 
 export interface FleetContext {
@@ -11,6 +12,10 @@ export interface FleetContext {
   mode: 'plan' | 'migrate';
   /** The fleet run's page (from GITHUB_SERVER_URL, GITHUB_REPOSITORY, GITHUB_RUN_ID). */
   runUrl?: string;
+  /** The run's artifacts by name, for direct links; without it the links go to the run's artifact list. */
+  artifacts?: Map<string, ArtifactInfo>;
+  /** Why there are no direct links (shown under the table). */
+  artifactsNote?: string;
 }
 
 /** The longest failure text shown in a cell; the leg's own summary and report.json have all of it. */
@@ -74,9 +79,18 @@ function nodesCell(r: LegReport | undefined): string {
   return r.notReady ? `${r.nodes} (${r.notReady} NotReady)` : String(r.nodes);
 }
 
-function linkCell(r: LegReport | undefined, runUrl: string | undefined): string {
+function size(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${Math.round(bytes / 102.4) / 10} KB`;
+  return `${Math.round(bytes / (1024 * 102.4)) / 10} MB`;
+}
+
+function linkCell(r: LegReport | undefined, ctx: FleetContext): string {
+  const { runUrl } = ctx;
   if (!r) return runUrl ? `[run](${runUrl})` : '';
   const name = `<code>${escapeHtml(r.artifact)}</code>`;
+  const found = ctx.artifacts?.get(r.artifact);
+  if (runUrl && found) return `[${name}](${runUrl}/artifacts/${found.id}) (${size(found.sizeBytes)})`;
   return runUrl ? `[artifacts](${runUrl}#artifacts): ${name}` : name;
 }
 
@@ -113,12 +127,13 @@ export function renderFleetTable(legs: Leg[], ctx: FleetContext): string {
         r.result,
         duration,
         nodesCell(rep),
-        linkCell(rep, ctx.runUrl),
+        linkCell(rep, ctx),
         r.detail,
       ];
       return `| ${cells.join(' | ')} |`;
     }),
     '',
+    ...(ctx.artifactsNote ? [`${escapeHtml(ctx.artifactsNote)}`, ''] : []),
     'Each leg’s own job summary has its plan or its report in full; its artifact holds report.json, report.md and the backup.',
     '',
   ];
