@@ -12,8 +12,10 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { listArtifacts } from '../src/fleet/artifacts.ts';
 import { checkClusters, FleetInputError } from '../src/fleet/clusters.ts';
 import { runUrl } from '../src/fleet/fleet.ts';
-import { readLegs } from '../src/fleet/legs.ts';
+import { readLegs, summarizeReport, type Leg } from '../src/fleet/legs.ts';
 import { MAX_DETAIL_CHARS, renderFleetTable } from '../src/fleet/table.ts';
+import { SUMMARY_LIMIT_BYTES } from '../src/report/markdown.ts';
+import { MAX_CLUSTERS } from '../src/fleet/clusters.ts';
 import { RunReport } from '../src/report/model.ts';
 import { REPO_ROOT, nodeBinary } from './helpers/run-action.ts';
 
@@ -259,6 +261,30 @@ describe('reports as untrusted data', () => {
       '<code>migrate-prod-a-4242-1</code>',
       'report.json is not valid JSON',
     ]);
+  });
+
+  it(`${MAX_CLUSTERS} clusters of the longest, most escaped cluster text still fit the job summary`, async () => {
+    const report = await fixture('migrate-prod-b');
+    // '@' is the character escaping lengthens most (to a zero-width space reference and the '@').
+    report.cluster = { server: '@'.repeat(100_000), version: '@'.repeat(100_000) };
+    (report.failure as { message: string }).message = '@'.repeat(1_000_000);
+    const legs: Leg[] = Array.from({ length: MAX_CLUSTERS }, (_, i) => {
+      const cluster = `cluster-${i}-${'x'.repeat(50)}`;
+      const artifact = `migrate-${cluster}-${RUN_ID}-1`;
+      return { cluster, migrate: summarizeReport(report, { stage: 'migrate', attempt: 1, artifact }) };
+    });
+    const artifacts = new Map(
+      legs.map((l, i) => [l.migrate!.artifact, { id: 1_000_000 + i, sizeBytes: 2 ** 30 }]),
+    );
+    const md = renderFleetTable(legs, { mode: 'migrate', runUrl: RUN_URL, artifacts });
+    expect(Buffer.byteLength(md)).toBeLessThan(SUMMARY_LIMIT_BYTES - 1024);
+    const table = rows(md);
+    expect(table.size).toBe(MAX_CLUSTERS);
+    // Every row still says what happened and how much was left out.
+    for (const cells of table.values()) {
+      expect(cells[1]).toBe('❌ failed');
+      expect(cells[5]).toMatch(/^(&#8203;@)+… \(\d+ more characters\)$/);
+    }
   });
 
   it('an artifact without report.json says so', async () => {

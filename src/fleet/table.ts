@@ -2,7 +2,7 @@
 // and a link to the run's artifacts. Everything read from a report (server, version, failure text) is
 // cluster text and goes through the summary's own escaping (escapeHtml); links are built only from the
 // fleet job's own run URL, never from a report.
-import { escapeHtml } from '../report/markdown.ts';
+import { escapeHtml, SUMMARY_LIMIT_BYTES } from '../report/markdown.ts';
 import { formatDuration } from '../util/duration.ts';
 import type { ArtifactInfo } from './artifacts.ts';
 import { latest, type Leg, type LegReport } from './legs.ts';
@@ -20,6 +20,14 @@ export interface FleetContext {
 
 /** The longest failure text shown in a cell; the leg's own summary and report.json have all of it. */
 export const MAX_DETAIL_CHARS = 300;
+/** The longest server URL or version shown. */
+const MAX_ABOUT_CHARS = 200;
+
+/** How much cluster text a row shows; lowered when the table would not fit the job summary. */
+interface Caps {
+  detail: number;
+  about: number;
+}
 
 type Verdict = 'ok' | 'planned' | 'stopped' | 'failed' | 'missing';
 
@@ -39,7 +47,7 @@ const RESULT_TEXT: Record<NonNullable<LegReport['result']>, [Verdict, string]> =
   cancelled: ['failed', '⏹️ cancelled'],
 };
 
-function row(leg: Leg, mode: FleetContext['mode']): Row {
+function row(leg: Leg, mode: FleetContext['mode'], caps: Caps): Row {
   const report = latest(leg);
   if (!report)
     return {
@@ -55,7 +63,7 @@ function row(leg: Leg, mode: FleetContext['mode']): Row {
       report,
     };
   const [verdict, text] = RESULT_TEXT[report.result];
-  const detail = report.detail ? escapeHtml(report.detail, MAX_DETAIL_CHARS) : '';
+  const detail = report.detail ? escapeHtml(report.detail, caps.detail) : '';
   if (report.stage === 'plan' && report.result === 'planned' && mode === 'migrate')
     return {
       verdict: 'stopped',
@@ -67,10 +75,10 @@ function row(leg: Leg, mode: FleetContext['mode']): Row {
   return { verdict, result: `${text}${stage}`, detail, report };
 }
 
-function clusterCell(cluster: string, r: LegReport | undefined): string {
+function clusterCell(cluster: string, r: LegReport | undefined, caps: Caps): string {
   const about = [r?.server, r?.version]
     .filter((v): v is string => v !== undefined)
-    .map((v) => escapeHtml(v, 200));
+    .map((v) => escapeHtml(v, caps.about));
   return `**${escapeHtml(cluster)}**${about.length ? `<br><sub>${about.join(' · ')}</sub>` : ''}`;
 }
 
@@ -111,9 +119,8 @@ function headline(rows: Row[], mode: FleetContext['mode']): string {
   return `## ${icon} Fleet ${mode}: ${done}/${rows.length} clusters ${what} — ${parts.join(', ')}`;
 }
 
-/** The fleet's job summary: a verdict line, then one row per cluster in the order given. */
-export function renderFleetTable(legs: Leg[], ctx: FleetContext): string {
-  const rows = legs.map((leg) => row(leg, ctx.mode));
+function render(legs: Leg[], ctx: FleetContext, caps: Caps): string {
+  const rows = legs.map((leg) => row(leg, ctx.mode, caps));
   const lines = [
     headline(rows, ctx.mode),
     '',
@@ -123,7 +130,7 @@ export function renderFleetTable(legs: Leg[], ctx: FleetContext): string {
       const rep = r.report;
       const duration = rep?.durationMs === undefined ? '' : formatDuration(rep.durationMs);
       const cells = [
-        clusterCell(legs[i]!.cluster, rep),
+        clusterCell(legs[i]!.cluster, rep, caps),
         r.result,
         duration,
         nodesCell(rep),
@@ -138,4 +145,20 @@ export function renderFleetTable(legs: Leg[], ctx: FleetContext): string {
     '',
   ];
   return lines.join('\n');
+}
+
+/**
+ * The fleet's job summary: a verdict line, then one row per cluster in the order given. Escaping can
+ * make cluster text up to eight times longer, so the cells are cut shorter until the whole table fits
+ * the summary's 1 MiB; at the shortest, 256 rows of the worst text take about a quarter of it.
+ */
+export function renderFleetTable(legs: Leg[], ctx: FleetContext): string {
+  const limit = SUMMARY_LIMIT_BYTES - 1024;
+  let caps: Caps = { detail: MAX_DETAIL_CHARS, about: MAX_ABOUT_CHARS };
+  let md = render(legs, ctx, caps);
+  while (Buffer.byteLength(md) > limit && caps.detail > 40) {
+    caps = { detail: Math.floor(caps.detail / 2), about: Math.max(20, Math.floor(caps.about / 2)) };
+    md = render(legs, ctx, caps);
+  }
+  return md;
 }
