@@ -123,7 +123,10 @@ describe('fleet table of a migrate run', () => {
     expect(c![5]).toMatch(/^Preflight refused the migration .*mtu 1450 is above the smallest node MTU/);
     expect(c![4]).toContain('<code>plan-prod-c-4242-1</code>');
     expect(d![1]).toBe('⏹️ cancelled');
-    expect(d![5]).toBe('cancelled during &quot;Switch the default network to OVN-Kubernetes&quot;');
+    expect(d![5]).toMatch(
+      /^cancelled during &quot;Switch the default network to OVN-Kubernetes&quot;<br>Where the cluster stands: The migration \(procedure B\) stopped during .*This run made 2 change\(s\)/,
+    );
+    expect(c![5]).toMatch(/<br>Where the cluster stands: No change was made to the cluster\.$/);
     expect(e!.slice(1)).toEqual([
       '⚪ no report',
       '',
@@ -150,7 +153,9 @@ describe('fleet table of a migrate run', () => {
     );
     for (const live of ['<img', '[click]', '](', '://', ' | ', '`', ' @admins'])
       expect(detail).not.toContain(live);
-    expect(detail).toMatch(/… \(\d+ more characters\)$/);
+    const [message, state] = detail.split('<br>Where the cluster stands: ');
+    expect(message).toMatch(/… \(\d+ more characters\)$/);
+    expect(state).toMatch(/^The migration \(procedure B\) stopped during /);
   });
 
   it('a leg planned but never migrated (approval rejected or not given) reads as not migrated', async () => {
@@ -283,7 +288,7 @@ describe('reports as untrusted data', () => {
     // Every row still says what happened and how much was left out.
     for (const cells of table.values()) {
       expect(cells[1]).toBe('❌ failed');
-      expect(cells[5]).toMatch(/^(&#8203;@)+… \(\d+ more characters\)$/);
+      expect(cells[5]).toMatch(/^(&#8203;@)+… \(\d+ more characters\)<br>Where the cluster stands: /);
     }
   });
 

@@ -32,6 +32,8 @@ export interface LegReport {
   notReady?: number;
   /** The failure message, or the titles of the blocking checks that failed. */
   detail?: string;
+  /** Where the cluster stands after a failure, refusal or cancel. */
+  state?: string;
 }
 
 export interface Leg {
@@ -85,6 +87,7 @@ export function summarizeReport(json: unknown, base: Omit<LegReport, 'error'>): 
     nodes: nodes?.length,
     notReady: nodes?.filter((n) => n.ready === false).length,
     detail: str(obj(r.failure).message) ?? (result === 'refused' ? failedChecks(r.checks) : undefined),
+    state: str(obj(r.failure).clusterState),
   };
 }
 

@@ -63,7 +63,8 @@ function row(leg: Leg, mode: FleetContext['mode'], caps: Caps): Row {
       report,
     };
   const [verdict, text] = RESULT_TEXT[report.result];
-  const detail = report.detail ? escapeHtml(report.detail, caps.detail) : '';
+  const state = report.state ? `<br>Where the cluster stands: ${escapeHtml(report.state, caps.detail)}` : '';
+  const detail = (report.detail ? escapeHtml(report.detail, caps.detail) : '') + state;
   if (report.stage === 'plan' && report.result === 'planned' && mode === 'migrate')
     return {
       verdict: 'stopped',
