@@ -10,7 +10,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { listArtifacts } from '../src/fleet/artifacts.ts';
-import { checkClusters, FleetInputError } from '../src/fleet/clusters.ts';
+import { checkClusters, checkMaxParallel, FleetInputError } from '../src/fleet/clusters.ts';
 import { runUrl } from '../src/fleet/fleet.ts';
 import { readLegs, summarizeReport, type Leg } from '../src/fleet/legs.ts';
 import { MAX_DETAIL_CHARS, renderFleetTable } from '../src/fleet/table.ts';
@@ -477,12 +477,22 @@ async function runFleetBundle(inputs: Record<string, string>, extraEnv: Record<s
   };
 }
 
+describe('max-parallel', () => {
+  it.each(['1', '256', ''])('accepts %j', (text) => expect(() => checkMaxParallel(text)).not.toThrow());
+  it.each(['0', '-1', '1.5', '257', 'two'])('refuses %j', (text) => {
+    expect(() => checkMaxParallel(text)).toThrow(
+      new FleetInputError(`max-parallel must be a whole number of clusters from 1 to 256, not "${text}"`),
+    );
+  });
+});
+
 describe('dist/fleet.js as the runner runs it', () => {
   const fleet = runFleetBundle;
 
   it('check: outputs the list as compact JSON', async () => {
     const r = await fleet({
       command: 'check',
+      'max-parallel': '2',
       clusters: '[ "prod-b",\n "prod-a" ]',
       'allowed-clusters': JSON.stringify(ALL),
     });
@@ -502,6 +512,20 @@ describe('dist/fleet.js as the runner runs it', () => {
       '::error title=Fleet::not in FLEET_CLUSTERS: prod-z. Add a cluster there once its environments and secrets are set up\n',
     );
     expect(r.stderr).toBe('');
+    expect(r.output).toBe('');
+  });
+
+  it('check: a max-parallel of 0 fails before any leg', async () => {
+    const r = await fleet({
+      command: 'check',
+      'max-parallel': '0',
+      clusters: '["prod-a"]',
+      'allowed-clusters': allowedList(),
+    });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe(
+      '::error title=Fleet::max-parallel must be a whole number of clusters from 1 to 256, not "0"\n',
+    );
     expect(r.output).toBe('');
   });
 

@@ -71,6 +71,7 @@ describe('fleet.yml', () => {
       command: 'check',
       clusters: '${{ inputs.clusters }}',
       'allowed-clusters': '${{ vars.FLEET_CLUSTERS }}',
+      'max-parallel': '${{ inputs.max-parallel }}',
     });
     expect(wf.jobs.clusters?.outputs?.clusters).toBe(`\${{ steps.${check!.id}.outputs.clusters }}`);
   });
@@ -195,7 +196,15 @@ describe('fleet/action.yml', () => {
   it('declares the inputs the workflow passes, each described, optional ones with a default', () => {
     const action = load();
     const ids = action.inputs?.map((i) => i.id).sort();
-    expect(ids).toEqual(['allowed-clusters', 'clusters', 'command', 'github-token', 'mode', 'reports-path']);
+    expect(ids).toEqual([
+      'allowed-clusters',
+      'clusters',
+      'command',
+      'github-token',
+      'max-parallel',
+      'mode',
+      'reports-path',
+    ]);
     for (const input of action.inputs ?? []) {
       expect(input.description, input.id).toBeTruthy();
       if (!input.required) expect(input.default, input.id).toBeDefined();

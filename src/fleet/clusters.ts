@@ -64,3 +64,13 @@ export function checkClusters(clustersText: string, allowedText: string): string
     );
   return clusters;
 }
+
+/** The matrix's max-parallel: a whole number of clusters at once, 1 to MAX_CLUSTERS (empty: not given). */
+export function checkMaxParallel(text: string): void {
+  if (text === '') return;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1 || n > MAX_CLUSTERS)
+    throw new FleetInputError(
+      `max-parallel must be a whole number of clusters from 1 to ${MAX_CLUSTERS}, not ${JSON.stringify(text).slice(0, 40)}`,
+    );
+}

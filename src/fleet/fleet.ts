@@ -4,7 +4,7 @@
 //   command: report  reads every leg's report.json from the downloaded artifacts and writes the fleet
 //                    table to the job summary.
 import { listArtifacts, type ArtifactInfo } from './artifacts.ts';
-import { checkClusters, FleetInputError } from './clusters.ts';
+import { checkClusters, checkMaxParallel, FleetInputError } from './clusters.ts';
 import { readLegs } from './legs.ts';
 import { actionInput, appendSummary, writeOutput } from './runner-files.ts';
 import { renderFleetTable, type FleetContext } from './table.ts';
@@ -41,6 +41,7 @@ export async function runFleet(env: NodeJS.ProcessEnv = process.env): Promise<vo
   const command = actionInput('command', env);
   const clusters = checkClusters(actionInput('clusters', env), actionInput('allowed-clusters', env));
   if (command === 'check') {
+    checkMaxParallel(actionInput('max-parallel', env));
     writeOutput('clusters', JSON.stringify(clusters), env);
     return;
   }
