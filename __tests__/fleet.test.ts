@@ -77,7 +77,7 @@ describe('fleet.yml', () => {
   });
 
   it('runs one leg per checked cluster: a matrix of calls to fleet-cluster.yml, max-parallel, no fail-fast', () => {
-    const leg = wf.jobs.cluster!;
+    const leg = wf.jobs.leg!;
     expect(leg.needs).toBe('clusters');
     expect(leg.uses).toBe('./.github/workflows/fleet-cluster.yml');
     expect(leg.strategy).toEqual({
@@ -93,14 +93,14 @@ describe('fleet.yml', () => {
 
   it('passes every input the leg declares, and only those', () => {
     const declared = Object.keys(workflow('fleet-cluster.yml').on.workflow_call!.inputs);
-    expect(Object.keys(wf.jobs.cluster!.with ?? {}).sort()).toEqual(declared.sort());
+    expect(Object.keys(wf.jobs.leg!.with ?? {}).sort()).toEqual(declared.sort());
     for (const name of declared.filter((n) => n !== 'cluster'))
-      expect(wf.jobs.cluster!.with?.[name]).toBe(`\${{ inputs.${name} }}`);
+      expect(wf.jobs.leg!.with?.[name]).toBe(`\${{ inputs.${name} }}`);
   });
 
   it('ends with a report job that runs after every leg, downloads each artifact to its own directory and writes the table', () => {
     const report = wf.jobs.report!;
-    expect(report.needs).toEqual(['clusters', 'cluster']);
+    expect(report.needs).toEqual(['clusters', 'leg']);
     expect(report.if).toBe("always() && needs.clusters.result == 'success'");
     // Listing the run's artifacts (direct links) needs actions: read; nothing more.
     expect(report.permissions).toEqual({ contents: 'read', actions: 'read' });
