@@ -109,7 +109,7 @@ describe('fleet table of a migrate run', () => {
     );
     const md = renderFleetTable(await readLegs(dir, ALL, RUN_ID), { mode: 'migrate', runUrl: RUN_URL });
     expect(md.split('\n')[0]).toBe(
-      '## ❌ Fleet migrate: 1/5 clusters migrated — 1 migrated, 3 failed, refused or cancelled, 1 without a report',
+      '## ❌ Fleet migrate: 1/5 clusters on OVN-Kubernetes — 3 failed, refused or cancelled, 1 without a report',
     );
     const table = rows(md);
     expect([...table.keys()]).toEqual(ALL);
@@ -164,7 +164,9 @@ describe('fleet table of a migrate run', () => {
       mode: 'migrate',
       runUrl: RUN_URL,
     });
-    expect(md.split('\n')[0]).toBe('## ⚠️ Fleet migrate: 0/1 clusters migrated — 1 not migrated');
+    expect(md.split('\n')[0]).toBe(
+      '## ⚠️ Fleet migrate: 0/1 clusters on OVN-Kubernetes — 1 planned but not migrated',
+    );
     expect(rows(md).get('prod-a')!.slice(1, 4)).toEqual([
       '⏸️ not migrated',
       expect.stringMatching(/s$/),
@@ -205,8 +207,14 @@ describe('fleet table of a plan run', () => {
       mode: 'plan',
       runUrl: RUN_URL,
     });
-    expect(md.split('\n')[0]).toBe('## ✅ Fleet plan: 2/2 clusters planned — 2 planned');
+    expect(md.split('\n')[0]).toBe('## ✅ Fleet plan: 2/2 clusters planned');
     expect(rows(md).get('prod-b')![1]).toBe('📋 planned');
+  });
+
+  it('a cluster already on OVN-Kubernetes is fine in a plan run; every row reaching its goal is green', async () => {
+    await download('plan-prod-a', ['migrate-prod-a', 'plan-prod-b']);
+    const md = renderFleetTable(await readLegs(dir, ['prod-a', 'prod-b'], RUN_ID), { mode: 'plan' });
+    expect(md.split('\n')[0]).toBe('## ✅ Fleet plan: 1/2 clusters planned — 1 already on OVN-Kubernetes');
   });
 
   it('with no artifact downloaded at all, every cluster is listed without a report', async () => {
@@ -546,7 +554,7 @@ describe('dist/fleet.js as the runner runs it', () => {
     });
     expect(r.code, r.stdout + r.stderr).toBe(0);
     expect(r.summary.split('\n')[0]).toBe(
-      '## ❌ Fleet migrate: 1/3 clusters migrated — 1 migrated, 1 failed, refused or cancelled, 1 without a report',
+      '## ❌ Fleet migrate: 1/3 clusters on OVN-Kubernetes — 1 failed, refused or cancelled, 1 without a report',
     );
     expect([...rows(r.summary).entries()].map(([k, v]) => [k, v[1]])).toEqual([
       ['prod-a', '✅ migrated'],

@@ -103,21 +103,27 @@ function linkCell(r: LegReport | undefined, ctx: FleetContext): string {
   return runUrl ? `[artifacts](${runUrl}#artifacts): ${name}` : name;
 }
 
+/** The other outcomes, after the count of clusters that reached the run's goal. */
 const COUNT_WORDS: [Verdict, string][] = [
-  ['ok', 'migrated'],
+  ['ok', 'already on OVN-Kubernetes'],
   ['planned', 'planned'],
-  ['stopped', 'not migrated'],
+  ['stopped', 'planned but not migrated'],
   ['failed', 'failed, refused or cancelled'],
   ['missing', 'without a report'],
 ];
 
+/**
+ * The verdict: how many clusters reached the run's goal (planned; or on OVN-Kubernetes), then the
+ * rest. ❌ when a leg failed or left no report, ✅ when every cluster is where the run meant it to be.
+ */
 function headline(rows: Row[], mode: FleetContext['mode']): string {
   const count = (v: Verdict) => rows.filter((r) => r.verdict === v).length;
-  const done = mode === 'plan' ? count('planned') : count('ok');
-  const icon = count('failed') + count('missing') > 0 ? '❌' : done === rows.length ? '✅' : '⚠️';
-  const parts = COUNT_WORDS.filter(([v]) => count(v) > 0).map(([v, w]) => `${count(v)} ${w}`);
-  const what = mode === 'plan' ? 'planned' : 'migrated';
-  return `## ${icon} Fleet ${mode}: ${done}/${rows.length} clusters ${what} — ${parts.join(', ')}`;
+  const goal: Verdict = mode === 'plan' ? 'planned' : 'ok';
+  const fine = count('planned') + count('ok');
+  const icon = count('failed') + count('missing') > 0 ? '❌' : fine === rows.length ? '✅' : '⚠️';
+  const rest = COUNT_WORDS.filter(([v]) => v !== goal && count(v) > 0).map(([v, w]) => `${count(v)} ${w}`);
+  const what = mode === 'plan' ? 'planned' : 'on OVN-Kubernetes';
+  return `## ${icon} Fleet ${mode}: ${count(goal)}/${rows.length} clusters ${what}${rest.length ? ` — ${rest.join(', ')}` : ''}`;
 }
 
 function render(legs: Leg[], ctx: FleetContext, caps: Caps): string {
