@@ -1,6 +1,7 @@
-// Bundles src/index.ts into dist/index.js (ESM + source map) for the node24 runner, and writes
-// dist/licenses.txt: the name, version, declared licence and licence text of every package whose code
-// is in the bundle (from esbuild's metafile: inputs that contribute bytes to an output).
+// Bundles src/index.ts into dist/index.js (ESM + source map) for the node24 runner, src/fleet/index.ts
+// into dist/fleet.js for the fleet action (fleet/action.yml), and writes dist/licenses.txt: the name,
+// version, declared licence and licence text of every package whose code is in the main bundle (from
+// esbuild's metafile: inputs that contribute bytes to an output; the fleet bundle has no dependency).
 // ssh2 tries optional native modules (cpu-features, sshcrypto.node) inside try/catch; they are replaced
 // by modules that throw, so the bundle never loads a native addon and ssh2 uses its pure-JS code.
 import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -153,3 +154,20 @@ const unlicensed = packages
   .map((p) => `${p.name}@${p.version} (${p.license})`);
 // Not an error: the declared licence is written instead, and these are named for the release notes.
 if (unlicensed.length) process.stderr.write(`bundle: no licence file in ${unlicensed.join(', ')}\n`);
+
+// The fleet action: one self-contained file, built apart so that it shares no chunk with the migration
+// action and neither bundle grows with the other. It has no dependency beyond Node's own modules.
+await build({
+  entryPoints: ['src/fleet/index.ts'],
+  outfile: 'dist/fleet.js',
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node24',
+  sourcemap: true,
+  minifyWhitespace: true,
+  minifySyntax: true,
+  sourcesContent: false,
+  legalComments: 'none',
+  logLevel: 'warning',
+});
