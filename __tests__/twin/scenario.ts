@@ -144,6 +144,7 @@ export interface Scenario {
 /** The ClusterOperators a 4.x cluster has (a representative subset, all healthy by default). */
 export const DEFAULT_OPERATORS = [
   'authentication',
+  'console',
   'dns',
   'etcd',
   'ingress',
@@ -151,6 +152,7 @@ export const DEFAULT_OPERATORS = [
   'kube-controller-manager',
   'kube-scheduler',
   'machine-config',
+  'monitoring',
   'network',
   'openshift-apiserver',
 ];
