@@ -8,7 +8,7 @@ import { startApiServer } from './api/server.ts';
 import { makeKubeconfig } from './api/kubeconfig.ts';
 import { ApiOutage } from './api/outage.ts';
 import { VirtualClock } from './clock.ts';
-import type { TwinContext } from './context.ts';
+import { ApiState, type TwinContext } from './context.ts';
 import { seedCluster, startControllers, type Controllers } from './controllers/index.ts';
 import { seedInventory } from './controllers/seed-inventory.ts';
 import { Faults } from './faults.ts';
@@ -73,7 +73,7 @@ export async function startTwin(scenario: Scenario | ScenarioInput | string): Pr
   const timeline = new Timeline(clock);
   const store = new Store(clock, timeline);
   const faults = new Faults(sc.faults);
-  const ctx: TwinContext = { scenario: sc, clock, timeline, store, faults, podLogs: new Map() };
+  const ctx: TwinContext = { scenario: sc, clock, timeline, store, faults, podLogs: new Map(), api: new ApiState() };
 
   seedCluster(ctx);
   seedInventory(ctx);

@@ -36,7 +36,7 @@ export const DEFAULT_REALISM: Realism = {
   mcoReactionSeconds: 15,
   ovnkubeNodeReadySeconds: 30,
   operatorFlapping: true,
-  flapSeconds: 60,
+  flapSeconds: 120,
 };
 
 /** Everything off: the twin of before the bad day (controllers react at once, the API never goes). */
@@ -53,10 +53,10 @@ export type TimingProfile = 'fast' | 'observable';
 
 /**
  * `fast`: the defaults (5 ms per virtual second: a Progressing condition lasts ~100 ms, no poller sees
- * it). `observable`: 50 ms per virtual second and no state shorter than 1.5 s real, so `kubectl wait`
+ * it). `observable`: 25 ms per virtual second and no state shorter than 1.5 s real, so `kubectl wait`
  * or a client polling once a second sees every state (a 4.14 migration takes well under a minute).
  */
 export const TIMING_PROFILES: Record<TimingProfile, Partial<Timing>> = {
   fast: {},
-  observable: { msPerSecond: 50, minStateMs: 1500 },
+  observable: { msPerSecond: 25, minStateMs: 1500 },
 };

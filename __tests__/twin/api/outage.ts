@@ -63,6 +63,7 @@ export class ApiOutage {
       if (this.down) return;
       this.down = true;
       this.outages++;
+      this.ctx.api?.set(true);
       record('outage', `down: ${up} of ${this.members.length} control-plane nodes up (quorum ${needed})`);
       void this.api.suspend();
       return;
@@ -73,6 +74,7 @@ export class ApiOutage {
       this.cancelRecovery = undefined;
       if (this.stopped || this.quorum().up < needed) return;
       this.down = false;
+      this.ctx.api?.set(false);
       record('recovered', 'serving again');
       this.api.resume().catch((err: unknown) => record('failed', `cannot listen again: ${String(err)}`));
     });

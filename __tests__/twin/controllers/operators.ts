@@ -134,7 +134,15 @@ export class OperatorFlapping {
     this.timers = timers;
     if (!ctx.scenario.realism.operatorFlapping) return;
     kubelet.onNodeStateChange((node, up) => this.onNode(node, up));
+    // Operators report through the API: while it is away nothing settles; the clocks start again
+    // when it is back.
+    ctx.api?.onChange((down) => {
+      if (!down) for (const [node, up] of this.waitingForApi) this.onNode(node, up);
+      this.waitingForApi.clear();
+    });
   }
+
+  private readonly waitingForApi = new Map<string, boolean>();
 
   private flapsFor(node: string): [string, Flap][] {
     const spec = this.ctx.scenario.nodes.find((n) => n.name === node);
@@ -144,13 +152,14 @@ export class OperatorFlapping {
   }
 
   private onNode(node: string, up: boolean): void {
+    if (up && this.ctx.api?.down) this.waitingForApi.set(node, up);
     const token = ++this.token;
     for (const [name, flap] of this.flapsFor(node)) {
       const nodes = this.pending.get(name) ?? new Map<string, { phase: Phase; token: number }>();
       this.pending.set(name, nodes);
       nodes.set(node, { phase: up ? 'recovering' : 'down', token });
       this.write(name, flap, node);
-      if (!up) continue;
+      if (!up || this.ctx.api?.down) continue;
       this.timers.after(this.ctx.scenario.realism.flapSeconds + flap.stagger, () => {
         if (nodes.get(node)?.token !== token) return; // the node went down again meanwhile
         nodes.delete(node);

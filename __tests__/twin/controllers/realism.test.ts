@@ -47,7 +47,7 @@ interface PoolSample {
   message?: string;
 }
 
-function sample(ctx: TwinContext, pool: KObject): PoolSample {
+function sample(pool: KObject): PoolSample {
   const st = status(pool);
   return {
     t: performance.now(),
@@ -62,9 +62,9 @@ function sample(ctx: TwinContext, pool: KObject): PoolSample {
 
 /** Every state of pool `name` as a watcher sees it, from now on. */
 function recordPool(ctx: TwinContext, name: string): PoolSample[] {
-  const seen = [sample(ctx, get(ctx, T.pool, name))];
+  const seen = [sample(get(ctx, T.pool, name))];
   ctx.store.subscribe((e) => {
-    if (e.resource === T.pool && e.object.metadata.name === name) seen.push(sample(ctx, e.object));
+    if (e.resource === T.pool && e.object.metadata.name === name) seen.push(sample(e.object));
   });
   return seen;
 }
