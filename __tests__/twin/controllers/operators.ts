@@ -18,6 +18,11 @@ interface Flap {
   recovering: { type: 'Degraded' | 'Progressing'; reason: string; message: (node: string) => string };
   /** Extra virtual seconds on top of realism.flapSeconds: operators settle one after another. */
   stagger: number;
+  /**
+   * After settling, green for `gap` seconds, then Progressing again for `seconds` (kube-apiserver rolls
+   * out one more static-pod revision once the node is back): a single healthy pass can fall in the gap.
+   */
+  again?: { gap: number; seconds: number };
 }
 
 const CONTROL_PLANE: Record<string, Flap> = {
@@ -47,6 +52,7 @@ const CONTROL_PLANE: Record<string, Flap> = {
       message: (n) => `NodeInstallerProgressing: 1 node is not at the latest revision (${n})`,
     },
     stagger: 10,
+    again: { gap: 40, seconds: 30 },
   },
   authentication: {
     down: {
@@ -164,8 +170,25 @@ export class OperatorFlapping {
         if (nodes.get(node)?.token !== token) return; // the node went down again meanwhile
         nodes.delete(node);
         this.write(name, flap, [...nodes.keys()][0]);
+        if (flap.again) this.flapAgain(name, flap, node, flap.again);
       });
     }
+  }
+
+  private flapAgain(name: string, flap: Flap, node: string, again: { gap: number; seconds: number }): void {
+    const nodes = this.pending.get(name)!;
+    const key = `${node} (new revision)`;
+    this.timers.after(again.gap, () => {
+      if (nodes.has(node)) return; // it rebooted again: that flap covers it
+      const token = ++this.token;
+      nodes.set(key, { phase: 'recovering', token });
+      this.write(name, flap, node);
+      this.timers.after(again.seconds, () => {
+        if (nodes.get(key)?.token !== token) return;
+        nodes.delete(key);
+        this.write(name, flap, [...nodes.keys()][0]);
+      });
+    });
   }
 
   /** The operator's conditions from what is pending: the worst phase wins; none pending = its spec. */
