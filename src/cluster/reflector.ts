@@ -58,7 +58,8 @@ class OutageLog {
     this.what = what;
   }
 
-  failed(why: string, delayMs: number): void {
+  failed(message: string, delayMs: number): void {
+    const why = message.startsWith(this.what) ? message : `${this.what} interrupted: ${message}`;
     const now = Date.now();
     if (this.since === undefined) {
       this.since = now;
@@ -81,6 +82,18 @@ class OutageLog {
   }
 }
 
+function replaceAll<T extends KObject>(objects: Map<string, T>, items: T[]): void {
+  objects.clear();
+  for (const item of items) objects.set(keyOfObject(item), item);
+}
+
+function apply<T extends KObject>(objects: Map<string, T>, type: Change<T>['type'], obj: T): Change<T> {
+  const key = keyOfObject(obj);
+  if (type === 'DELETED') objects.delete(key);
+  else objects.set(key, obj);
+  return { type, object: obj };
+}
+
 /** Runs until `signal` aborts (resolves) or a non-transient error occurs (rejects). */
 export async function reflect<T extends KObject>(o: ReflectOptions<T>): Promise<void> {
   const what = describeRef(o.ref);
@@ -96,8 +109,7 @@ export async function reflect<T extends KObject>(o: ReflectOptions<T>): Promise<
       if (rv === undefined) {
         const list = await o.cluster.list<T>(o.ref);
         if (o.signal.aborted) return;
-        objects.clear();
-        for (const item of list.items) objects.set(keyOfObject(item), item);
+        replaceAll(objects, list.items);
         rv = list.resourceVersion;
         failures = 0;
         outage.answered();
@@ -111,17 +123,11 @@ export async function reflect<T extends KObject>(o: ReflectOptions<T>): Promise<
           delivered = true;
           failures = 0;
           quickEnds = 0;
-          outage.answered();
           if (obj.metadata?.resourceVersion) rv = obj.metadata.resourceVersion;
-          if (type === 'BOOKMARK') return;
-          const key = keyOfObject(obj);
-          if (type === 'DELETED') objects.delete(key);
-          else objects.set(key, obj);
-          o.onSync(objects, { type, object: obj });
+          if (type !== 'BOOKMARK') o.onSync(objects, apply(objects, type, obj));
         },
         o.signal,
-        // The stream is open: the API answers again (a resumed watch may stay silent for minutes).
-        () => outage.answered(),
+        () => outage.answered(), // open: the API answers (a resumed watch may stay silent for minutes)
       );
       if (o.signal.aborted) return;
       outage.answered();
@@ -136,18 +142,15 @@ export async function reflect<T extends KObject>(o: ReflectOptions<T>): Promise<
     } catch (err) {
       if (o.signal.aborted) return;
       if (!isTransient(err)) throw err;
-      failures++;
-      const delay = Math.min(ERROR_BACKOFF_MAX_MS, ERROR_BACKOFF_MS * 2 ** (failures - 1));
-      const message = (err as Error).message;
-      const why = message.startsWith(`watch on ${what}`)
-        ? message
-        : `watch on ${what} interrupted: ${message}`;
-      outage.failed(why, delay);
-      try {
-        await sleep(delay, o.signal);
-      } catch {
+      const delay = Math.min(ERROR_BACKOFF_MAX_MS, ERROR_BACKOFF_MS * 2 ** failures++);
+      outage.failed((err as Error).message, delay);
+      if (
+        !(await sleep(delay, o.signal).then(
+          () => true,
+          () => false,
+        ))
+      )
         return;
-      }
     }
   }
 }
