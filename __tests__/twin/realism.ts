@@ -54,7 +54,7 @@ export type TimingProfile = 'fast' | 'observable';
 /**
  * `fast`: the defaults (5 ms per virtual second: a Progressing condition lasts ~100 ms, no poller sees
  * it). `observable`: 25 ms per virtual second and no state shorter than 1.5 s real, so `kubectl wait`
- * or a client polling once a second sees every state (a 4.14 migration takes well under a minute).
+ * or a client polling once a second sees every state (the CI-style 4.14 script takes about 70 s).
  */
 export const TIMING_PROFILES: Record<TimingProfile, Partial<Timing>> = {
   fast: {},
