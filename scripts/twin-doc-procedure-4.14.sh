@@ -96,7 +96,13 @@ done
 
 step wait-nodes
 sleep "${REBOOT_GRACE:-1}"
-kubectl wait --for=condition=Ready nodes --all --timeout="$WAIT_TIMEOUT"
+# Every master rebooting at once takes the API away until etcd has quorum again (minutes on a real
+# cluster): kubectl is refused meanwhile, so keep asking, as anyone waiting for the nodes does.
+deadline=$((SECONDS + ${WAIT_TIMEOUT%s}))
+until kubectl wait --for=condition=Ready nodes --all --timeout="$WAIT_TIMEOUT"; do
+  [ "$SECONDS" -lt "$deadline" ] || exit 1
+  sleep 1
+done
 
 step network-status
 kubectl get network.config/cluster -o jsonpath='{.status.networkType}{"\n"}'

@@ -76,7 +76,13 @@ step wait-nodes
 # twin: `shutdown -r -t 3` returns before the node goes down; give the reboots a moment to begin
 # before asking whether every node is Ready again.
 sleep "${REBOOT_GRACE:-1}"
-kubectl wait --for=condition=Ready nodes --all --timeout="$WAIT_TIMEOUT"
+# Every master rebooting at once takes the API away until etcd has quorum again (minutes on a real
+# cluster): kubectl is refused meanwhile, so keep asking, as anyone waiting for the nodes does.
+deadline=$((SECONDS + ${WAIT_TIMEOUT%s}))
+until kubectl wait --for=condition=Ready nodes --all --timeout="$WAIT_TIMEOUT"; do
+  [ "$SECONDS" -lt "$deadline" ] || exit 1
+  sleep 1
+done
 
 step unpause
 for pool in $POOLS; do

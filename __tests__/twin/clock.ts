@@ -3,13 +3,16 @@
 // migration can run in seconds under test while keeping every ordering and ratio of the real thing.
 export class VirtualClock {
   readonly msPerSecond: number;
+  /** Real-ms floor of every non-zero delay (the `observable` timing profile). */
+  readonly minStateMs: number;
   private readonly startedAt = performance.now();
   private readonly timers = new Set<NodeJS.Timeout>();
 
-  constructor(msPerSecond: number) {
+  constructor(msPerSecond: number, minStateMs = 0) {
     if (!(msPerSecond > 0))
       throw new Error(`time scale must be > 0 ms per virtual second, got ${msPerSecond}`);
     this.msPerSecond = msPerSecond;
+    this.minStateMs = minStateMs;
   }
 
   /** Virtual seconds since the twin started. */
@@ -22,12 +25,17 @@ export class VirtualClock {
     return seconds * this.msPerSecond;
   }
 
+  /** Real milliseconds a timer of `seconds` waits: zero stays zero (a reaction, not a state). */
+  delayMs(seconds: number): number {
+    return seconds > 0 ? Math.max(this.minStateMs, this.toMs(seconds)) : 0;
+  }
+
   /** Runs `fn` after `seconds` virtual seconds; returns a cancel function. */
   after(seconds: number, fn: () => void): () => void {
     const timer = setTimeout(() => {
       this.timers.delete(timer);
       fn();
-    }, this.toMs(seconds));
+    }, this.delayMs(seconds));
     this.timers.add(timer);
     return () => {
       clearTimeout(timer);

@@ -5,6 +5,26 @@ import type { Scenario } from './scenario.ts';
 import type { Store } from './store.ts';
 import type { Timeline } from './timeline.ts';
 
+/** Whether the API server is serving (false during a control-plane outage), for controllers that care. */
+export class ApiState {
+  private isDown = false;
+  private readonly listeners: ((down: boolean) => void)[] = [];
+
+  get down(): boolean {
+    return this.isDown;
+  }
+
+  set(down: boolean): void {
+    if (down === this.isDown) return;
+    this.isDown = down;
+    for (const l of this.listeners) l(down);
+  }
+
+  onChange(listener: (down: boolean) => void): void {
+    this.listeners.push(listener);
+  }
+}
+
 export interface TwinContext {
   scenario: Scenario;
   clock: VirtualClock;
@@ -13,4 +33,6 @@ export interface TwinContext {
   faults: Faults;
   /** Container log lines per pod, keyed `namespace/name`; controllers append, the API serves `/log`. */
   podLogs: Map<string, string[]>;
+  /** The API server's availability (set by the outage model; absent in controller-only harnesses). */
+  api?: ApiState;
 }

@@ -6,7 +6,21 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { annotations, fidelityTwins, MC, OVN_EXECSTART, ROOT, rows, run, T } from './fidelity-support.ts';
+import {
+  annotations,
+  CI_ENV,
+  CI_SCRIPT,
+  expectCiRun,
+  fidelityTwins,
+  MC,
+  observable,
+  OVN_EXECSTART,
+  ROOT,
+  rows,
+  run,
+  T,
+  unhealthyWhenApiReturns,
+} from './fidelity-support.ts';
 import type { Twin } from './index.ts';
 import type { KObject } from './store.ts';
 
@@ -186,4 +200,20 @@ describe('OpenShift 4.14 twin through kubectl', () => {
     expect(t.timeline.entries.filter((e) => e.verb === 'reboot')).toEqual([]);
     expect(cond(t.store.get(T.clusterOperator, undefined, 'network')!, 'Degraded')?.status).toBe('True');
   });
+
+  it('the CI-style script (condition waits, three health passes, mass reboot across the API outage) under the observable profile', async () => {
+    const t = await twins.start(observable);
+    const flapping = unhealthyWhenApiReturns(t);
+    const started = performance.now();
+    const r = await run('/bin/bash', [CI_SCRIPT], env(t, CI_ENV), 150_000);
+    console.log(`CI-style 4.14 run: ${Math.round((performance.now() - started) / 1000)} s`);
+    expectCiRun(t, r, flapping);
+    expect(r.steps.has('annotate')).toBe(false);
+    // MCO rolled out before the type switch (4.8+), one master at a time: no outage then.
+    const outage = t.timeline.entries.find((e) => e.verb === 'outage')!;
+    const typeSwitch = t.timeline
+      .clientWrites()
+      .find((e) => e.object === 'Network.config.openshift.io/cluster' && e.change.includes('networkType'))!;
+    expect(outage.t).toBeGreaterThan(typeSwitch.t);
+  }, 160_000);
 });

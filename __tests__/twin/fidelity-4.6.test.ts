@@ -6,7 +6,21 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { annotations, fidelityTwins, MC, OVN_EXECSTART, ROOT, rows, run, T } from './fidelity-support.ts';
+import {
+  annotations,
+  CI_ENV,
+  CI_SCRIPT,
+  expectCiRun,
+  fidelityTwins,
+  MC,
+  observable,
+  OVN_EXECSTART,
+  ROOT,
+  rows,
+  run,
+  T,
+  unhealthyWhenApiReturns,
+} from './fidelity-support.ts';
 import type { Twin } from './index.ts';
 import type { KObject } from './store.ts';
 
@@ -258,4 +272,19 @@ describe('the source document, literally, against a 4.6 twin', () => {
     }
     expect(t.timeline.entries.filter((e) => e.actor === 'ssh:core')).toEqual([]);
   });
+
+  it('the CI-style script (every pool paused, condition waits, three health passes, mass reboot across the API outage) under the observable profile', async () => {
+    const t = await twins.start(observable);
+    const flapping = unhealthyWhenApiReturns(t);
+    const started = performance.now();
+    const r = await run('/bin/bash', [CI_SCRIPT], kubectlEnv(t, CI_ENV), 150_000);
+    console.log(`CI-style 4.6 run: ${Math.round((performance.now() - started) / 1000)} s`);
+    expectCiRun(t, r, flapping);
+    // Variant A: every pool (infra too) paused before the switch, so MCO rebooted nothing before the
+    // mass reboot; it rolled the new config out after the pools were resumed.
+    expect(r.steps.get('pause')).toHaveLength(3);
+    const outage = t.timeline.entries.find((e) => e.verb === 'outage')!;
+    const kubeletReboots = t.timeline.entries.filter((e) => e.actor === 'kubelet' && e.verb === 'reboot');
+    expect(kubeletReboots.filter((e) => e.t < outage.t - 5)).toEqual([]);
+  }, 160_000);
 });

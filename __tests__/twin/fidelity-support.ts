@@ -4,8 +4,9 @@ import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { afterEach } from 'vitest';
+import { afterEach, expect } from 'vitest';
 import { startTwin, type Twin } from './index.ts';
+import { DEFAULT_REALISM, TIMING_PROFILES } from './realism.ts';
 import { findType } from './resources.ts';
 import { loadScenarioFile, type Scenario } from './scenario.ts';
 import type { KObject } from './store.ts';
@@ -89,4 +90,75 @@ export function fidelityTwins(scenarioFile: string, prefix: string) {
     }),
     workDir: () => work!,
   };
+}
+
+export const CI_SCRIPT = join(ROOT, 'scripts/twin-ci-procedure.sh');
+/**
+ * The CI script's 30 s between health passes and 10 s per `kubectl wait`, at the observable profile's
+ * 25 ms per virtual second: 2 s (80 virtual s) and 2 s; one kubectl wait over a dozen operators needs about 1 s of it). A longer one would
+ * let a single `kubectl wait` sit out the whole flapping, which is not what it does on a real cluster.
+ */
+export const CI_ENV = { PAUSE: '2', CHECK_TIMEOUT: '2s', WAIT_TIMEOUT: '120s' };
+
+/**
+ * The `observable` timing profile (every state at least 1.5 s real) with every part of the bad day on:
+ * the API outage, MCO latency, ovnkube-node readiness and operators flapping after reboots.
+ */
+export function observable(sc: Scenario): void {
+  sc.timing = { ...sc.timing, ...TIMING_PROFILES.observable };
+  sc.realism = { ...DEFAULT_REALISM };
+}
+
+/**
+ * The operators not healthy at the moment the API came back from its outage (what any client sees
+ * first): filled in by the twin's API state listener, read after the run.
+ */
+export function unhealthyWhenApiReturns(t: Twin): string[][] {
+  const seen: string[][] = [];
+  t.ctx.api!.onChange((down) => {
+    if (down) return;
+    const bad = t.store
+      .list(T.clusterOperator)
+      .filter((co) =>
+        ((co.status as { conditions: { type: string; status: string }[] }).conditions ?? []).some(
+          (c) => (c.type === 'Progressing' || c.type === 'Degraded') && c.status === 'True',
+        ),
+      );
+    seen.push(bad.map((co) => co.metadata.name));
+  });
+  return seen;
+}
+
+/** What the CI-style script must have seen and done, on any version. */
+export function expectCiRun(t: Twin, r: Run, flapping: string[][]): void {
+  // The API came back once, with the operators still flapping from the reboots: one green pass right
+  // then would have been a lie; the script's gate waited for three.
+  expect(flapping).toHaveLength(1);
+  expect(flapping[0]).toEqual(expect.arrayContaining(['etcd', 'kube-apiserver', 'ingress', 'dns']));
+  expect(r.code, `${r.stdout}\n${r.stderr}`).toBe(0);
+  expect(r.steps.has('done')).toBe(true);
+  // Three healthy passes before the first change and at the end; at the end only after the operators
+  // that flapped after the reboots had settled.
+  for (const step of ['gate', 'verify'])
+    expect(r.steps.get(step), step).toContain('operators healthy: pass 3 of 3');
+  const unhealthy = (step: string) =>
+    Number(/unhealthy checks before: (\d+)/.exec(r.steps.get(step)!.join('\n'))?.[1]);
+  expect(unhealthy('gate')).toBe(0);
+  // Every pool was seen Updating=True before its Updated wait.
+  const mco = r.steps.get('wait-mco')!;
+  const pools = t.store.list(T.pool).map((p) => p.metadata.name);
+  for (const p of pools)
+    expect(mco).toContain(`machineconfigpool.machineconfiguration.openshift.io/${p} condition met`);
+  expect(mco).toContain('every pool updated');
+  expect(r.steps.get('network-type')).toContain('clusteroperator.config.openshift.io/network condition met');
+  expect(r.steps.get('multus')!.at(-1)).toBe('daemon set "multus" successfully rolled out');
+  // The mass reboot took the API away, the script saw it and rode through it.
+  expect(t.api.outages()).toBe(1);
+  expect(r.steps.get('wait-nodes')!.some((l) => l.startsWith('API unavailable'))).toBe(true);
+  expect(r.stderr).toMatch(/connection to the server .* was refused/);
+  expect(r.steps.get('verify')![0]).toBe('OVNKubernetes');
+  for (const n of t.store.list(T.node)) {
+    expect(annotations(n)[`${MC}/state`], n.metadata.name).toBe('Done');
+    expect(t.controllers.rebootCount(n.metadata.name), n.metadata.name).toBe(2);
+  }
 }

@@ -6,8 +6,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startApiServer } from './api/server.ts';
 import { makeKubeconfig } from './api/kubeconfig.ts';
+import { ApiOutage } from './api/outage.ts';
 import { VirtualClock } from './clock.ts';
-import type { TwinContext } from './context.ts';
+import { ApiState, type TwinContext } from './context.ts';
 import { seedCluster, startControllers, type Controllers } from './controllers/index.ts';
 import { seedInventory } from './controllers/seed-inventory.ts';
 import { Faults } from './faults.ts';
@@ -24,6 +25,8 @@ export interface Twin {
   /** Kubeconfig of the read-only user (writes get 403). */
   readonlyKubeconfig: string;
   apiUrl: string;
+  /** The API server's CA certificate (PEM), also in the kubeconfig. */
+  caPem: string;
   adminToken: string;
   readonlyToken: string;
   ssh: {
@@ -40,6 +43,11 @@ export interface Twin {
   nodes: SshNodeInfo[];
   ctx: TwinContext;
   controllers: Controllers;
+  /**
+   * The API server's availability: `down` while the control plane lacks quorum (realism.apiOutage);
+   * tests may also `suspend()` / `resume()` it by hand to simulate an outage of their own length.
+   */
+  api: { readonly down: boolean; outages(): number; suspend(): Promise<void>; resume(): Promise<void> };
   timeline: Timeline;
   store: Store;
   faults: Faults;
@@ -61,11 +69,19 @@ export async function startTwin(scenario: Scenario | ScenarioInput | string): Pr
           (scenario as Scenario).nodes.every((n) => Array.isArray(n.addresses))
         ? (scenario as Scenario)
         : normalizeScenario(scenario as ScenarioInput);
-  const clock = new VirtualClock(sc.timing.msPerSecond);
+  const clock = new VirtualClock(sc.timing.msPerSecond, sc.timing.minStateMs);
   const timeline = new Timeline(clock);
   const store = new Store(clock, timeline);
   const faults = new Faults(sc.faults);
-  const ctx: TwinContext = { scenario: sc, clock, timeline, store, faults, podLogs: new Map() };
+  const ctx: TwinContext = {
+    scenario: sc,
+    clock,
+    timeline,
+    store,
+    faults,
+    podLogs: new Map(),
+    api: new ApiState(),
+  };
 
   seedCluster(ctx);
   seedInventory(ctx);
@@ -73,6 +89,7 @@ export async function startTwin(scenario: Scenario | ScenarioInput | string): Pr
   const api = await startApiServer(ctx);
   const ssh = await startSshNodes(ctx, controllers);
   controllers.onNodeStateChange(() => void ssh.refresh());
+  const outage = sc.realism.apiOutage ? new ApiOutage(ctx, controllers, api) : undefined;
 
   const dir = mkdtempSync(join(tmpdir(), 'ocp-twin-'));
   const kubeconfig = makeKubeconfig({
@@ -104,6 +121,7 @@ export async function startTwin(scenario: Scenario | ScenarioInput | string): Pr
     kubeconfigPath,
     readonlyKubeconfig,
     apiUrl: api.url,
+    caPem: api.caPem,
     adminToken: api.adminToken,
     readonlyToken: api.readonlyToken,
     ssh: {
@@ -118,6 +136,14 @@ export async function startTwin(scenario: Scenario | ScenarioInput | string): Pr
     nodes: ssh.nodes,
     ctx,
     controllers,
+    api: {
+      get down() {
+        return api.down;
+      },
+      outages: () => outage?.outages ?? 0,
+      suspend: () => api.suspend(),
+      resume: () => api.resume(),
+    },
     timeline,
     store,
     faults,
@@ -142,6 +168,7 @@ export async function startTwin(scenario: Scenario | ScenarioInput | string): Pr
     stop: async () => {
       if (stopped) return;
       stopped = true;
+      outage?.stop();
       controllers.stop();
       clock.stop();
       await Promise.all([api.stop(), ssh.stop()]);

@@ -2,6 +2,7 @@
 // and the examples in scenarios/); `loadScenario` fills every default so controllers never guess.
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
+import { DEFAULT_REALISM, type Realism, TIMING_PROFILES, type TimingProfile } from './realism.ts';
 
 export type NetworkType = 'OpenShiftSDN' | 'OVNKubernetes';
 export type SdnMode = 'NetworkPolicy' | 'Multitenant' | 'Subnet';
@@ -103,6 +104,11 @@ export interface Timing {
   namespaceTerminatingSeconds: number;
   /** cluster-backup.sh run time. */
   etcdBackupSeconds: number;
+  /**
+   * Floor, in real milliseconds, of every non-zero controller delay: with the `observable` profile
+   * every state (a reboot, a pod restart, CNO's reaction) lasts long enough for a 1 s poller to see.
+   */
+  minStateMs: number;
 }
 
 export interface Scenario {
@@ -133,11 +139,14 @@ export interface Scenario {
   sdnFeatures?: SdnFeatures;
   /** false: no kube-system/cluster-config-v1 ConfigMap (a cluster whose install-config was removed). */
   installConfig?: boolean;
+  /** The bad day: API outages, controller latency, operators flapping (see realism.ts). */
+  realism: Realism;
 }
 
 /** The ClusterOperators a 4.x cluster has (a representative subset, all healthy by default). */
 export const DEFAULT_OPERATORS = [
   'authentication',
+  'console',
   'dns',
   'etcd',
   'ingress',
@@ -145,6 +154,7 @@ export const DEFAULT_OPERATORS = [
   'kube-controller-manager',
   'kube-scheduler',
   'machine-config',
+  'monitoring',
   'network',
   'openshift-apiserver',
 ];
@@ -157,6 +167,7 @@ export const DEFAULT_TIMING: Timing = {
   cnoReconcileSeconds: 2,
   namespaceTerminatingSeconds: 10,
   etcdBackupSeconds: 20,
+  minStateMs: 0,
 };
 
 /** Raw YAML shape: everything optional except what has no sensible default. */
@@ -171,7 +182,9 @@ export interface ScenarioInput {
   pools?: (Partial<PoolSpec> & { name: string })[];
   clusterOperators?: (Partial<ClusterOperatorSpec> & { name: string })[];
   podsPerNode?: number;
-  timing?: Partial<Timing>;
+  /** `fast` (default: msPerSecond 5, states of milliseconds) or `observable` (see realism.ts). */
+  timing?: Partial<Timing> & { profile?: TimingProfile };
+  realism?: Partial<Realism>;
   faults?: Fault[];
   sshPort?: number;
   sdnFeatures?: SdnFeatures;
@@ -264,12 +277,20 @@ export function normalizeScenario(input: ScenarioInput): Scenario {
     pools,
     clusterOperators,
     podsPerNode: input.podsPerNode ?? 2,
-    timing: { ...DEFAULT_TIMING, ...input.timing },
+    timing: timingOf(input.timing),
+    realism: { ...DEFAULT_REALISM, ...input.realism },
     faults: input.faults ?? [],
     sshPort: input.sshPort ?? 0,
     ...(input.sdnFeatures ? { sdnFeatures: input.sdnFeatures } : {}),
     ...(input.installConfig !== undefined ? { installConfig: input.installConfig } : {}),
   };
+}
+
+function timingOf(input: (Partial<Timing> & { profile?: TimingProfile }) | undefined): Timing {
+  const { profile, ...rest } = input ?? {};
+  if (profile !== undefined && !(profile in TIMING_PROFILES))
+    throw new Error(`scenario: timing.profile must be one of ${Object.keys(TIMING_PROFILES).join(', ')}`);
+  return { ...DEFAULT_TIMING, ...(profile ? TIMING_PROFILES[profile] : {}), ...rest };
 }
 
 /** [major, minor] of an OpenShift version string. */

@@ -406,6 +406,8 @@ export class Cluster {
     resourceVersion: string,
     onEvent: (type: WatchEventType, obj: T) => void,
     signal: AbortSignal,
+    /** Called once the server has accepted the watch (the stream is open). */
+    onOpen?: () => void,
   ): Promise<'ended' | 'gone'> {
     if (signal.aborted) return 'ended';
     let res: http.IncomingMessage;
@@ -428,6 +430,7 @@ export class Cluster {
       });
       if (!reply.stream) throw new ClusterError(`watch on ${describeRef(ref)} returned no stream`);
       res = reply.stream;
+      onOpen?.();
     } catch (err) {
       if (err instanceof ClusterError && err.status === 410) return 'gone';
       if (signal.aborted) return 'ended';
@@ -611,7 +614,9 @@ export class Cluster {
   /** Sends a request with retries; returns the reply (or, for streams, the open response). */
   private async call(spec: RequestSpec, trace: CallTrace = { ambiguous: false }): Promise<Reply> {
     const what = describeRef(spec.ref);
-    const attempts = Math.max(1, this.retry.attempts);
+    // A watch is opened by the reflector, which has its own backoff and reports an outage once: a
+    // second retry loop under it would only multiply the warnings (and the wait) while the API is away.
+    const attempts = spec.stream ? 1 : Math.max(1, this.retry.attempts);
     const gate = spec.method === 'GET' || spec.readOnly ? undefined : this.opts.cancelGate;
     for (let attempt = 1; ; attempt++) {
       if (spec.signal?.aborted) throw abortError(spec.signal);

@@ -2,6 +2,8 @@
 // mechanism behind waitFor and the shared node watch. A stream the server closes (its timeout, an API
 // server restart) is resumed at once from the last version seen; only errors back off; a version that
 // is too old (410) means LIST again. Requests therefore grow with reconnects, never with elapsed time.
+// An API outage (every master rebooting at once takes the API away for minutes) is one event in the
+// log: a warning when it starts, a line a minute while it lasts, one line when the API answers again.
 import { sleep } from '../util/abort.ts';
 import { formatDuration } from '../util/duration.ts';
 import type { Logger } from '../util/log.ts';
@@ -42,10 +44,61 @@ const QUICK_END_MS = 250;
 // ...but such a server is not failing, so the pause stays short: changes are seen within 2 s.
 const QUICK_END_BACKOFF_MAX_MS = 2_000;
 
+// While the API stays unreachable, one progress line this often (the failures in between are debug).
+const OUTAGE_LOG_EVERY_MS = 60_000;
+
+/** Logs an outage of the API as it starts, while it lasts and when it ends. */
+class OutageLog {
+  private since: number | undefined;
+  private lastLine = 0;
+  private readonly log: Logger;
+  private readonly what: string;
+  constructor(log: Logger, what: string) {
+    this.log = log;
+    this.what = what;
+  }
+
+  failed(message: string, delayMs: number): void {
+    const why = message.startsWith(this.what) ? message : `${this.what} interrupted: ${message}`;
+    const now = Date.now();
+    if (this.since === undefined) {
+      this.since = now;
+      this.lastLine = now;
+      this.log.warn(`${why}; reconnecting in ${formatDuration(delayMs)}`);
+    } else if (now - this.lastLine >= OUTAGE_LOG_EVERY_MS) {
+      this.lastLine = now;
+      this.log.info(
+        `${this.what}: the API server has not answered for ${formatDuration(now - this.since)} (${why}); still reconnecting`,
+      );
+    } else this.log.debug(`${why}; reconnecting in ${formatDuration(delayMs)}`);
+  }
+
+  answered(): void {
+    if (this.since === undefined) return;
+    this.log.info(
+      `${this.what}: the API server answers again after ${formatDuration(Date.now() - this.since)}`,
+    );
+    this.since = undefined;
+  }
+}
+
+function replaceAll<T extends KObject>(objects: Map<string, T>, items: T[]): void {
+  objects.clear();
+  for (const item of items) objects.set(keyOfObject(item), item);
+}
+
+function apply<T extends KObject>(objects: Map<string, T>, type: Change<T>['type'], obj: T): Change<T> {
+  const key = keyOfObject(obj);
+  if (type === 'DELETED') objects.delete(key);
+  else objects.set(key, obj);
+  return { type, object: obj };
+}
+
 /** Runs until `signal` aborts (resolves) or a non-transient error occurs (rejects). */
 export async function reflect<T extends KObject>(o: ReflectOptions<T>): Promise<void> {
   const what = describeRef(o.ref);
   const objects = new Map<string, T>();
+  const outage = new OutageLog(o.log, `watch on ${what}`);
   let rv: string | undefined;
   let failures = 0;
   let quickEnds = 0;
@@ -56,10 +109,10 @@ export async function reflect<T extends KObject>(o: ReflectOptions<T>): Promise<
       if (rv === undefined) {
         const list = await o.cluster.list<T>(o.ref);
         if (o.signal.aborted) return;
-        objects.clear();
-        for (const item of list.items) objects.set(keyOfObject(item), item);
+        replaceAll(objects, list.items);
         rv = list.resourceVersion;
         failures = 0;
+        outage.answered();
         o.onSync(objects);
         continue;
       }
@@ -71,15 +124,13 @@ export async function reflect<T extends KObject>(o: ReflectOptions<T>): Promise<
           failures = 0;
           quickEnds = 0;
           if (obj.metadata?.resourceVersion) rv = obj.metadata.resourceVersion;
-          if (type === 'BOOKMARK') return;
-          const key = keyOfObject(obj);
-          if (type === 'DELETED') objects.delete(key);
-          else objects.set(key, obj);
-          o.onSync(objects, { type, object: obj });
+          if (type !== 'BOOKMARK') o.onSync(objects, apply(objects, type, obj));
         },
         o.signal,
+        () => outage.answered(), // open: the API answers (a resumed watch may stay silent for minutes)
       );
       if (o.signal.aborted) return;
+      outage.answered();
       if (outcome === 'gone') {
         o.log.debug(`watch on ${what}: resourceVersion ${rv} expired, listing again`);
         rv = undefined;
@@ -91,18 +142,15 @@ export async function reflect<T extends KObject>(o: ReflectOptions<T>): Promise<
     } catch (err) {
       if (o.signal.aborted) return;
       if (!isTransient(err)) throw err;
-      failures++;
-      const delay = Math.min(ERROR_BACKOFF_MAX_MS, ERROR_BACKOFF_MS * 2 ** (failures - 1));
-      const message = (err as Error).message;
-      const why = message.startsWith(`watch on ${what}`)
-        ? message
-        : `watch on ${what} interrupted: ${message}`;
-      o.log.warn(`${why}; reconnecting in ${formatDuration(delay)}`);
-      try {
-        await sleep(delay, o.signal);
-      } catch {
+      const delay = Math.min(ERROR_BACKOFF_MAX_MS, ERROR_BACKOFF_MS * 2 ** failures++);
+      outage.failed((err as Error).message, delay);
+      if (
+        !(await sleep(delay, o.signal).then(
+          () => true,
+          () => false,
+        ))
+      )
         return;
-      }
     }
   }
 }

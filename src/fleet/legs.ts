@@ -11,6 +11,7 @@ const RESULTS: readonly RunResult[] = [
   'planned',
   'migrated',
   'already-migrated',
+  'unhealthy',
   'failed',
   'refused',
   'cancelled',

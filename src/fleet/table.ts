@@ -42,6 +42,7 @@ const RESULT_TEXT: Record<NonNullable<LegReport['result']>, [Verdict, string]> =
   planned: ['planned', '📋 planned'],
   migrated: ['ok', '✅ migrated'],
   'already-migrated': ['ok', '✅ already on OVN-Kubernetes'],
+  unhealthy: ['failed', '🩺 on OVN-Kubernetes, verification failed'],
   failed: ['failed', '❌ failed'],
   refused: ['failed', '⛔ refused'],
   cancelled: ['failed', '⏹️ cancelled'],

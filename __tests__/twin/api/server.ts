@@ -27,6 +27,15 @@ export interface ApiServer {
   readonlyToken: string;
   adminUser: string;
   readonlyUser: string;
+  /** True while suspended: connections are refused. */
+  readonly down: boolean;
+  /**
+   * The API server goes away (control-plane quorum lost): the listener closes, so new connections are
+   * refused, and every open connection — watches included — is reset.
+   */
+  suspend(): Promise<void>;
+  /** Listens again on the same address and port. */
+  resume(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -61,15 +70,26 @@ export async function startApiServer(
   server.on('tlsClientError', () => {});
 
   const host = opts.host ?? '127.0.0.1';
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port ?? 0, host, () => {
-      server.off('error', reject);
-      resolve();
+  const listen = (port: number) =>
+    new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, host, () => {
+        server.off('error', reject);
+        resolve();
+      });
     });
-  });
+  await listen(opts.port ?? 0);
   const { port } = server.address() as AddressInfo;
 
+  /** Ends every watch and resets every open connection (RST, as a host that went away does). */
+  const dropAll = () => {
+    for (const endWatch of [...watches]) endWatch();
+    server.closeAllConnections();
+    for (const s of sockets) s.resetAndDestroy();
+  };
+  let down = false;
+  // The listener's close, pending or done (resume waits for it before listening again).
+  let closing: Promise<void> = Promise.resolve();
   let stopped: Promise<void> | undefined;
   return {
     url: `https://${host}:${port}`,
@@ -78,12 +98,28 @@ export async function startApiServer(
     readonlyToken,
     adminUser: ADMIN_USER,
     readonlyUser: READONLY_USER,
+    get down() {
+      return down;
+    },
+    suspend() {
+      if (down || stopped) return closing;
+      down = true;
+      closing = new Promise<void>((resolve) => server.close(() => resolve()));
+      dropAll();
+      return closing;
+    },
+    async resume() {
+      if (!down || stopped) return;
+      await closing;
+      if (stopped) return;
+      await listen(port);
+      down = false;
+    },
     stop() {
       stopped ??= new Promise<void>((resolve) => {
-        for (const endWatch of [...watches]) endWatch();
-        server.close(() => resolve());
-        server.closeAllConnections();
-        for (const s of sockets) s.destroy();
+        if (down) void closing.then(() => resolve());
+        else server.close(() => resolve());
+        dropAll();
       });
       return stopped;
     },

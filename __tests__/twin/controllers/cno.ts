@@ -11,6 +11,7 @@ import { daemonPodObject, daemonSetObject, namespaceObject } from './builders.ts
 import type { Kubelet } from './kubelet.ts';
 import type { MultusRollout } from './multus.ts';
 import type { PodIndex } from './pod-index.ts';
+import { markPodNotReady } from './pod-status.ts';
 import { defaultMtu, MULTUS_DS, networkUpgradeable, NS, pluginContainers, pluginDaemonSet } from './seed.ts';
 import type { Timers } from './timers.ts';
 import { ACTOR, T } from './types.ts';
@@ -183,10 +184,11 @@ export class Cno {
         (n.status as { addresses?: { type: string; address: string }[] }).addresses?.find(
           (a) => a.type === 'InternalIP',
         )?.address ?? '';
-      store.create(
-        daemonPodObject(ref, name, n.metadata.name, ip, ds.metadata.uid ?? '', revision, '1'),
-        ACTOR.cno,
-      );
+      const pod = daemonPodObject(ref, name, n.metadata.name, ip, ds.metadata.uid ?? '', revision, '1');
+      const readyIn = this.kubelet.pluginPodReadySeconds(target.namespace);
+      if (readyIn > 0) markPodNotReady(pod);
+      store.create(pod, ACTOR.cno);
+      if (readyIn > 0) this.kubelet.readyLater(n.metadata.name, target.namespace, name, readyIn);
     }
   }
 

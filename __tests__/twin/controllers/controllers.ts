@@ -6,6 +6,7 @@ import { Kubelet } from './kubelet.ts';
 import { Mco } from './mco.ts';
 import { MultusRollout } from './multus.ts';
 import { NamespaceController } from './namespaces.ts';
+import { OperatorFlapping } from './operators.ts';
 import { PodIndex } from './pod-index.ts';
 import { Timers } from './timers.ts';
 
@@ -30,6 +31,7 @@ export function startControllers(ctx: TwinContext): Controllers {
   const cno = new Cno(ctx, timers, pods, kubelet, multus);
   const mco = new Mco(ctx, timers, pods, kubelet);
   const namespaces = new NamespaceController(ctx, timers);
+  new OperatorFlapping(ctx, timers, kubelet);
   // A rollout interrupted by a restart of the twin (or seeded half-done) carries on.
   multus.kick();
   return {

@@ -188,6 +188,10 @@ describe('faults', () => {
     };
     expect(s.containerStatuses[0].state.waiting?.reason).toBe('CrashLoopBackOff');
     expect(s.containerStatuses[0].restartCount).toBeGreaterThan(0);
-    expect(onNode(ctx, 'worker-0').every((p) => condition(p, 'Ready')?.status === 'True')).toBe(true);
+    // ovnkube-node becomes Ready realism.ovnkubeNodeReadySeconds after the boot; the rest at once.
+    await waitFor('worker-0 pods Ready', () =>
+      onNode(ctx, 'worker-0').every((p) => condition(p, 'Ready')?.status === 'True'),
+    );
+    expect(podsInError(ctx).length).toBe(2);
   });
 });

@@ -79,6 +79,24 @@ export class Kubelet {
     return true;
   }
 
+  /**
+   * How long a pod of the network plugin in `namespace` takes to become Ready after it starts:
+   * ovnkube-node runs ovn-controller and waits for its flows (realism.ovnkubeNodeReadySeconds).
+   */
+  pluginPodReadySeconds(namespace: string): number {
+    return namespace === NS.ovn ? this.ctx.scenario.realism.ovnkubeNodeReadySeconds : 0;
+  }
+
+  /** Marks the pod Ready `seconds` from now, unless its node went down in between. */
+  readyLater(node: string, namespace: string, pod: string, seconds: number): void {
+    const boot = this.nodes.get(node)?.bootSeq;
+    this.timers.after(seconds, () => {
+      const st = this.nodes.get(node);
+      if (!st?.up || st.bootSeq !== boot) return;
+      this.ctx.store.mutate(T.pod, namespace, pod, ACTOR.kubelet, (p) => markPodRunning(p, false));
+    });
+  }
+
   /** The network plugin changed: pods on nodes not rebooted since then lose their network. */
   pluginChanged(): void {
     this.pluginSeq = ++this.seq;
@@ -134,8 +152,16 @@ export class Kubelet {
     const broken = this.podsBroken(node, st);
     for (const p of this.pods.onNode(node)) {
       if (notReady) continue; // containers cannot start without a network: they stay not ready
+      const readyIn = this.pluginPodReadySeconds(p.namespace);
       if (broken && !p.hostNetwork) this.writePod(p, markPodCrashLooping);
-      else this.writePod(p, (pod) => markPodRunning(pod, true));
+      else if (readyIn > 0) {
+        // Restarted, but not Ready until the plugin has programmed the node.
+        this.writePod(p, (pod) => {
+          markPodRunning(pod, true);
+          markPodNotReady(pod);
+        });
+        this.readyLater(node, p.namespace, p.name, readyIn);
+      } else this.writePod(p, (pod) => markPodRunning(pod, true));
     }
     this.logMcdStartup(node);
     for (const l of this.listeners) l(node, true);

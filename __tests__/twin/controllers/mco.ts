@@ -11,6 +11,7 @@ import type { Kubelet } from './kubelet.ts';
 import { renderedConfig } from './machineconfigs.ts';
 import { appendMcdLog, mcdLines } from './mcd-log.ts';
 import type { PodIndex } from './pod-index.ts';
+import { minorVersion } from '../scenario.ts';
 import { MCD_DS, NS } from './seed.ts';
 import type { Timers } from './timers.ts';
 import { ACTOR, T } from './types.ts';
@@ -82,13 +83,17 @@ export class Mco {
   private readonly kubelet: Kubelet;
   private readonly nodes = new Map<string, NodeView>();
   private readonly inFlight = new Map<string, InFlight>();
+  /** Per pool, the spec generation the node controller has picked up (its status lags the spec). */
+  private readonly observed = new Map<string, number>();
   private readonly unsubscribe: () => void;
+  private readonly minor: number;
 
   constructor(ctx: TwinContext, timers: Timers, pods: PodIndex, kubelet: Kubelet) {
     this.ctx = ctx;
     this.timers = timers;
     this.pods = pods;
     this.kubelet = kubelet;
+    this.minor = minorVersion(ctx.scenario.version)[1];
     for (const n of ctx.store.list(T.node)) this.nodes.set(n.metadata.name, viewOf(n));
     this.unsubscribe = ctx.store.subscribe((e) => this.onEvent(e));
     kubelet.onNodeStateChange((node, up) => this.onNodeState(node, up));
@@ -139,23 +144,64 @@ export class Mco {
       );
       for (const m of members) claimed.add(m.name);
       const target = this.ensureRendered(pool, type);
+      // Until the node controller picks up the pool's new spec, it reports the old status as it was.
+      if (!this.pickedUp(pool)) continue;
       this.rollOut(pool, target, members);
       this.writeStatus(pool.metadata.name, target, members);
     }
   }
 
-  /** Creates the pool's rendered config for `type` if needed and points the pool at it. */
+  /** MCO's reaction time (realism.mcoReactionSeconds). */
+  private get reaction(): number {
+    return this.ctx.scenario.realism.mcoReactionSeconds;
+  }
+
+  /**
+   * Creates the pool's rendered config for `type` if needed; the render controller points the pool at
+   * it `reaction` seconds later. Returns the config the pool is pointed at now.
+   */
   private ensureRendered(pool: PoolObject, type: NetworkType): string {
     const rendered = renderedConfig(this.ctx.scenario.version, pool.metadata.name, type, pool.metadata.uid);
     if (!this.ctx.store.get(T.machineConfig, undefined, rendered.name))
       this.ctx.store.create(rendered.object, ACTOR.mco);
-    if (pool.spec.configuration?.name !== rendered.name) {
-      this.ctx.store.mutate(T.pool, undefined, pool.metadata.name, ACTOR.mco, (o) => {
+    const current = pool.spec.configuration?.name;
+    if (current === rendered.name) return rendered.name;
+    const name = pool.metadata.name;
+    const point = () => {
+      const wanted = this.renderedType();
+      if (!wanted) return;
+      const p = this.ctx.store.get(T.pool, undefined, name) as PoolObject | undefined;
+      if (!p) return;
+      const r = renderedConfig(this.ctx.scenario.version, name, wanted, p.metadata.uid);
+      if (p.spec.configuration?.name === r.name) return;
+      this.ctx.store.mutate(T.pool, undefined, name, ACTOR.mco, (o) => {
         const spec = (o as PoolObject).spec;
-        spec.configuration = { ...(spec.configuration ?? {}), name: rendered.name };
+        spec.configuration = { ...(spec.configuration ?? {}), name: r.name };
       });
+    };
+    if (this.reaction > 0 && current) {
+      this.timers.debounce(`mco-render ${name}`, this.reaction, point);
+      return current;
     }
+    point();
     return rendered.name;
+  }
+
+  /** Whether the node controller has seen the pool's current spec; if not, it will `reaction` s from now. */
+  private pickedUp(pool: PoolObject): boolean {
+    const name = pool.metadata.name;
+    const generation = pool.metadata.generation ?? 1;
+    const seen = this.observed.get(name);
+    if (seen === undefined || seen === generation || this.reaction <= 0) {
+      this.observed.set(name, generation);
+      return true;
+    }
+    this.timers.debounce(`mco-pickup ${name}`, this.reaction, () => {
+      const now = this.ctx.store.get(T.pool, undefined, name);
+      if (now) this.observed.set(name, now.metadata.generation ?? 1);
+      this.schedule();
+    });
+    return false;
   }
 
   private unavailable(n: NodeView): boolean {
@@ -277,7 +323,10 @@ export class Mco {
         setCondition(conditions, 'Updating', 'False', '', '');
       } else {
         setCondition(conditions, 'Updated', 'False', '', '');
-        setCondition(conditions, 'Updating', 'True', '', `All nodes are updating to ${target}`);
+        // From 4.7 (MCO PR #2095) a paused pool is not Updating; before, it claimed to be.
+        if (pool.spec.paused && this.minor >= 7)
+          setCondition(conditions, 'Updating', 'False', '', `Pool is paused; will not update to ${target}`);
+        else setCondition(conditions, 'Updating', 'True', '', `All nodes are updating to ${target}`);
       }
     });
   }

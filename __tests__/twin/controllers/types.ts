@@ -32,4 +32,6 @@ export const ACTOR = {
   kubelet: 'kubelet',
   namespaces: 'namespace-controller',
   multus: 'multus',
+  /** The other cluster operators (etcd, kube-apiserver, ingress, ...) as they flap after reboots. */
+  operators: 'operators',
 } as const;
