@@ -158,8 +158,8 @@ describe('inputs read by the code', () => {
 });
 
 describe('workflows', () => {
-  it('finds the three workflows', () => {
-    expect(workflowFiles.sort()).toEqual(['check-dist.yml', 'ci.yml', 'migrate.yml']);
+  it('finds every workflow', () => {
+    expect(workflowFiles.sort()).toEqual(['check-dist.yml', 'ci.yml', 'fleet-cluster.yml', 'fleet.yml', 'migrate.yml']);
   });
 
   it.each(workflowFiles)('%s parses and converts without errors', async (file) => {

@@ -46,6 +46,9 @@ async function start(settings: Settings, signal: AbortSignal): Promise<Session> 
   }
 }
 
+/** How long a cancelled run may spend on API calls for its own bookkeeping. */
+const CANCEL_BOOKKEEPING_MS = 4_000;
+
 export async function orchestrate(settings: Settings, signal: AbortSignal): Promise<RunOutcome> {
   const s = await start(settings, signal);
   s.log.info(`mode: ${settings.mode}`);
@@ -56,6 +59,9 @@ export async function orchestrate(settings: Settings, signal: AbortSignal): Prom
     await kindOf(s, prepared)(s, prepared);
   } catch (err) {
     failed = true;
+    // Cancelled: the runner sends SIGTERM 7.5 s after SIGINT and kills 2.5 s later. What follows
+    // (checkpoint, lease, the network's state) may not retry an API that is down for longer than this.
+    if (signal.aborted) s.cluster.finishWithin(CANCEL_BOOKKEEPING_MS);
     // Whatever stopped the run, the next one must know what this one did: the progress is saved and
     // the lease let go of, so a re-run continues at once.
     await s.lease

@@ -172,8 +172,8 @@ export class Cluster {
   private readonly requestTimeoutMs: number;
   private readonly watchTimeoutSeconds: number;
   private readonly opts: ClusterOptions;
-  /** The connection (agent) and request counter, shared with handles made by withCancelGate. */
-  private readonly conn: { agent?: Promise<http.Agent>; requests: number };
+  /** The connection (agent), request counter and deadline, shared with handles made by withCancelGate. */
+  private readonly conn: { agent?: Promise<http.Agent>; requests: number; deadline?: AbortSignal };
 
   private constructor(
     kc: KubeConfig,
@@ -214,6 +214,22 @@ export class Cluster {
       { ...this.opts, cancelGate: signal },
       this.conn,
     );
+  }
+
+  /**
+   * From now on every request of this connection (every handle) gives up `ms` from now, retries and
+   * their waits included. After a cancel the runner sends SIGTERM 7.5 s after SIGINT: the run's own
+   * bookkeeping (checkpoint, lease, the network's state for the summary) must not spend that time
+   * retrying an API that is down while the masters reboot.
+   */
+  finishWithin(ms: number): void {
+    const deadline = new AbortController();
+    const timer = setTimeout(
+      () => deadline.abort(new Error(`no answer from the API within ${formatDuration(ms)} of the cancel`)),
+      ms,
+    );
+    timer.unref();
+    this.conn.deadline = deadline.signal;
   }
 
   static fromKubeconfig(
@@ -613,6 +629,9 @@ export class Cluster {
 
   /** Sends a request with retries; returns the reply (or, for streams, the open response). */
   private async call(spec: RequestSpec, trace: CallTrace = { ambiguous: false }): Promise<Reply> {
+    const deadline = this.conn.deadline;
+    if (deadline)
+      spec = { ...spec, signal: spec.signal ? AbortSignal.any([spec.signal, deadline]) : deadline };
     const what = describeRef(spec.ref);
     // A watch is opened by the reflector, which has its own backoff and reports an outage once: a
     // second retry loop under it would only multiply the warnings (and the wait) while the API is away.
