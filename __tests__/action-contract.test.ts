@@ -159,7 +159,13 @@ describe('inputs read by the code', () => {
 
 describe('workflows', () => {
   it('finds every workflow', () => {
-    expect(workflowFiles.sort()).toEqual(['check-dist.yml', 'ci.yml', 'fleet-cluster.yml', 'fleet.yml', 'migrate.yml']);
+    expect(workflowFiles.sort()).toEqual([
+      'check-dist.yml',
+      'ci.yml',
+      'fleet-cluster.yml',
+      'fleet.yml',
+      'migrate.yml',
+    ]);
   });
 
   it.each(workflowFiles)('%s parses and converts without errors', async (file) => {
