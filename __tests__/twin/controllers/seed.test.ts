@@ -216,7 +216,7 @@ describe('seedCluster', () => {
     expect(execStartOf(ctx, rendered)).toBe('ExecStart=/usr/local/bin/configure-ovs.sh OVNKubernetes');
   });
 
-  it('seeds 500 nodes (15,000 pods) well under 10 s, and the controllers start on it', async () => {
+  it('seeds 500 nodes (15,000 pods) and the controllers start on it with nothing to do', async () => {
     const ctx = makeContext({
       version: '4.14.12',
       nodeSets: [
@@ -233,8 +233,8 @@ describe('seedCluster', () => {
     console.log(
       `seed 500 nodes / 15,000 pods: ${Math.round(seeded)} ms; with controllers started: ${Math.round(started)} ms`,
     );
-    expect(seeded).toBeLessThan(5_000);
-    expect(started).toBeLessThan(8_000);
+    // How fast is measured by the bench (scripts/bench.ts), not asserted: timed assertions fail on a
+    // loaded machine for reasons that are not the twin's.
     expect(ctx.store.count(T.node)).toBe(500);
     expect(ctx.store.count(T.pod)).toBe(500 * 30 + 500 * 3 + 3);
     await settle(ctx, 5);
