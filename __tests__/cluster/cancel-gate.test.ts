@@ -2,13 +2,13 @@
 // sends no request that could change the cluster (create, replace, patch, delete, retries included),
 // while reads, watches and the read-only access review still go through; the ungated handle (the run's
 // checkpoint) can still write. Checked on the twin's API server, which counts every request it gets.
-import { readFile } from 'node:fs/promises';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { Cluster } from '../../src/cluster/client.ts';
 import { NETWORK_CONFIG, NODES } from '../../src/cluster/types.ts';
 import { isAbortError } from '../../src/util/abort.ts';
 import { MemoryLogger } from '../../src/util/log.ts';
-import { type ApiFixture, startFixture } from '../twin/api/fixture.ts';
+import type { ApiFixture } from '../twin/api/fixture.ts';
+import { useApiFixture } from './use-api-fixture.ts';
 
 const FAST = { retry: { attempts: 6, initialMs: 200, maxMs: 200 } };
 const CM = { apiVersion: 'v1', kind: 'ConfigMap', namespace: 'default' };
@@ -16,12 +16,9 @@ const CM = { apiVersion: 'v1', kind: 'ConfigMap', namespace: 'default' };
 let f: ApiFixture;
 let admin: string;
 
-beforeAll(async () => {
-  f = await startFixture();
-  admin = await readFile(f.adminKubeconfig, 'utf8');
-});
-afterAll(async () => {
-  await f.stop();
+useApiFixture((fixture, kubeconfig) => {
+  f = fixture;
+  admin = kubeconfig;
 });
 afterEach(() => f.ctx.faults.clear());
 

@@ -2,12 +2,13 @@
 // retries (with their log lines) and single watch requests.
 import { readFile } from 'node:fs/promises';
 import net from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Cluster } from '../../src/cluster/client.ts';
 import { ClusterError } from '../../src/cluster/errors.ts';
 import { type KObject, NETWORK_CONFIG, NODES, nsRef } from '../../src/cluster/types.ts';
 import { MemoryLogger } from '../../src/util/log.ts';
-import { type ApiFixture, startFixture } from '../twin/api/fixture.ts';
+import type { ApiFixture } from '../twin/api/fixture.ts';
+import { useApiFixture } from './use-api-fixture.ts';
 import { makeKubeconfig } from '../twin/api/kubeconfig.ts';
 import { makeServingCertificates } from '../twin/api/tls.ts';
 import { typeOfObject } from '../twin/resources.ts';
@@ -17,12 +18,9 @@ const FAST = { retry: { attempts: 6, initialMs: 10, maxMs: 40 } };
 let f: ApiFixture;
 let admin: string;
 
-beforeAll(async () => {
-  f = await startFixture();
-  admin = await readFile(f.adminKubeconfig, 'utf8');
-});
-afterAll(async () => {
-  await f.stop();
+useApiFixture((fixture, kubeconfig) => {
+  f = fixture;
+  admin = kubeconfig;
 });
 
 function connect(log = new MemoryLogger(), opts = {}) {

@@ -3,12 +3,12 @@
 // reboots — the client's retries alone took about 8 s per request (seen in the bad-day e2e run, which
 // exited 8.1 s after SIGINT). finishWithin bounds every request of the connection, every handle, retries
 // and their waits included.
-import { readFile } from 'node:fs/promises';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { Cluster } from '../../src/cluster/client.ts';
 import { NETWORK_CONFIG } from '../../src/cluster/types.ts';
 import { MemoryLogger } from '../../src/util/log.ts';
-import { type ApiFixture, startFixture } from '../twin/api/fixture.ts';
+import type { ApiFixture } from '../twin/api/fixture.ts';
+import { useApiFixture } from './use-api-fixture.ts';
 
 // Six attempts, 1 s apart: without a deadline a request that keeps failing takes 5 s.
 const SLOW_RETRIES = { retry: { attempts: 6, initialMs: 1000, maxMs: 1000 } };
@@ -16,12 +16,9 @@ const SLOW_RETRIES = { retry: { attempts: 6, initialMs: 1000, maxMs: 1000 } };
 let f: ApiFixture;
 let admin: string;
 
-beforeAll(async () => {
-  f = await startFixture();
-  admin = await readFile(f.adminKubeconfig, 'utf8');
-});
-afterAll(async () => {
-  await f.stop();
+useApiFixture((fixture, kubeconfig) => {
+  f = fixture;
+  admin = kubeconfig;
 });
 afterEach(() => f.ctx.faults.clear());
 

@@ -1,24 +1,21 @@
 // An API outage (the twin's API server suspended: connections refused, open ones reset) under a
 // watch-driven wait: the wait survives it, sees what changed meanwhile, and the log tells the story
 // once — one warning when it starts, one line when the API answers again — however long it lasts.
-import { readFile } from 'node:fs/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Cluster } from '../../src/cluster/client.ts';
 import { type KObject, NODES } from '../../src/cluster/types.ts';
 import { waitFor } from '../../src/cluster/wait.ts';
 import { MemoryLogger } from '../../src/util/log.ts';
-import { type ApiFixture, startFixture } from '../twin/api/fixture.ts';
+import type { ApiFixture } from '../twin/api/fixture.ts';
+import { useApiFixture } from './use-api-fixture.ts';
 import { typeOfObject } from '../twin/resources.ts';
 
 let f: ApiFixture;
 let admin: string;
 
-beforeAll(async () => {
-  f = await startFixture();
-  admin = await readFile(f.adminKubeconfig, 'utf8');
-});
-afterAll(async () => {
-  await f.stop();
+useApiFixture((fixture, kubeconfig) => {
+  f = fixture;
+  admin = kubeconfig;
 });
 
 const NODE = typeOfObject('v1', 'Node');
