@@ -161,6 +161,7 @@ export function publicSettings(s: Settings): Record<string, unknown> {
     waitTimeoutMs: s.waitTimeoutMs,
     rebootTimeoutMs: s.rebootTimeoutMs,
     maxParallelReboots: s.maxParallelReboots,
+    maxUnavailable: s.maxUnavailable,
     cleanup: s.cleanup,
     etcdBackup: s.etcdBackup,
     artifactName: s.artifactName,
