@@ -17,6 +17,7 @@ function cases(sizes: number[], msPerSecond: number, procedures: ('A' | 'B')[]):
 /** Why a part misses, from what the model leaves out (the bench says it rather than hiding it). */
 function why(run: AccuracyRun, phase: string, errorPct: number): string {
   if (run.code !== 0) return `the run failed (${run.result ?? 'no result'})`;
+  if (phase === 'total') return 'the misses of the parts above add up';
   if (phase === 'other')
     return errorPct > 0
       ? 'the reactions overlap (flapping operators settle while the reboot phase still waits on its watch)'
@@ -67,6 +68,11 @@ export async function runEstimateSection(o: {
       value: `${unset} / ${fast} vmin = ${(unset / fast).toFixed(1)}×`,
       target: '≥ 5×',
       met: unset / fast >= 5,
+      ...(unset / fast >= 5
+        ? {}
+        : {
+            note: `with ${largest - 3} workers the master pool (3 nodes, always one at a time) is as slow as the workers' ${largest - 3} rounds: the ratio needs more workers`,
+          }),
     });
   return runs;
 }
