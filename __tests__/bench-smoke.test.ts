@@ -38,6 +38,7 @@ describe('npm run bench -- --quick', () => {
       '3 detection latency',
       '4 verification',
       '5 cold start',
+      '7 estimate',
       '6 overhead',
     ])
       expect(sections).toContain(s);

@@ -3,7 +3,9 @@
 // .bench/bench-results.json (the directory ignores itself). Options:
 //   --quick       CI-sized: small clusters and short time scales (the script works; figures indicative)
 //   --repeat N    repeats per measurement (default 3; --quick 1); medians and min–max are over these
-//   --only LIST   comma-separated sections: fanout,api,detection,overhead,verify,cold
+//   --only LIST   comma-separated sections: fanout,api,detection,overhead,verify,cold,estimate
+//   --estimate-nodes LIST   cluster sizes of the estimate section (default 6,50,200; --quick 6)
+//   --estimate-procedures LIST   procedures of the estimate section (default A,B; --quick B)
 //   --out FILE    JSON output path (default .bench/bench-results.json)
 // See README.md "## Performance" for what each figure means and how it is measured.
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -23,6 +25,7 @@ import {
 } from './bench/fanout.ts';
 import { runMigration, type MigrationRun } from './bench/migration.ts';
 import { median, ms, num, renderTable, spread, summarize, type Row } from './bench/stats.ts';
+import { runEstimateSection } from './bench/estimate-section.ts';
 import { runVerify, startVerifyTwin, type VerifyRun } from './bench/verify-scale.ts';
 
 const { values } = parseArgs({
@@ -31,12 +34,14 @@ const { values } = parseArgs({
     repeat: { type: 'string' },
     only: { type: 'string' },
     out: { type: 'string', default: '.bench/bench-results.json' },
+    'estimate-nodes': { type: 'string' },
+    'estimate-procedures': { type: 'string' },
   },
 });
 const quick = values.quick!;
 const repeat = Math.max(1, Number(values.repeat ?? (quick ? 1 : 3)));
 const only = new Set(
-  (values.only ?? 'fanout,api,detection,overhead,verify,cold').split(',').map((s) => s.trim()),
+  (values.only ?? 'fanout,api,detection,overhead,verify,cold,estimate').split(',').map((s) => s.trim()),
 );
 
 const cfg = quick
@@ -361,6 +366,15 @@ if (only.has('cold')) {
     value: `${(size.bytes / 1e6).toFixed(2)} MB, gzip ${(size.gzipBytes / 1e6).toFixed(2)} MB`,
   });
   results.cold = { actionMs: a, nodeMs: n, bundle: size };
+}
+
+// ---------------------------------------------------------------- 7. estimate vs actual, max-unavailable
+if (only.has('estimate')) {
+  const sizes = (values['estimate-nodes'] ?? (quick ? '6' : '6,50,200')).split(',').map(Number);
+  const procedures = (values['estimate-procedures'] ?? (quick ? 'B' : 'A,B'))
+    .split(',')
+    .map((p) => p.trim()) as ('A' | 'B')[];
+  results.estimate = await runEstimateSection({ sizes, procedures, msPerSecond: quick ? 20 : 25, rows, log });
 }
 
 results.rows = rows;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { KObject } from '../../src/cluster/types.ts';
-import { estimateDuration, maxUnavailableOf } from '../../src/checks/estimate.ts';
+import { compareWithActual, estimateDuration, maxUnavailableOf } from '../../src/checks/estimate.ts';
 import { parseDefaultRouteMtu } from '../../src/checks/preflight.ts';
 
 const pool = (name: string, machines: number, maxUnavailable?: number | string): KObject => ({
@@ -35,10 +35,14 @@ describe('estimateDuration', () => {
     // worker: ceil(10/2)=5 rounds × (5 + 10) min = 75 min; master: 3 × 15 = 45 min.
     expect(e.parts.map((p) => [p.what, p.ms / MIN])).toEqual([
       ['MCO rollout of configure-ovs.sh OVNKubernetes', 75],
-      ['Reboot every node over SSH', 30], // ceil(13/5) = 3 rounds × 10 min
+      // max-parallel-reboots > 0: the 3 masters one at a time, then ceil(10/5) = 2 rounds: 5 × 10 min
+      ['Reboot every node over SSH', 50],
       ['Operator reactions, multus rollout, verification', 10],
     ]);
-    expect(e.totalMs).toBe(115 * MIN);
+    expect(e.parts[1].basis).toContain(
+      '3 control-plane node(s) one at a time, then 10 other node(s) 5 at a time',
+    );
+    expect(e.totalMs).toBe(135 * MIN);
     expect(e.parts[0].basis).toContain('slowest worker');
     expect(e.model).toMatch(/reboot takes 10 min/);
   });
@@ -54,6 +58,77 @@ describe('estimateDuration', () => {
     expect(e.parts[0]).toMatchObject({ what: 'Reboot every node over SSH', ms: 2 * MIN });
     expect(e.parts[1]).toMatchObject({ what: 'MCO update after the pools are resumed', ms: 3 * 7 * MIN });
     expect(e.totalMs).toBe((2 + 21 + 10) * MIN);
+  });
+});
+
+describe('estimate inputs from the cluster and from the max-unavailable input', () => {
+  const node = (name: string, role: string, readyAt: string): KObject => ({
+    apiVersion: 'v1',
+    kind: 'Node',
+    metadata: { name, labels: { [`node-role.kubernetes.io/${role}`]: '' } },
+    status: { conditions: [{ type: 'Ready', status: 'True', lastTransitionTime: readyAt }] },
+  });
+  const workerPool: KObject = {
+    ...pool('worker', 4, 1),
+    spec: { maxUnavailable: 1, nodeSelector: { matchLabels: { 'node-role.kubernetes.io/worker': '' } } },
+  };
+
+  it('learns the MCO node update time from the Ready transitions of a pool updated one node at a time', () => {
+    const nodes = ['10:00', '10:07', '10:15', '10:22'].map((t, i) =>
+      node(`worker-${i}`, 'worker', `2026-11-01T${t}:00Z`),
+    );
+    const e = estimateDuration({
+      variantId: 'B',
+      nodeCount: 4,
+      pools: [workerPool],
+      maxParallelReboots: 0,
+      rebootTimeoutMs: 20 * MIN,
+      nodes,
+    });
+    // gaps 7, 8, 7 min → median 7 min; 4 rounds.
+    expect(e.parts[0].ms).toBe(28 * MIN);
+    expect(e.parts[0].basis).toContain(
+      "cluster: median of 3 gaps between the Ready transitions of pool worker's nodes",
+    );
+  });
+
+  it('without history, says the update time is assumed; max-unavailable 50% halves the rounds', () => {
+    const nodes = [0, 1, 2, 3].map((i) => node(`worker-${i}`, 'worker', '2026-11-01T10:00:00Z'));
+    const o = {
+      variantId: 'B',
+      nodeCount: 4,
+      pools: [workerPool],
+      maxParallelReboots: 0,
+      rebootTimeoutMs: 20 * MIN,
+      nodes,
+    };
+    const before = estimateDuration(o);
+    const after = estimateDuration({ ...o, maxUnavailable: '50%' });
+    expect(before.parts[0].basis).toContain('assumed 5 min drain');
+    expect(before.parts[0].ms).toBe(4 * 15 * MIN);
+    expect(after.parts[0].ms).toBe(2 * 15 * MIN);
+    expect(after.parts[0].basis).toContain('worker: 4 node(s), 2 at a time → 2 round(s)');
+  });
+
+  it('compares each part with the phases it covers', () => {
+    const e = estimateDuration({
+      variantId: 'B',
+      nodeCount: 4,
+      pools: [workerPool],
+      maxParallelReboots: 0,
+      rebootTimeoutMs: 20 * MIN,
+    });
+    const rows = compareWithActual(e, [
+      { id: 'backup', title: '', startedAt: '', durationMs: 1 * MIN, outcome: 'ok' },
+      { id: 'prepare', title: '', startedAt: '', durationMs: 50 * MIN, outcome: 'ok' },
+      { id: 'reboot', title: '', startedAt: '', durationMs: 9 * MIN, outcome: 'ok' },
+      { id: 'verify', title: '', startedAt: '', durationMs: 3 * MIN, outcome: 'ok' },
+    ]);
+    expect(rows.map((r) => [r.phase, r.estimateMs / MIN, r.actualMs! / MIN])).toEqual([
+      ['prepare', 60, 50],
+      ['reboot', 10, 9],
+      ['other', 10, 4],
+    ]);
   });
 });
 

@@ -100,7 +100,11 @@ export async function runDocLoop(twin: Twin, sample: number): Promise<DocLoopRes
 }
 
 export async function runActionFanout(twin: Twin): Promise<ActionResult> {
-  const child = spawn(nodeBinary(), [join(REPO_ROOT, 'scripts', 'bench', 'reboot-worker.ts')], {
+  // BENCH_CPU_PROF=<dir>: a V8 CPU profile of the action's side (node --cpu-prof), for the per-node cost.
+  const prof = process.env.BENCH_CPU_PROF;
+  const profArgs = prof ? ['--cpu-prof', `--cpu-prof-dir=${prof}`] : [];
+  const worker = join(REPO_ROOT, 'scripts', 'bench', 'reboot-worker.ts');
+  const child = spawn(nodeBinary(), [...profArgs, worker], {
     env: {
       PATH: process.env.PATH ?? '/usr/bin:/bin',
       BENCH_REBOOT: JSON.stringify({

@@ -1,85 +1,194 @@
-// How long the migration should take, for the approver. The API does not say how long a node takes
-// to boot (Node objects carry no boot time, and events expire), so the model takes a per-node reboot
-// time and derives everything else from what the cluster and the inputs do say: the number of nodes,
-// each pool's size and maxUnavailable, and max-parallel-reboots.
+// How long the migration should take, for the approver. Every figure says where it came from: the
+// cluster where it records it, an assumption where it does not.
 //
-//   reboot time R    = min(10 min, reboot-timeout)      a bare-metal RHCOS reboot, bounded by what the
-//                                                         run will wait for anyway
-//   MCO update U     = 5 min (drain + write config) + R  per node, maxUnavailable nodes at a time
-//   pool rollout     = ceil(machines / maxUnavailable) × U; pools roll out in parallel → the slowest
-//   reboot phase     = ceil(nodes / parallel) × R        parallel = max-parallel-reboots, 0 = all
-//   fixed overhead   = 10 min                             operator reactions, multus rollout, checks
+//   MCO node update U  = the median gap between consecutive Ready transitions of a pool's nodes, when
+//                        its last MCO update left them one at a time (each node's Ready condition keeps
+//                        the time it came back); else 5 min drain + a reboot R
+//   reboot time R      = min(10 min, reboot-timeout): the API keeps no boot durations (a Node's Ready
+//                        condition holds only its last transition)
+//   pool rollout       = ceil(machines / maxUnavailable) × U; pools roll out in parallel → the slowest.
+//                        maxUnavailable is the pool's own, or the max-unavailable input during the run
+//   reboot phase       = max-parallel-reboots 0: one round R (all at once);
+//                        above 0: the control-plane nodes one at a time (masters × R), then
+//                        ceil(other nodes / max-parallel-reboots) × R
+//   fixed overhead     = 10 min                operator reactions, multus rollout, checks
 //
 // Variant A reboots every node, then unpauses the pools and MCO updates (and reboots) them; variant B
 // has MCO roll out first, then reboots every node. Both are one MCO rollout plus one reboot phase.
 import type { KObject } from '../cluster/types.ts';
-import type { EstimateRecord } from '../report/model.ts';
+import { nodesAtOnce } from '../inputs/max-unavailable.ts';
+import { nodeMatchesPool } from '../openshift/objects.ts';
+import { rolloutValue } from '../procedure/pool-max-unavailable.ts';
+import type { EstimateRecord, PhaseRecord } from '../report/model.ts';
 
 export const ASSUMED_REBOOT_MS = 10 * 60_000;
 export const ASSUMED_DRAIN_MS = 5 * 60_000;
 export const FIXED_OVERHEAD_MS = 10 * 60_000;
 
-/** A pool's maxUnavailable as a node count: an integer, or a percentage of its machines (rounded down, at least 1). */
-export function maxUnavailableOf(pool: KObject): number {
-  const raw = pool.spec?.maxUnavailable as number | string | undefined;
-  const machines = Number(pool.status?.machineCount ?? 0);
-  if (typeof raw === 'number' && raw > 0) return Math.floor(raw);
-  if (typeof raw === 'string') {
-    const pct = /^(\d+)%$/.exec(raw.trim());
-    if (pct) return Math.max(1, Math.floor((machines * Number(pct[1])) / 100));
-    if (/^\d+$/.test(raw.trim()) && Number(raw) > 0) return Number(raw);
-  }
-  return 1;
+/** A figure of the estimate and where it came from. */
+export interface Figure {
+  ms: number;
+  source: string;
 }
 
-export function estimateDuration(o: {
+/** Timings given from elsewhere (a bench's known profile, a later run's record); each says its source. */
+export interface KnownTimings {
+  updateMs?: Figure;
+  rebootMs?: Figure;
+  overheadMs?: Figure;
+}
+
+/** A pool's maxUnavailable as a node count: an integer, or a percentage of its machines (rounded down, at least 1). */
+export function maxUnavailableOf(pool: KObject): number {
+  return nodesAtOnce(pool.spec?.maxUnavailable, Number(pool.status?.machineCount ?? 0));
+}
+
+const minutes = (ms: number) => `${Math.round(ms / 6_000) / 10} min`;
+
+function readyAt(n: KObject): number | undefined {
+  const c = (
+    n.status?.conditions as { type: string; status: string; lastTransitionTime?: string }[] | undefined
+  )?.find((x) => x.type === 'Ready');
+  const t = c?.status === 'True' ? Date.parse(c.lastTransitionTime ?? '') : NaN;
+  return Number.isFinite(t) ? t : undefined;
+}
+
+/**
+ * U from the cluster: in a pool updated one node at a time, consecutive nodes came back Ready one
+ * node update apart. Gaps under a minute (nodes that did not reboot together) or over an hour (not
+ * the same rollout) are left out; at least two gaps are needed.
+ */
+export function learnUpdateTime(nodes: KObject[], pools: KObject[]): Figure | undefined {
+  for (const pool of pools) {
+    if (maxUnavailableOf(pool) !== 1) continue;
+    const times = nodes
+      .filter((n) => nodeMatchesPool(n, pool))
+      .map(readyAt)
+      .filter((t): t is number => t !== undefined)
+      .sort((a, b) => a - b);
+    const gaps = times
+      .slice(1)
+      .map((t, i) => t - times[i])
+      .filter((g) => g >= 60_000 && g <= 3_600_000);
+    if (gaps.length < 2) continue;
+    const median = [...gaps].sort((a, b) => a - b)[Math.floor(gaps.length / 2)];
+    return {
+      ms: median,
+      source: `cluster: median of ${gaps.length} gaps between the Ready transitions of pool ${pool.metadata.name}'s nodes (last MCO update, one node at a time)`,
+    };
+  }
+  return undefined;
+}
+
+export interface EstimateOptions {
   variantId: string;
   nodeCount: number;
   pools: KObject[];
   maxParallelReboots: number;
   rebootTimeoutMs: number;
-}): EstimateRecord {
-  const reboot = Math.min(ASSUMED_REBOOT_MS, o.rebootTimeoutMs);
-  const update = ASSUMED_DRAIN_MS + reboot;
-  const parallel = o.maxParallelReboots > 0 ? Math.min(o.maxParallelReboots, o.nodeCount) : o.nodeCount;
-  const rebootRounds = parallel > 0 ? Math.ceil(o.nodeCount / parallel) : 0;
+  /** The max-unavailable input: the pools' value during the rollout. */
+  maxUnavailable?: number | string;
+  /** Nodes, to learn the update time from. */
+  nodes?: KObject[];
+  known?: KnownTimings;
+}
+
+function timings(o: EstimateOptions): Required<KnownTimings> {
+  const bound = Math.min(ASSUMED_REBOOT_MS, o.rebootTimeoutMs);
+  const rebootMs = o.known?.rebootMs ?? {
+    ms: bound,
+    source: `assumed ${minutes(bound)} (10 min, or reboot-timeout if shorter: the API keeps no boot durations)`,
+  };
+  const updateMs = o.known?.updateMs ??
+    learnUpdateTime(o.nodes ?? [], o.pools) ?? {
+      ms: ASSUMED_DRAIN_MS + rebootMs.ms,
+      source: `assumed ${minutes(ASSUMED_DRAIN_MS)} drain + the reboot time (the cluster shows no one-at-a-time MCO update to learn from)`,
+    };
+  const overheadMs = o.known?.overheadMs ?? { ms: FIXED_OVERHEAD_MS, source: 'assumed: fixed allowance' };
+  return { rebootMs, updateMs, overheadMs };
+}
+
+function rolloutPart(o: EstimateOptions, update: Figure) {
   const pools = o.pools.map((p) => {
     const machines = Number(p.status?.machineCount ?? 0);
-    const mu = maxUnavailableOf(p);
-    return { name: p.metadata.name, machines, mu, ms: Math.ceil(machines / mu) * update };
+    const v = o.maxUnavailable === undefined ? undefined : rolloutValue(p, o.maxUnavailable);
+    const mu = v === undefined ? maxUnavailableOf(p) : nodesAtOnce(v, machines);
+    return { name: p.metadata.name, machines, mu, rounds: Math.ceil(machines / mu) };
   });
   const slowest = pools.reduce<(typeof pools)[number] | undefined>(
-    (a, p) => (!a || p.ms > a.ms ? p : a),
+    (a, p) => (!a || p.rounds > a.rounds ? p : a),
     undefined,
   );
-  const mco = {
+  return {
+    phase: o.variantId === 'A' ? 'resume-pools' : 'prepare',
     what:
       o.variantId === 'A'
         ? 'MCO update after the pools are resumed'
         : 'MCO rollout of configure-ovs.sh OVNKubernetes',
-    ms: slowest?.ms ?? 0,
+    ms: (slowest?.rounds ?? 0) * update.ms,
     basis: slowest
-      ? `pools in parallel; slowest ${slowest.name}: ${slowest.machines} node(s), maxUnavailable ${slowest.mu} → ${Math.ceil(slowest.machines / slowest.mu)} round(s) × ${Math.round(update / 60_000)} min`
+      ? `pools in parallel; slowest ${slowest.name}: ${slowest.machines} node(s), ${slowest.mu} at a time → ${slowest.rounds} round(s) × ${minutes(update.ms)} per node update (${update.source})`
       : 'no pools',
   };
-  const rebootPart = {
+}
+
+function rebootPart(o: EstimateOptions, reboot: Figure) {
+  const masters = Number(o.pools.find((p) => p.metadata.name === 'master')?.status?.machineCount ?? 0);
+  const serial = o.maxParallelReboots > 0;
+  const others = serial ? Math.max(0, o.nodeCount - masters) : o.nodeCount;
+  const parallel = serial ? Math.min(o.maxParallelReboots, Math.max(1, others)) : o.nodeCount;
+  const rounds = (serial ? masters : 0) + (others > 0 ? Math.ceil(others / parallel) : 0);
+  const how = serial
+    ? `${masters} control-plane node(s) one at a time, then ${others} other node(s) ${parallel} at a time`
+    : `${o.nodeCount} node(s) all at once`;
+  return {
+    phase: 'reboot',
     what: 'Reboot every node over SSH',
-    ms: rebootRounds * reboot,
-    basis: `${o.nodeCount} node(s), ${parallel} at a time → ${rebootRounds} round(s) × ${Math.round(reboot / 60_000)} min`,
+    ms: rounds * reboot.ms,
+    basis: `${how} → ${rounds} round(s) × ${minutes(reboot.ms)} (${reboot.source})`,
   };
+}
+
+export function estimateDuration(o: EstimateOptions): EstimateRecord {
+  const t = timings(o);
+  const mco = rolloutPart(o, t.updateMs);
+  const reboot = rebootPart(o, t.rebootMs);
   const overhead = {
+    phase: 'other',
     what: 'Operator reactions, multus rollout, verification',
-    ms: FIXED_OVERHEAD_MS,
-    basis: 'fixed allowance',
+    ms: t.overheadMs.ms,
+    basis: t.overheadMs.source,
   };
-  const parts = o.variantId === 'A' ? [rebootPart, mco, overhead] : [mco, rebootPart, overhead];
+  const parts = o.variantId === 'A' ? [reboot, mco, overhead] : [mco, reboot, overhead];
   return {
     totalMs: parts.reduce((n, p) => n + p.ms, 0),
     parts,
     model:
-      `Assumes a node reboot takes ${Math.round(reboot / 60_000)} min (10 min, or reboot-timeout if shorter: the API does not record boot durations) ` +
-      `and an MCO node update ${Math.round(ASSUMED_DRAIN_MS / 60_000)} min of drain plus a reboot; pools update in parallel, ` +
-      'maxUnavailable nodes at a time; max-parallel-reboots nodes reboot at once (0 = all); plus 10 min fixed. ' +
-      'Slow drains (PodDisruptionBudgets) and slow firmware make it longer.',
+      `A node reboot takes ${minutes(t.rebootMs.ms)} (${t.rebootMs.source}); an MCO node update ${minutes(t.updateMs.ms)} (${t.updateMs.source}); ` +
+      'pools update in parallel, maxUnavailable nodes at a time; max-parallel-reboots nodes reboot at once (0 = all), the control-plane nodes one at a time when above 0; ' +
+      `plus ${minutes(t.overheadMs.ms)} (${t.overheadMs.source}). Slow drains (PodDisruptionBudgets) and slow firmware make it longer.`,
   };
+}
+
+export interface EstimateVsActual {
+  phase: string;
+  what: string;
+  estimateMs: number;
+  /** Sum of the durations of the phases this part covers; undefined when none ran to its end. */
+  actualMs?: number;
+}
+
+/** The estimate's parts beside what the run's phases took ("other" = every phase no part names). */
+export function compareWithActual(estimate: EstimateRecord, phases: PhaseRecord[]): EstimateVsActual[] {
+  const named = new Set(estimate.parts.map((p) => p.phase));
+  return estimate.parts.map((p) => {
+    const mine = phases.filter((r) => (p.phase === 'other' ? !named.has(r.id) : r.id === p.phase));
+    const ran = mine.filter((r) => r.durationMs !== undefined && r.outcome !== 'skipped');
+    return {
+      phase: p.phase ?? 'other',
+      what: p.what,
+      estimateMs: p.ms,
+      ...(ran.length ? { actualMs: ran.reduce((n, r) => n + (r.durationMs ?? 0), 0) } : {}),
+    };
+  });
 }

@@ -5,6 +5,7 @@
 import * as core from '@actions/core';
 import { DURATION_FORM, parseDuration } from './duration.ts';
 import { InputError } from './input-error.ts';
+import { parseMaxUnavailable } from './max-unavailable.ts';
 import { describeReservedPorts, reservedPort } from './reserved-ports.ts';
 import {
   decodeKubeconfigInput,
@@ -45,6 +46,7 @@ export const INPUT_NAMES = [
   'operators-stable-interval',
   'reboot-timeout',
   'max-parallel-reboots',
+  'max-unavailable',
   'cleanup',
   'etcd-backup',
   'artifact-name',
@@ -294,6 +296,7 @@ export function readSettings(): Settings {
     operatorsStableIntervalMs: duration('operators-stable-interval', '30s'),
     rebootTimeoutMs: duration('reboot-timeout', '20m'),
     maxParallelReboots,
+    maxUnavailable: parseMaxUnavailable(input('max-unavailable')),
     cleanup: boolean('cleanup', true),
     etcdBackup: boolean('etcd-backup', true),
     artifactName: artifactName(),

@@ -47,6 +47,8 @@ export interface Settings {
   rebootTimeoutMs: number;
   /** Nodes rebooted at once; 0 = all. */
   maxParallelReboots: number;
+  /** Non-master pools' maxUnavailable during the migration's MCO rollout (a count or "N%"); undefined = leave as is. */
+  maxUnavailable?: number | string;
   cleanup: boolean;
   /** mode migrate: take an etcd backup (cluster-backup.sh on a control-plane node) before the first change. */
   etcdBackup: boolean;

@@ -4,6 +4,7 @@
 // list stops it too unless the policy is accept-new; without ssh-known-hosts (mode plan, or accept-new)
 // keys are accepted as unverified. Every key presented is recorded per address (`hostKeys`), so the
 // plan can hand the keys the approver saw to the migration as known_hosts lines.
+import { signWithKeyObject } from './signing-key.ts';
 import net from 'node:net';
 import ssh2 from 'ssh2';
 import { refuseIfAborted } from '../util/abort.ts';
@@ -173,6 +174,7 @@ export class NodeShell {
       );
     const key = Array.isArray(parsed) ? (parsed[0] as ssh2.ParsedKey | undefined) : parsed;
     if (!key?.isPrivateKey()) throw new Error('ssh-private-key holds no private key — check ssh-private-key');
+    signWithKeyObject(key);
     this.key = key;
   }
 

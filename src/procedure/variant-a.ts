@@ -12,6 +12,7 @@ import {
   waitForMachineConfigRollout,
   waitForMultus,
 } from './migration-steps.ts';
+import { restorePoolMaxUnavailable, setPoolMaxUnavailable } from './pool-max-unavailable.ts';
 import { repausePools } from './paused-pools.ts';
 import { deleteNamespace, setAllPoolsPaused, setAnnotation } from './steps.ts';
 import type { Variant } from './types.ts';
@@ -68,6 +69,8 @@ export const variantA: Variant = {
       id: 'resume-pools',
       title: 'Resume the machine config pools and wait for the MCO update',
       steps: [
+        // Not in the document: input max-unavailable (the checkpoint records each pool's own value first).
+        setPoolMaxUnavailable(),
         // 8. oc patch MachineConfigPool <every pool> --type=merge --patch '{"spec":{"paused":false}}'
         setAllPoolsPaused({
           id: 'unpause-pools',
@@ -76,6 +79,7 @@ export const variantA: Variant = {
           paused: false,
         }),
         waitForMachineConfigRollout(),
+        restorePoolMaxUnavailable(),
       ],
     },
     // 9. verify: state Done, currentConfig = desiredConfig, configure-ovs.sh OVNKubernetes, networkType, Ready, no pod in error

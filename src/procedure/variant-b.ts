@@ -13,6 +13,7 @@ import {
   waitForMachineConfigRollout,
   waitForMultus,
 } from './migration-steps.ts';
+import { restorePoolMaxUnavailable, setPoolMaxUnavailable } from './pool-max-unavailable.ts';
 import { deleteNamespace, reportName, recordChange, setField, waitStep } from './steps.ts';
 import type { Step, Variant } from './types.ts';
 
@@ -60,6 +61,8 @@ export const variantB: Variant = {
       steps: [
         clearStaleMigration(),
         rememberPoolConfigs(),
+        // Not in the document: input max-unavailable (the checkpoint records each pool's own value first).
+        setPoolMaxUnavailable(),
         // 3. spec.migration: {networkType: OVNKubernetes}; CNO copies it to Network.config status.migration
         setField({
           id: 'set-migration',
@@ -92,6 +95,7 @@ export const variantB: Variant = {
         ovnSettings(),
         // 5. wait until every pool is Updated with configure-ovs.sh OVNKubernetes
         waitForMachineConfigRollout(),
+        restorePoolMaxUnavailable(),
       ],
     },
     {

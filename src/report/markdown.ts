@@ -132,9 +132,14 @@ export function renderMarkdown(r: RunReport, maxRows = 500): string {
   if (r.estimate) {
     out.push(
       `### Estimated duration: about ${duration(r.estimate.totalMs)}\n` +
+        // The run's actual duration per part beside the estimate, once the run ended (migrate).
         table(
-          ['Part', 'Estimate', 'Basis'],
-          r.estimate.parts.map((p) => [escapeHtml(p.what), duration(p.ms), escapeHtml(p.basis)]),
+          ['Part', 'Estimate', ...(r.estimateVsActual ? ['Actual'] : []), 'Basis'],
+          r.estimate.parts.map((p, i) => {
+            const actual = r.estimateVsActual?.[i]?.actualMs;
+            const col = r.estimateVsActual ? [actual === undefined ? '—' : duration(actual)] : [];
+            return [escapeHtml(p.what), duration(p.ms), ...col, escapeHtml(p.basis)];
+          }),
         ) +
         `\n<sub>${escapeHtml(r.estimate.model)}</sub>\n`,
     );

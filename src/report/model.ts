@@ -128,7 +128,8 @@ export interface InventoryRecord {
 /** How long the migration is expected to take, and how that was worked out (see checks/estimate.ts). */
 export interface EstimateRecord {
   totalMs: number;
-  parts: { what: string; ms: number; basis: string }[];
+  /** phase: the procedure phase whose duration the part estimates ("other" = the phases no part names). */
+  parts: { what: string; ms: number; basis: string; phase?: string }[];
   /** The model in words, with every assumption. */
   model: string;
 }
@@ -161,6 +162,7 @@ export function publicSettings(s: Settings): Record<string, unknown> {
     waitTimeoutMs: s.waitTimeoutMs,
     rebootTimeoutMs: s.rebootTimeoutMs,
     maxParallelReboots: s.maxParallelReboots,
+    maxUnavailable: s.maxUnavailable,
     cleanup: s.cleanup,
     etcdBackup: s.etcdBackup,
     artifactName: s.artifactName,
@@ -188,6 +190,8 @@ export class RunReport {
   etcdBackup?: EtcdBackupRecord;
   inventory?: InventoryRecord;
   estimate?: EstimateRecord;
+  /** The estimate's parts beside the phases' actual durations (set when the run ends). */
+  estimateVsActual?: { phase: string; what: string; estimateMs: number; actualMs?: number }[];
   /** Set when a checkpoint of an unfinished migration was found. */
   resume?: ResumeInfo;
   /** cleanup: false — the cleanup left to do, as commands. */

@@ -4,11 +4,14 @@ import * as core from '@actions/core';
 import { commonRoot, uploadArtifact, writeReportFiles, writeSummary } from '../report/publish.ts';
 import { reportHostKeys } from '../nodes/host-key-report.ts';
 import type { Session } from './session.ts';
+import { compareWithActual } from '../checks/estimate.ts';
 
 export async function publishRun(s: Session): Promise<void> {
   const { report, settings, workDir, backupDir } = s;
   const knownHosts = reportHostKeys(report, s.nodeTools.shell());
   report.finishedAt = new Date();
+  if (report.estimate && report.phases.length)
+    report.estimateVsActual = compareWithActual(report.estimate, report.phases);
   const files = await writeReportFiles(report, workDir);
   const uploads = [...report.backup.files, files.json, files.md];
   await uploadArtifact(report, settings.artifactName, uploads, commonRoot(uploads), settings.retentionDays);

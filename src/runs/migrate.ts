@@ -5,6 +5,7 @@ import { readFile } from 'node:fs/promises';
 import { runVariant, type EngineHooks } from '../procedure/engine.ts';
 import type { Checkpoint } from '../procedure/checkpoint.ts';
 import type { StepContext, Variant } from '../procedure/types.ts';
+import { restoreAfterStop } from './restore-after-stop.ts';
 import { ensureEtcdBackup } from './etcd.ts';
 import { LeaseKeeper, thisRun } from './lease.ts';
 import type { Prepared } from './prepare.ts';
@@ -45,7 +46,13 @@ export async function runMigrate(s: Session, p: Prepared): Promise<void> {
   s.started = true;
   s.saveProgress = () => lease.save();
   s.log.info(`Running procedure ${p.variant.title}`);
-  await runVariant(p.variant, p.ctx, checkpointHooks(s, checkpoint));
+  try {
+    await runVariant(p.variant, p.ctx, checkpointHooks(s, checkpoint));
+  } catch (err) {
+    // Stopped before the pools' own maxUnavailable was put back (failure, cancel): put it back now.
+    await restoreAfterStop(s, p.ctx, checkpoint);
+    throw err;
+  }
   lease.end();
   await checkpoint.clear();
   if (!s.settings.cleanup) s.report.cleanupLeft = await cleanupLeft(p.variant, p.ctx);

@@ -30,6 +30,8 @@ export async function describeNodes(f: PreflightFacts): Promise<void> {
     pools: pools ?? [],
     maxParallelReboots: ctx.settings.maxParallelReboots,
     rebootTimeoutMs: ctx.settings.rebootTimeoutMs,
+    maxUnavailable: ctx.settings.maxUnavailable,
+    nodes,
   });
   ctx.report.estimate = estimate;
   const minutes = (ms: number) => Math.round(ms / 60_000);

@@ -2,6 +2,7 @@
 import { apiCheck } from './api.ts';
 import { etcdBackupCheck } from './etcd-backup.ts';
 import { machineNetworkCheck } from './machine-network.ts';
+import { maxUnavailableCheck } from './max-unavailable.ts';
 import { mtuCheck } from './mtu.ts';
 import { networkRangesCheck } from './network-ranges.ts';
 import { networkTypeCheck } from './network-type.ts';
@@ -28,6 +29,7 @@ export const PREFLIGHT_CHECKS: readonly PreflightCheck[] = [
   operatorsHealthyCheck,
   poolsHealthyCheck,
   poolsNotPausedCheck,
+  maxUnavailableCheck,
   networkRangesCheck,
   machineNetworkCheck,
   sshCheck,
