@@ -10,6 +10,8 @@ import { describeFailure, resultOf } from './runs/failure.ts';
 import { publishRun } from './runs/finish.ts';
 import { runMigrate } from './runs/migrate.ts';
 import { runPlan } from './runs/plan.ts';
+import { runRollback } from './runs/rollback.ts';
+import { isRollback } from './inputs/settings.ts';
 import { prepare, type Prepared } from './runs/prepare.ts';
 import { openSession, type Session } from './runs/session.ts';
 import { runVerifyOnly } from './runs/verify-only.ts';
@@ -22,7 +24,7 @@ export interface RunOutcome {
 
 type RunKind = (s: Session, p: Prepared) => Promise<void>;
 
-/** Which kind of run this is. mode: rollback (issue 13) adds src/runs/rollback.ts here. */
+/** Which kind of run this is (mode rollback / plan-rollback: src/runs/rollback.ts, before prepare). */
 function kindOf(s: Session, p: Prepared): RunKind {
   if (p.onTarget) return runVerifyOnly;
   return s.settings.mode === 'plan' ? runPlan : runMigrate;
@@ -52,8 +54,11 @@ export async function orchestrate(settings: Settings, signal: AbortSignal): Prom
   let failed = false;
   try {
     const variant = await connect(s);
-    const prepared = await prepare(s, variant);
-    await kindOf(s, prepared)(s, prepared);
+    if (isRollback(settings.mode)) await runRollback(s);
+    else {
+      const prepared = await prepare(s, variant);
+      await kindOf(s, prepared)(s, prepared);
+    }
   } catch (err) {
     failed = true;
     // Whatever stopped the run, the next one must know what this one did: the progress is saved and

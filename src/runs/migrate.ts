@@ -5,6 +5,7 @@ import { readFile } from 'node:fs/promises';
 import { runVariant, type EngineHooks } from '../procedure/engine.ts';
 import type { Checkpoint } from '../procedure/checkpoint.ts';
 import type { StepContext, Variant } from '../procedure/types.ts';
+import { saveRollbackRecord } from '../procedure/rollback-record.ts';
 import { ensureEtcdBackup } from './etcd.ts';
 import { LeaseKeeper, thisRun } from './lease.ts';
 import type { Prepared } from './prepare.ts';
@@ -47,6 +48,12 @@ export async function runMigrate(s: Session, p: Prepared): Promise<void> {
   s.log.info(`Running procedure ${p.variant.title}`);
   await runVariant(p.variant, p.ctx, checkpointHooks(s, checkpoint));
   lease.end();
+  // The checkpoint goes; the original backup stays for a later mode: rollback.
+  await saveRollbackRecord(s.cluster, checkpoint.backup).catch((e: unknown) =>
+    s.report.warnings.push(
+      `could not keep the original backup for a later rollback: ${e instanceof Error ? e.message : String(e)} (it is in the artifact)`,
+    ),
+  );
   await checkpoint.clear();
   if (!s.settings.cleanup) s.report.cleanupLeft = await cleanupLeft(p.variant, p.ctx);
   s.report.result = 'migrated';

@@ -10,7 +10,7 @@ import type { Prepared } from './prepare.ts';
 import type { Session } from './session.ts';
 
 /** The variant without the steps an earlier run completed. */
-function remaining(variant: Variant, done: (id: string) => boolean): Variant {
+export function remaining(variant: Variant, done: (id: string) => boolean): Variant {
   return {
     ...variant,
     phases: variant.phases
