@@ -37,6 +37,16 @@ function customiseSdn(twin: Twin): void {
   });
 }
 
+/** With DUMP_TIMELINE=1, the rollback's writes and reboots in order (for the closing note). */
+function dump(twin: Twin, from: number): void {
+  if (!process.env.DUMP_TIMELINE) return;
+  const lines = twin.timeline.entries
+    .slice(from)
+    .filter((e) => (CLIENT(e) && !e.object.startsWith('ConfigMap/')) || e.verb === 'reboot' || /status\.(migration|networkType)/.test(e.change))
+    .map((e) => `${e.t}\t${e.actor}\t${e.verb}\t${e.object}\t${e.change}`);
+  process.stderr.write(`${lines.join('\n')}\n`);
+}
+
 /** Per node: [reboots by the action over SSH, reboots of any cause], from timeline index `from`. */
 function reboots(twin: Twin, from: number): Record<string, [number, number]> {
   const out: Record<string, [number, number]> = {};
@@ -64,6 +74,7 @@ describe('mode: rollback on OpenShift 4.14 (procedure B rollback)', () => {
     expect(run.code, run.stdout.slice(-4000)).toBe(0);
     expect(run.outputs.result).toBe('rolled-back');
     expect(run.outputs['network-type']).toBe('OpenShiftSDN');
+    dump(twin, start);
 
     const after = (pred: (e: TimelineEntry) => boolean) => {
       const i = twin.timeline.entries.slice(start).findIndex(pred);
@@ -114,5 +125,103 @@ describe('mode: rollback on OpenShift 4.14 (procedure B rollback)', () => {
       expect.arrayContaining(['machineconfig-configure-ovs', 'network-type', 'nodes-rebooted', 'operators-healthy']),
     );
     expect(run.summary).toContain('Rolled back to OpenShift SDN');
+  });
+});
+
+/** Runs `extra` and stops it (SIGKILL or the runner's cancel) when `marker` appears in its log. */
+async function runUntil(h: Harness, marker: string, how: 'kill' | 'cancel', extra: Record<string, string>) {
+  const stop = new AbortController();
+  let out = '';
+  const run = await h.run(extra, {
+    [how === 'kill' ? 'kill' : 'signal']: stop.signal,
+    onStdout: (chunk: string) => {
+      out += chunk;
+      if (!stop.signal.aborted && out.includes(marker)) stop.abort();
+    },
+  });
+  expect(stop.signal.aborted, `marker "${marker}" never appeared:\n${run.stdout.slice(-3000)}`).toBe(true);
+  return run;
+}
+
+describe('mode: rollback from an unfinished migration', () => {
+  it('cancelled before the switch (4.14): clears spec.migration, MCO rolls the SDN config back, the action reboots no node', async () => {
+    h = await startHarness(smallScenario());
+    const twin = h.twin;
+    const migrate = await runUntil(h, 'waiting for every MachineConfigPool', 'cancel', { 'artifact-name': 'migrate' });
+    expect(migrate.outputs.result).toBe('cancelled');
+    expect(operatorSpec(twin).migration).toEqual({ networkType: 'OVNKubernetes' });
+    expect(twin.timeline.entries.some((e) => CLIENT(e) && e.change.includes('spec.networkType'))).toBe(false);
+
+    const start = twin.timeline.entries.length;
+    const run = await h.run({ mode: 'rollback', 'artifact-name': 'rollback' });
+    expect(run.code, run.stdout.slice(-4000)).toBe(0);
+    expect(run.outputs.result).toBe('rolled-back');
+    dump(twin, start);
+    expect(run.stdout).toContain('the network type never switched');
+    for (const [node, [byAction]] of Object.entries(reboots(twin, start))) expect({ node, byAction }).toEqual({ node, byAction: 0 });
+    // No write to the network type, no pause: only the trigger is reverted.
+    const writes = twin.timeline.entries.slice(start).filter((e) => CLIENT(e) && !e.object.startsWith('ConfigMap/'));
+    expect(writes.map((e) => `${e.object} ${e.change}`)).toEqual([
+      `${NET_OPERATOR} spec.migration: {"networkType":"OVNKubernetes"} → (none)`,
+    ]);
+    expect(networkStatus(twin).networkType).toBe('OpenShiftSDN');
+    expect(networkStatus(twin).migration ?? null).toBeNull();
+    // MCO rendered configure-ovs.sh OpenShiftSDN again and every pool is on it.
+    const report = JSON.parse(h.results.artifacts.find((a) => a.name === 'rollback')!.files.get('report.json')!.toString());
+    expect(report.checks.filter((c: { ok: boolean }) => !c.ok)).toEqual([]);
+    expect(report.checks.map((c: { id: string }) => c.id)).toContain('machineconfig-configure-ovs');
+    expect(report.checks.map((c: { id: string }) => c.id)).not.toContain('nodes-rebooted');
+  });
+
+  it('killed during the rollback (4.14): a re-run continues from the checkpoint and completes, no node rebooted twice by the action', async () => {
+    h = await startHarness(smallScenario());
+    const twin = h.twin;
+    customiseSdn(twin);
+    expect((await h.run({ 'artifact-name': 'migrate' })).code).toBe(0);
+    const start = twin.timeline.entries.length;
+    const killed = await runUntil(h, 'reboot command sent', 'kill', { mode: 'rollback', 'artifact-name': 'rollback-1' });
+    expect(killed.code).not.toBe(0);
+    const cm = twin.store.get(findType('', 'configmaps')!, 'openshift-network-operator', 'sdn-to-ovn-migration-checkpoint');
+    expect(JSON.parse((cm as any).data['checkpoint.json']).identity).toMatchObject({ variant: 'B-rollback', to: 'OpenShiftSDN' });
+
+    const again = await h.run({ mode: 'rollback', 'artifact-name': 'rollback-2' });
+    expect(again.code, again.stdout.slice(-4000)).toBe(0);
+    expect(again.outputs.result).toBe('rolled-back');
+    expect(again.stdout).toContain('Continuing the rollback');
+    for (const [node, [byAction, total]] of Object.entries(reboots(twin, start)))
+      expect({ node, byAction, total }).toEqual({ node, byAction: 1, total: 2 });
+    expect(operatorSpec(twin).defaultNetwork.openshiftSDNConfig).toMatchObject({ mtu: 1400, vxlanPort: 4790 });
+  });
+});
+
+describe('mode: rollback refused, no change made', () => {
+  it('on a cluster on OpenShift SDN with no checkpoint: nothing to roll back', async () => {
+    h = await startHarness(smallScenario());
+    const run = await h.run({ mode: 'rollback' });
+    expect(run.code).not.toBe(0);
+    expect(run.outputs.result).toBe('refused');
+    expect(run.stdout).toMatch(/nothing to roll back/);
+    expect(h.twin.timeline.clientWrites()).toEqual([]);
+  });
+
+  it('on OpenShift 4.17 (no OpenShift SDN)', async () => {
+    h = await startHarness(smallScenario({ version: '4.17.0', network: { type: 'OVNKubernetes' } }));
+    const run = await h.run({ mode: 'rollback' });
+    expect(run.code).not.toBe(0);
+    expect(run.outputs.result).toBe('refused');
+    expect(run.stdout).toMatch(/no OpenShift SDN \(removed in 4\.17\)/);
+    expect(h.twin.timeline.clientWrites()).toEqual([]);
+  });
+
+  it('plan-rollback lists the steps and writes nothing', async () => {
+    h = await startHarness(smallScenario());
+    expect((await h.run({ 'artifact-name': 'migrate' })).code).toBe(0);
+    const writes = h.twin.timeline.clientWrites().length;
+    const run = await h.run({ mode: 'plan-rollback', 'artifact-name': 'plan' });
+    expect(run.code, run.stdout.slice(-3000)).toBe(0);
+    expect(run.outputs.result).toBe('planned');
+    expect(h.twin.timeline.clientWrites().length).toBe(writes);
+    expect(run.stdout).toMatch(/spec\.migration = \{"networkType":"OpenShiftSDN"\}/);
+    expect(run.stdout).toMatch(/Reboot every node over SSH/);
   });
 });
