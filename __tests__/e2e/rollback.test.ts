@@ -225,3 +225,65 @@ describe('mode: rollback refused, no change made', () => {
     expect(run.stdout).toMatch(/Reboot every node over SSH/);
   });
 });
+
+describe('mode: rollback on OpenShift 4.6 (procedure A rollback)', () => {
+  it('after a finished migration: annotation, every pool paused, networkType, SDN settings, multus, reboot, unpause, verify, cleanup', async () => {
+    h = await startHarness(
+      smallScenario({
+        version: '4.6.21',
+        nodes: [
+          { name: 'master-0', pool: 'master' },
+          { name: 'worker-0', pool: 'worker' },
+          { name: 'infra-0', pool: 'infra' },
+        ],
+        pools: [{ name: 'master' }, { name: 'worker' }, { name: 'infra' }],
+      }),
+    );
+    const twin = h.twin;
+    customiseSdn(twin);
+    const migrate = await h.run({ 'artifact-name': 'migrate' });
+    expect(migrate.code, migrate.stdout.slice(-3000)).toBe(0);
+
+    const start = twin.timeline.entries.length;
+    const run = await h.run({ mode: 'rollback', 'artifact-name': 'rollback' });
+    expect(run.code, run.stdout.slice(-4000)).toBe(0);
+    expect(run.outputs.result).toBe('rolled-back');
+    dump(twin, start);
+    const after = (pred: (e: TimelineEntry) => boolean) => {
+      const i = twin.timeline.entries.slice(start).findIndex(pred);
+      return i < 0 ? -1 : start + i;
+    };
+    const annotate = after((e) => CLIENT(e) && e.object === NET_OPERATOR && /network-migration.*\(none\) → ""/.test(e.change));
+    const pauses = ['master', 'worker', 'infra'].map((p) =>
+      after((e) => CLIENT(e) && e.object.endsWith(`/${p}`) && POOL.test(e.object) && e.change.includes('→ true')),
+    );
+    const networkType = after((e) => CLIENT(e) && e.object === NET_CONFIG && e.change.includes('spec.networkType'));
+    const sdnSettings = after((e) => CLIENT(e) && e.object === NET_OPERATOR && e.change.includes('openshiftSDNConfig'));
+    const firstSsh = after((e) => e.actor.startsWith('ssh') && e.verb === 'reboot');
+    const lastSsh = lastIndexOf(twin, (e) => e.actor.startsWith('ssh') && e.verb === 'reboot');
+    const unpauses = ['master', 'worker', 'infra'].map((p) =>
+      after((e) => CLIENT(e) && e.object.endsWith(`/${p}`) && POOL.test(e.object) && e.change.includes('true → false')),
+    );
+    const removeAnnotation = lastIndexOf(twin, (e) => CLIENT(e) && e.object === NET_OPERATOR && /network-migration.*→ \(none\)/.test(e.change));
+    const deleteOvn = after((e) => CLIENT(e) && e.verb === 'delete' && e.object === 'Namespace/openshift-ovn-kubernetes');
+    expect(annotate).toBeGreaterThan(start);
+    for (const p of pauses) expect(p).toBeGreaterThan(annotate);
+    expect(networkType).toBeGreaterThan(Math.max(...pauses));
+    // Procedure A's cleanup leaves openshiftSDNConfig in place, so it already holds the original values:
+    // the rollback has nothing to write there.
+    expect(sdnSettings).toBe(-1);
+    expect(run.stdout).toMatch(/Restore the OpenShift SDN mode, MTU and VXLAN port .* — already done/);
+    expect(firstSsh).toBeGreaterThan(networkType);
+    for (const u of unpauses) expect(u).toBeGreaterThan(lastSsh);
+    expect(removeAnnotation).toBeGreaterThan(Math.max(...unpauses));
+    expect(deleteOvn).toBeGreaterThan(removeAnnotation);
+    for (const [node, [byAction, total]] of Object.entries(reboots(twin, start)))
+      expect({ node, byAction, total }).toEqual({ node, byAction: 1, total: 2 });
+    expect(networkStatus(twin).networkType).toBe('OpenShiftSDN');
+    const spec = operatorSpec(twin);
+    expect(spec.defaultNetwork.openshiftSDNConfig).toMatchObject({ mode: 'NetworkPolicy', mtu: 1400, vxlanPort: 4790 });
+    const op = twin.store.get(operatorType(), undefined, 'cluster')!;
+    expect(op.metadata.annotations?.['networkoperator.openshift.io/network-migration']).toBeUndefined();
+    expect(twin.store.get(findType('', 'namespaces')!, undefined, 'openshift-ovn-kubernetes')).toBeUndefined();
+  });
+});
