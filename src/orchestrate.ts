@@ -10,6 +10,7 @@ import { describeFailure, resultOf } from './runs/failure.ts';
 import { publishRun } from './runs/finish.ts';
 import { runMigrate } from './runs/migrate.ts';
 import { runPlan } from './runs/plan.ts';
+import { rollBackAfterFailure } from './runs/on-failure.ts';
 import { runRollback } from './runs/rollback.ts';
 import { isRollback } from './inputs/settings.ts';
 import { prepare, type Prepared } from './runs/prepare.ts';
@@ -52,6 +53,7 @@ export async function orchestrate(settings: Settings, signal: AbortSignal): Prom
   const s = await start(settings, signal);
   s.log.info(`mode: ${settings.mode}`);
   let failed = false;
+  let rollback: Session | undefined;
   try {
     const variant = await connect(s);
     if (isRollback(settings.mode)) await runRollback(s);
@@ -73,10 +75,11 @@ export async function orchestrate(settings: Settings, signal: AbortSignal): Prom
     s.report.result = resultOf(err, s);
     s.report.failure = await describeFailure(err, s);
     core.error(annotationText(s.report.failure.message));
+    rollback = await rollBackAfterFailure(s, err);
   } finally {
     s.lease?.end();
     await s.nodeTools.close();
-    await publishRun(s);
+    await publishRun(s, rollback);
   }
   return { report: s.report, failed };
 }

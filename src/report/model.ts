@@ -86,7 +86,7 @@ export interface RunContextInfo {
  * - cancelled: the runner cancelled it (no new change after the signal).
  */
 export type RunResult =
-    | 'planned'
+  | 'planned'
   | 'migrated'
   | 'rolled-back'
   | 'already-migrated'

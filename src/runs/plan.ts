@@ -31,6 +31,14 @@ export async function runPlan(s: Session, p: Prepared): Promise<void> {
         `ConfigMap ${CHECKPOINT_REF.namespace}/${CHECKPOINT_REF.name}: ${s.earlier ? 'taken over' : 'created after the etcd backup'}, updated after every step and renewed every 30 s, deleted when the migration completes`,
       ],
     });
+    if (s.settings.onFailure === 'rollback')
+      report.plan.push({
+        phase: 'On failure',
+        step: 'on-failure: rollback — roll back to OpenShift SDN in the same job if the migration fails after its first change',
+        changes: [
+          'a failed verification, a node that does not come back or a timeout starts mode: rollback at once (never when the API server is unreachable, after a cancel, or before the first change); both reports go into the artifact',
+        ],
+      });
     for (const [i, e] of report.plan.entries())
       log.info(`${i + 1}. [${e.phase}] ${e.step}\n     ${e.changes.join('\n     ')}`);
   });

@@ -131,7 +131,10 @@ const WOULD_REFUSE = 'mode: migrate would be refused:';
 async function preflight(s: Session, variant: Variant, ctx: StepContext): Promise<Error | undefined> {
   const resuming = s.earlier !== undefined;
   const checks = await core.group('Preflight checks', () =>
-    runPreflight(ctx, variant, { mode: s.settings.mode === 'plan' ? 'plan' : 'migrate', ownRunInProgress: resuming }),
+    runPreflight(ctx, variant, {
+      mode: s.settings.mode === 'plan' ? 'plan' : 'migrate',
+      ownRunInProgress: resuming,
+    }),
   );
   if (resuming) relaxForResume(s, checks);
   return refusalFor(checks);
