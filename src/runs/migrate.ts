@@ -49,7 +49,7 @@ export async function runMigrate(s: Session, p: Prepared): Promise<void> {
   await runVariant(p.variant, p.ctx, checkpointHooks(s, checkpoint));
   lease.end();
   // The checkpoint goes; the original backup stays for a later mode: rollback.
-  await saveRollbackRecord(s.cluster, checkpoint.backup).catch((e: unknown) =>
+  await saveRollbackRecord(s.cluster.withCancelGate(s.signal), checkpoint.backup).catch((e: unknown) =>
     s.report.warnings.push(
       `could not keep the original backup for a later rollback: ${e instanceof Error ? e.message : String(e)} (it is in the artifact)`,
     ),

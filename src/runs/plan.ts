@@ -5,6 +5,7 @@
 import * as core from '@actions/core';
 import { planVariant } from '../procedure/engine.ts';
 import { CHECKPOINT_REF } from '../procedure/checkpoint.ts';
+import { ROLLBACK_RECORD_REF } from '../procedure/rollback-record.ts';
 import type { Variant } from '../procedure/types.ts';
 import type { Prepared } from './prepare.ts';
 import type { Session } from './session.ts';
@@ -29,6 +30,7 @@ export async function runPlan(s: Session, p: Prepared): Promise<void> {
       step: 'Keep a checkpoint (the lease of the run doing the migration) so that an interrupted run can be continued',
       changes: [
         `ConfigMap ${CHECKPOINT_REF.namespace}/${CHECKPOINT_REF.name}: ${s.earlier ? 'taken over' : 'created after the etcd backup'}, updated after every step and renewed every 30 s, deleted when the migration completes`,
+        `ConfigMap ${ROLLBACK_RECORD_REF.namespace}/${ROLLBACK_RECORD_REF.name}: the original backup, written when the migration completes, so that a later mode: rollback restores the OpenShift SDN settings (deleted by that rollback)`,
       ],
     });
     if (s.settings.onFailure === 'rollback')
