@@ -202,7 +202,7 @@ describe('mode: rollback from an unfinished migration', () => {
   it('cancelled before the switch (4.14): clears spec.migration, MCO rolls the SDN config back, the action reboots no node', async () => {
     h = await startHarness(smallScenario());
     const twin = h.twin;
-    const migrate = await runUntil(h, 'waiting for every MachineConfigPool', 'cancel', {
+    const migrate = await runUntil(h, '→ Wait for the Machine Config Operator to update every pool', 'cancel', {
       'artifact-name': 'migrate',
     });
     expect(migrate.outputs.result).toBe('cancelled');
@@ -271,6 +271,29 @@ describe('mode: rollback from an unfinished migration', () => {
       mtu: 1400,
       vxlanPort: 4790,
     });
+  });
+});
+
+describe('mode: rollback cancelled', () => {
+  it('cancelled while MCO rolls the SDN config out (4.14): exits cancelled, a re-run continues and completes', async () => {
+    h = await startHarness(smallScenario());
+    const twin = h.twin;
+    customiseSdn(twin);
+    expect((await h.run({ 'artifact-name': 'migrate' })).code).toBe(0);
+    const start = twin.timeline.entries.length;
+    const cancelled = await runUntil(h, '→ Wait for the Machine Config Operator to update every pool', 'cancel', {
+      mode: 'rollback',
+      'artifact-name': 'rollback-1',
+    });
+    expect(cancelled.outputs.result).toBe('cancelled');
+    expect(cancelled.summary).toMatch(/Re-run the workflow with the same inputs to continue/);
+    const again = await h.run({ mode: 'rollback', 'artifact-name': 'rollback-2' });
+    expect(again.code, again.stdout.slice(-4000)).toBe(0);
+    expect(again.outputs.result).toBe('rolled-back');
+    expect(again.stdout).toContain('Continuing the rollback');
+    for (const [node, [byAction, total]] of Object.entries(reboots(twin, start)))
+      expect({ node, byAction, total }).toEqual({ node, byAction: 1, total: 2 });
+    expect(networkStatus(twin).networkType).toBe('OpenShiftSDN');
   });
 });
 

@@ -1,6 +1,7 @@
 // Rollback to OpenShift SDN, OpenShift 4.5–4.7: the OpenShift 4.6 documentation, "Rolling back to the
-// OpenShift SDN network provider", step by step; and the shorter way back from a migration that stopped
-// before the network type switched. Read beside the document: the numbers are its steps.
+// OpenShift SDN network provider" (docs.openshift.com/container-platform/4.6/networking/
+// ovn_kubernetes_network_provider/rollback-to-openshift-sdn.html), step by step; and the shorter way
+// back from a migration that stopped before the network type switched. Read beside the document: the numbers are its steps.
 import { NETWORK_OPERATOR } from '../cluster/types.ts';
 import {
   rebootEveryNode,
