@@ -202,9 +202,14 @@ describe('mode: rollback from an unfinished migration', () => {
   it('cancelled before the switch (4.14): clears spec.migration, MCO rolls the SDN config back, the action reboots no node', async () => {
     h = await startHarness(smallScenario());
     const twin = h.twin;
-    const migrate = await runUntil(h, '→ Wait for the Machine Config Operator to update every pool', 'cancel', {
-      'artifact-name': 'migrate',
-    });
+    const migrate = await runUntil(
+      h,
+      '→ Wait for the Machine Config Operator to update every pool',
+      'cancel',
+      {
+        'artifact-name': 'migrate',
+      },
+    );
     expect(migrate.outputs.result).toBe('cancelled');
     expect(operatorSpec(twin).migration).toEqual({ networkType: 'OVNKubernetes' });
     expect(twin.timeline.entries.some((e) => CLIENT(e) && e.change.includes('spec.networkType'))).toBe(false);
@@ -261,6 +266,10 @@ describe('mode: rollback from an unfinished migration', () => {
       to: 'OpenShiftSDN',
     });
 
+    // A migrate run meanwhile is refused: the checkpoint says a rollback is unfinished.
+    const migrate = await h.run({ 'artifact-name': 'migrate-2' });
+    expect(migrate.outputs.result).toBe('refused');
+    expect(migrate.errors.join('\n')).toMatch(/a rollback to OpenShiftSDN by this action is unfinished/);
     const again = await h.run({ mode: 'rollback', 'artifact-name': 'rollback-2' });
     expect(again.code, again.stdout.slice(-4000)).toBe(0);
     expect(again.outputs.result).toBe('rolled-back');
@@ -281,10 +290,15 @@ describe('mode: rollback cancelled', () => {
     customiseSdn(twin);
     expect((await h.run({ 'artifact-name': 'migrate' })).code).toBe(0);
     const start = twin.timeline.entries.length;
-    const cancelled = await runUntil(h, '→ Wait for the Machine Config Operator to update every pool', 'cancel', {
-      mode: 'rollback',
-      'artifact-name': 'rollback-1',
-    });
+    const cancelled = await runUntil(
+      h,
+      '→ Wait for the Machine Config Operator to update every pool',
+      'cancel',
+      {
+        mode: 'rollback',
+        'artifact-name': 'rollback-1',
+      },
+    );
     expect(cancelled.outputs.result).toBe('cancelled');
     expect(cancelled.summary).toMatch(/Re-run the workflow with the same inputs to continue/);
     const again = await h.run({ mode: 'rollback', 'artifact-name': 'rollback-2' });

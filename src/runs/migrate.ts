@@ -26,7 +26,7 @@ function checkpointHooks(s: Session, checkpoint: Checkpoint): EngineHooks {
 }
 
 /** cleanup: false — the cleanup steps still to do, as the commands a person runs. */
-async function cleanupLeft(variant: Variant, ctx: StepContext): Promise<string[]> {
+export async function cleanupLeft(variant: Variant, ctx: StepContext): Promise<string[]> {
   const phase = variant.phases.find((p) => p.id === variant.cleanupPhase);
   const out: string[] = [];
   for (const step of phase?.steps ?? [])

@@ -86,6 +86,10 @@ async function continueEarlier(s: Session, variant: Variant, earlier: Checkpoint
     stepsTotal: stepCount(variant),
   };
   checkLease(s, earlier);
+  if (earlier.state.identity.to !== variant.to)
+    throw new SettingsDiffer(
+      `a rollback to ${earlier.state.identity.to} by this action is unfinished (${who}; procedure ${earlier.state.identity.variant}, ${earlier.state.completedSteps.length} step(s) done). No change was made by this run. Finish it first with mode: rollback and the same inputs; then migrate again.`,
+    );
   if (diff.length) {
     throw new SettingsDiffer(
       `a migration by this action is in progress (${who}; procedure ${earlier.state.identity.variant}, ${done}) with other settings — ${diff.join('; ')}. No change was made by this run. ` +

@@ -34,6 +34,7 @@ import type { PhaseRecord } from '../report/model.ts';
 import { requireAgreement } from './cross-check.ts';
 import { ensureEtcdBackup } from './etcd.ts';
 import { LeaseKeeper, thisRun } from './lease.ts';
+import { cleanupLeft } from './migrate.ts';
 import { remaining } from './plan.ts';
 import { checkLease, restoreBackup, SettingsDiffer, startedByText, stepCount } from './prepare.ts';
 import { stepContext, type Session } from './session.ts';
@@ -249,7 +250,8 @@ async function execute(s: Session, r: RollbackStart, ctx: StepContext): Promise<
   });
   lease.end();
   await checkpoint.clear('the rollback is complete');
-  await deleteRollbackRecord(s.cluster);
+  await deleteRollbackRecord(s.cluster.withCancelGate(s.signal));
+  if (!s.settings.cleanup) s.report.cleanupLeft = await cleanupLeft(variant, ctx);
   s.report.result = 'rolled-back';
 }
 
