@@ -194,7 +194,12 @@ describe('workflows', () => {
 
   it('migrate.yml: plan, then an approved, non-cancelling migrate job per cluster', () => {
     const wf = migrateWorkflow();
-    expect(wf.on.workflow_dispatch.inputs.mode?.options).toEqual(['plan', 'migrate']);
+    expect(wf.on.workflow_dispatch.inputs.mode?.options).toEqual([
+      'plan',
+      'migrate',
+      'plan-rollback',
+      'rollback',
+    ]);
     expect(Object.keys(wf.on.workflow_dispatch.inputs)).toEqual(
       expect.arrayContaining(['cluster', 'mtu', 'geneve-port']),
     );
@@ -207,8 +212,16 @@ describe('workflows', () => {
       group: 'network-migration-${{ inputs.cluster }}',
       'cancel-in-progress': false,
     });
-    expect(actionStep(plan)?.with?.mode).toBe('plan');
-    expect(actionStep(migrate)?.with?.mode).toBe('migrate');
+    // The plan job plans what the second job does (plan or plan-rollback); the second job runs the
+    // chosen mode (migrate or rollback) behind the same approval.
+    expect(actionStep(plan)?.with?.mode).toBe('${{ env.MIGRATION_PLAN_MODE }}');
+    expect(wf.env?.MIGRATION_PLAN_MODE).toBe(
+      "${{ (inputs.mode == 'rollback' || inputs.mode == 'plan-rollback') && 'plan-rollback' || 'plan' }}",
+    );
+    expect(actionStep(migrate)?.with?.mode).toBe('${{ inputs.mode }}');
+    expect(migrate!.if).toBe(
+      "(inputs.mode == 'migrate' || inputs.mode == 'rollback') && needs.plan.outputs.result == 'planned'",
+    );
   });
 
   it('migrate.yml: the cluster comes from a fixed list and the run name shows it with the mode', () => {
@@ -229,7 +242,14 @@ describe('workflows', () => {
       expect(migrate[key], `migrate ${key}`).toBe(plan[key]);
     }
     // Every input that changes the plan: one place (the workflow env), the same value in both jobs.
-    for (const key of ['mtu', 'geneve-port', 'max-parallel-reboots', 'ssh-user']) {
+    for (const key of [
+      'mtu',
+      'geneve-port',
+      'max-parallel-reboots',
+      'ssh-user',
+      'vxlan-port',
+      'on-failure',
+    ]) {
       const ref = /^\$\{\{ env\.([A-Z_]+) \}\}$/.exec(plan[key] ?? '')?.[1];
       expect(ref, `plan ${key} comes from the workflow env`).toBeDefined();
       expect(wf.env?.[ref!], `workflow env ${ref}`).toBeDefined();

@@ -359,8 +359,8 @@ describe('mode', () => {
     ).toBe('migrate');
   });
 
-  it.each(['deploy', 'Migrate', 'rollback'])('rejects %j', (mode) => {
-    expect(rejection({ mode }, 'mode')).toMatch(/is not a mode.*plan .* or migrate/);
+  it.each(['deploy', 'Migrate', 'Rollback', 'plan_rollback'])('rejects %j', (mode) => {
+    expect(rejection({ mode }, 'mode')).toMatch(/is not a mode.*plan .*migrate .*plan-rollback .*rollback/);
   });
 
   it('migrate requires ssh-private-key', () => {

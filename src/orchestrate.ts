@@ -10,6 +10,9 @@ import { describeFailure, resultOf } from './runs/failure.ts';
 import { publishRun } from './runs/finish.ts';
 import { runMigrate } from './runs/migrate.ts';
 import { runPlan } from './runs/plan.ts';
+import { rollBackAfterFailure } from './runs/on-failure.ts';
+import { runRollback } from './runs/rollback.ts';
+import { isRollback } from './inputs/settings.ts';
 import { prepare, type Prepared } from './runs/prepare.ts';
 import { openSession, type Session } from './runs/session.ts';
 import { runVerifyOnly } from './runs/verify-only.ts';
@@ -22,7 +25,7 @@ export interface RunOutcome {
 
 type RunKind = (s: Session, p: Prepared) => Promise<void>;
 
-/** Which kind of run this is. mode: rollback (issue 13) adds src/runs/rollback.ts here. */
+/** Which kind of run this is (mode rollback / plan-rollback: src/runs/rollback.ts, before prepare). */
 function kindOf(s: Session, p: Prepared): RunKind {
   if (p.onTarget) return runVerifyOnly;
   return s.settings.mode === 'plan' ? runPlan : runMigrate;
@@ -53,10 +56,14 @@ export async function orchestrate(settings: Settings, signal: AbortSignal): Prom
   const s = await start(settings, signal);
   s.log.info(`mode: ${settings.mode}`);
   let failed = false;
+  let rollback: Session | undefined;
   try {
     const variant = await connect(s);
-    const prepared = await prepare(s, variant);
-    await kindOf(s, prepared)(s, prepared);
+    if (isRollback(settings.mode)) await runRollback(s);
+    else {
+      const prepared = await prepare(s, variant);
+      await kindOf(s, prepared)(s, prepared);
+    }
   } catch (err) {
     failed = true;
     // Cancelled: the runner sends SIGTERM 7.5 s after SIGINT and kills 2.5 s later. What follows
@@ -74,10 +81,11 @@ export async function orchestrate(settings: Settings, signal: AbortSignal): Prom
     s.report.result = resultOf(err, s);
     s.report.failure = await describeFailure(err, s);
     core.error(annotationText(s.report.failure.message));
+    rollback = await rollBackAfterFailure(s, err);
   } finally {
     s.lease?.end();
     await s.nodeTools.close();
-    await publishRun(s);
+    await publishRun(s, rollback);
   }
   return { report: s.report, failed };
 }

@@ -176,14 +176,18 @@ describe.each(CASES)('$name', ({ scenario, variant, steps }) => {
       .plan.flatMap((p) => p.changes)
       .map(plannedChange)
       .filter((c): c is NonNullable<typeof c> => c !== undefined);
-    // The checkpoint ConfigMap is the action's own bookkeeping, announced once in the plan.
-    expect(
-      reportOf(plan).plan.some((p) => p.changes.some((c) => c.includes('sdn-to-ovn-migration-checkpoint'))),
-    ).toBe(true);
+    // The checkpoint and the rollback record (ConfigMaps) are the action's own bookkeeping, each
+    // announced once in the plan.
+    for (const name of ['sdn-to-ovn-migration-checkpoint', 'sdn-to-ovn-migration-backup'])
+      expect(reportOf(plan).plan.some((p) => p.changes.some((c) => c.includes(name)))).toBe(true);
     const writes = h.twin.timeline
       .clientWrites()
       .map(written)
-      .filter((w) => !w.object.endsWith('/sdn-to-ovn-migration-checkpoint'));
+      .filter(
+        (w) =>
+          !w.object.endsWith('/sdn-to-ovn-migration-checkpoint') &&
+          !w.object.endsWith('/sdn-to-ovn-migration-backup'),
+      );
     const unlisted: string[] = [];
     let next = 0;
     for (const w of writes) {

@@ -41,6 +41,7 @@ interface Row {
 const RESULT_TEXT: Record<NonNullable<LegReport['result']>, [Verdict, string]> = {
   planned: ['planned', '📋 planned'],
   migrated: ['ok', '✅ migrated'],
+  'rolled-back': ['ok', '↩️ rolled back to OpenShift SDN'],
   'already-migrated': ['ok', '✅ already on OVN-Kubernetes'],
   unhealthy: ['failed', '🩺 on OVN-Kubernetes, verification failed'],
   failed: ['failed', '❌ failed'],

@@ -15,7 +15,8 @@ import {
   resolveContext,
 } from './kubeconfig-input.ts';
 import { kubeconfigRisks } from './kubeconfig-risks.ts';
-import type { HostKeyPolicy, Mode, Settings } from './settings.ts';
+import { changesCluster, type HostKeyPolicy, type Mode, type Settings } from './settings.ts';
+import { onFailure, vxlanPort } from './rollback-inputs.ts';
 import {
   checkPrivateKey,
   normalizePrivateKey,
@@ -42,12 +43,14 @@ export const INPUT_NAMES = [
   'allow-insecure-tls',
   'mtu',
   'geneve-port',
+  'vxlan-port',
   'wait-timeout',
   'operators-stable-interval',
   'reboot-timeout',
   'max-parallel-reboots',
   'max-unavailable',
   'cleanup',
+  'on-failure',
   'etcd-backup',
   'artifact-name',
   'retention-days',
@@ -55,7 +58,7 @@ export const INPUT_NAMES = [
 
 export type InputName = (typeof INPUT_NAMES)[number];
 
-const MODES: readonly Mode[] = ['plan', 'migrate'];
+const MODES: readonly Mode[] = ['plan', 'migrate', 'plan-rollback', 'rollback'];
 const HOST_KEY_POLICIES: readonly HostKeyPolicy[] = ['strict', 'accept-new'];
 
 /** Characters the artifact service rejects in a name. */
@@ -141,10 +144,10 @@ function hostKeyPolicy(mode: Mode, knownHosts: string | undefined): HostKeyPolic
   const policy = text as HostKeyPolicy;
   // Checked here, before the cluster is touched: without pinned keys an impostor on a node address
   // would be trusted with sudo, the MTU probe and the etcd backup.
-  if (mode === 'migrate' && policy === 'strict' && !knownHosts) {
+  if (changesCluster(mode) && policy === 'strict' && !knownHosts) {
     throw new InputError(
       'ssh-known-hosts',
-      'is empty, so mode "migrate" could not tell a node from an impostor on its address',
+      `is empty, so mode "${mode}" could not tell a node from an impostor on its address`,
       "the known_hosts lines the plan job recorded (its known-hosts output, e.g. ${{ needs.plan.outputs.known-hosts }}), or set ssh-host-key-policy: accept-new to trust each node's key on first use",
     );
   }
@@ -195,7 +198,7 @@ function readMode(): Mode {
     throw new InputError(
       'mode',
       `"${modeText}" is not a mode`,
-      'plan (read-only: checks and prints what would happen) or migrate (changes the cluster)',
+      'plan (read-only: checks and prints what would happen), migrate (changes the cluster), plan-rollback (read-only: what a rollback to OpenShift SDN would do) or rollback (goes back to OpenShift SDN)',
     );
   }
   return modeText as Mode;
@@ -208,10 +211,10 @@ function readSsh(mode: Mode, rawKey: string, passphrase: string | undefined): Se
     privateKey = normalizePrivateKey(rawKey);
     mask(privateKey);
     checkPrivateKey(privateKey, passphrase);
-  } else if (mode === 'migrate') {
+  } else if (changesCluster(mode)) {
     throw new InputError(
       'ssh-private-key',
-      'is empty but mode "migrate" reboots every node over SSH',
+      `is empty but mode "${mode}" reboots every node over SSH`,
       'the private key (OpenSSH or PEM) of a user that can run "sudo shutdown" on the nodes, usually ${{ secrets.SSH_PRIVATE_KEY }}',
     );
   }
@@ -292,6 +295,8 @@ export function readSettings(): Settings {
     kubeconfigWarnings,
     ...(mtu !== undefined ? { mtu } : {}),
     ...(geneveText ? { genevePort: genevePort(geneveText) } : {}),
+    ...vxlanPort(input('vxlan-port')),
+    ...onFailure(input('on-failure')),
     waitTimeoutMs: duration('wait-timeout', '90m'),
     operatorsStableIntervalMs: duration('operators-stable-interval', '30s'),
     rebootTimeoutMs: duration('reboot-timeout', '20m'),

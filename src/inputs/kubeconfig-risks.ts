@@ -9,7 +9,7 @@
 // secrets and are masked as such).
 import { InputError } from './input-error.ts';
 import type { Kubeconfig, Obj } from './kubeconfig-input.ts';
-import type { Mode } from './settings.ts';
+import { changesCluster, type Mode } from './settings.ts';
 
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -65,7 +65,7 @@ export function kubeconfigRisks(
       'an https:// server URL (the OpenShift API listens on https://api.<cluster>.<domain>:6443)',
     );
   if (cluster['insecure-skip-tls-verify'] === true) {
-    if (mode === 'migrate' && !allowInsecureTls)
+    if (changesCluster(mode) && !allowInsecureTls)
       throw new InputError(
         'kubeconfig',
         `cluster "${clusterName}" sets insecure-skip-tls-verify: anyone on the network path to ${shownServer(server)} could pose as the API server, receive the cluster-admin credential and steer the migration`,

@@ -1,7 +1,20 @@
 // The one typed view of the action's inputs. `readSettings()` in inputs.ts builds it and is the only
 // place that touches `core.getInput`; everything else receives a Settings object.
 
-export type Mode = 'plan' | 'migrate';
+export type Mode = 'plan' | 'migrate' | 'plan-rollback' | 'rollback';
+
+/** Modes that change the cluster (and so need SSH, verified TLS and pinned host keys). */
+export function changesCluster(mode: Mode): boolean {
+  return mode === 'migrate' || mode === 'rollback';
+}
+
+/** Modes that go back to OpenShift SDN (src/runs/rollback.ts). */
+export function isRollback(mode: Mode): boolean {
+  return mode === 'rollback' || mode === 'plan-rollback';
+}
+
+/** What a migrate run does when it fails after changing the cluster. */
+export type OnFailure = 'stop' | 'rollback';
 
 /**
  * What to do with a host key that ssh-known-hosts does not list, named after OpenSSH's
@@ -39,6 +52,10 @@ export interface Settings {
   mtu?: number;
   /** Geneve UDP port to set; undefined = leave as is. */
   genevePort?: number;
+  /** Rollback: OpenShift SDN VXLAN port to set; undefined = the original (from the backup). */
+  vxlanPort?: number;
+  /** mode migrate: roll back in the same job when the run fails after changes; undefined = stop. */
+  onFailure?: OnFailure;
   /** Longest single wait, milliseconds. */
   waitTimeoutMs: number;
   /** Time between the three consecutive healthy ClusterOperator passes (checks/operator-gate.ts); undefined = 30 s. */

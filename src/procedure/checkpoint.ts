@@ -41,6 +41,8 @@ export interface CheckpointIdentity {
   /** Only the inputs that change what is written to the cluster. */
   mtu: number | null;
   genevePort: number | null;
+  /** A rollback's VXLAN port input (absent in a migration's identity). */
+  vxlanPort?: number | null;
 }
 
 /** The run holding the lease. */

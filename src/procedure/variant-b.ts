@@ -18,7 +18,7 @@ import { deleteNamespace, reportName, recordChange, setField, waitStep } from '.
 import type { Step, Variant } from './types.ts';
 
 /** 2. `spec.migration: null` — unless it already asks for this migration (a re-run). */
-function clearStaleMigration(): Step {
+export function clearStaleMigration(): Step {
   return {
     id: 'clear-stale-migration',
     title: 'Clear a stale spec.migration on Network.operator.openshift.io cluster',

@@ -47,6 +47,7 @@ const duration = (ms: number | undefined): string => (ms === undefined ? '' : fo
 const HEADLINES: Record<RunReport['result'], string> = {
   planned: '📋 Plan: SDN → OVN-Kubernetes migration (no change made)',
   migrated: '✅ Migrated to OVN-Kubernetes',
+  'rolled-back': '↩️ Rolled back to OpenShift SDN (verified)',
   'already-migrated': '✅ Already on OVN-Kubernetes (verified, nothing changed)',
   unhealthy: '⚠️ Already on OVN-Kubernetes, but verification failed (nothing changed)',
   failed: '❌ Migration failed',

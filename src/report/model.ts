@@ -86,7 +86,14 @@ export interface RunContextInfo {
  * - cancelled: the runner cancelled it (no new change after the signal).
  */
 export type RunResult =
-  'planned' | 'migrated' | 'already-migrated' | 'unhealthy' | 'failed' | 'refused' | 'cancelled';
+  | 'planned'
+  | 'migrated'
+  | 'rolled-back'
+  | 'already-migrated'
+  | 'unhealthy'
+  | 'failed'
+  | 'refused'
+  | 'cancelled';
 
 /** The unfinished migration a run found (and continues, or would continue). */
 export interface ResumeInfo {

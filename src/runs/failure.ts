@@ -6,6 +6,7 @@ import type { FailureInfo, RunReport } from '../report/model.ts';
 import { LeaseHeld } from './lease.ts';
 import { networkNow } from './network-now.ts';
 import { SettingsDiffer } from './prepare.ts';
+import { rollbackNextStep } from './rollback-advice.ts';
 import type { Session } from './session.ts';
 
 export function resultOf(err: unknown, s: Session): RunReport['result'] {
@@ -45,7 +46,7 @@ async function refusedState(err: unknown, s: Session): Promise<Omit<FailureInfo,
       : err instanceof CheckpointRejected
         ? `Inspect the checkpoint; if no migration by this action is under way, delete it (${DELETE_CHECKPOINT}) and run again.`
         : err instanceof SettingsDiffer
-          ? 'Run again with the inputs the unfinished migration was started with (see above) to continue it; to abandon it instead, roll the cluster back to OpenShift SDN, then delete the checkpoint.'
+          ? `Run again with the inputs the unfinished migration was started with (see above) to continue it; to abandon it instead, ${rollbackNextStep(s)}`
           : again;
   return {
     clusterState: ['This run made no change.', inProgress, await network(s)].filter(Boolean).join(' '),
@@ -64,7 +65,7 @@ async function stoppedState(err: unknown, s: Session): Promise<Omit<FailureInfo,
       : 'after changes were made';
   const last = report.changes.slice(-3).map((c) => `${c.object} ${c.field} = ${JSON.stringify(c.to)}`);
   const state = [
-    `The migration (procedure ${variant?.id ?? '?'}) stopped ${where}.`,
+    `The ${variant?.to === 'OpenShiftSDN' ? 'rollback' : 'migration'} (procedure ${variant?.id ?? '?'}) stopped ${where}.`,
     earlierSteps.length
       ? `Earlier runs completed ${earlierSteps.length} step(s) (${earlierSteps.join(', ')}).`
       : '',
@@ -86,10 +87,7 @@ async function stoppedState(err: unknown, s: Session): Promise<Omit<FailureInfo,
       : 'Fix the cause named above (see the checks and the node table), then run the workflow again with the same inputs: it continues from the checkpoint; completed steps are not repeated and rebooted nodes are not rebooted again.';
   return {
     clusterState: state,
-    nextSteps: [
-      continueNext,
-      'To go back to OpenShift SDN instead, follow the rollback procedure; the original configuration is in the artifact (backup/cluster-openshift-sdn.yaml).',
-    ],
+    nextSteps: [continueNext, rollbackNextStep(s)],
   };
 }
 

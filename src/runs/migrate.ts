@@ -6,6 +6,7 @@ import { runVariant, type EngineHooks } from '../procedure/engine.ts';
 import type { Checkpoint } from '../procedure/checkpoint.ts';
 import type { StepContext, Variant } from '../procedure/types.ts';
 import { restoreAfterStop } from './restore-after-stop.ts';
+import { saveRollbackRecord } from '../procedure/rollback-record.ts';
 import { ensureEtcdBackup } from './etcd.ts';
 import { LeaseKeeper, thisRun } from './lease.ts';
 import type { Prepared } from './prepare.ts';
@@ -26,7 +27,7 @@ function checkpointHooks(s: Session, checkpoint: Checkpoint): EngineHooks {
 }
 
 /** cleanup: false — the cleanup steps still to do, as the commands a person runs. */
-async function cleanupLeft(variant: Variant, ctx: StepContext): Promise<string[]> {
+export async function cleanupLeft(variant: Variant, ctx: StepContext): Promise<string[]> {
   const phase = variant.phases.find((p) => p.id === variant.cleanupPhase);
   const out: string[] = [];
   for (const step of phase?.steps ?? [])
@@ -54,6 +55,12 @@ export async function runMigrate(s: Session, p: Prepared): Promise<void> {
     throw err;
   }
   lease.end();
+  // The checkpoint goes; the original backup stays for a later mode: rollback.
+  await saveRollbackRecord(s.cluster.withCancelGate(s.signal), checkpoint.backup).catch((e: unknown) =>
+    s.report.warnings.push(
+      `could not keep the original backup for a later rollback: ${e instanceof Error ? e.message : String(e)} (it is in the artifact)`,
+    ),
+  );
   await checkpoint.clear();
   if (!s.settings.cleanup) s.report.cleanupLeft = await cleanupLeft(p.variant, p.ctx);
   s.report.result = 'migrated';

@@ -58,7 +58,7 @@ export function stepCount(variant: Variant): number {
 }
 
 /** Another run holds a fresh lease: refuse. A stale one is taken over, with a warning. */
-function checkLease(s: Session, earlier: Checkpoint): void {
+export function checkLease(s: Session, earlier: Checkpoint): void {
   const view = leaseView(earlier, thisRun(s.report.context));
   if (view.kind === 'held')
     throw new LeaseHeld(
@@ -86,6 +86,10 @@ async function continueEarlier(s: Session, variant: Variant, earlier: Checkpoint
     stepsTotal: stepCount(variant),
   };
   checkLease(s, earlier);
+  if (earlier.state.identity.to !== variant.to)
+    throw new SettingsDiffer(
+      `a rollback to ${earlier.state.identity.to} by this action is unfinished (${who}; procedure ${earlier.state.identity.variant}, ${earlier.state.completedSteps.length} step(s) done). No change was made by this run. Finish it first with mode: rollback and the same inputs; then migrate again.`,
+    );
   if (diff.length) {
     throw new SettingsDiffer(
       `a migration by this action is in progress (${who}; procedure ${earlier.state.identity.variant}, ${done}) with other settings — ${diff.join('; ')}. No change was made by this run. ` +
@@ -98,7 +102,7 @@ async function continueEarlier(s: Session, variant: Variant, earlier: Checkpoint
 }
 
 /** The original backup, from before the first change, byte for byte; names checked on load. */
-async function restoreBackup(s: Session, earlier: Checkpoint): Promise<void> {
+export async function restoreBackup(s: Session, earlier: Checkpoint): Promise<void> {
   if (!earlier.backup.size) return;
   const files = [...earlier.backup.keys()].map((name) => pathUnder(s.backupDir, name));
   await mkdir(s.backupDir, { recursive: true });
@@ -131,7 +135,10 @@ const WOULD_REFUSE = 'mode: migrate would be refused:';
 async function preflight(s: Session, variant: Variant, ctx: StepContext): Promise<Error | undefined> {
   const resuming = s.earlier !== undefined;
   const checks = await core.group('Preflight checks', () =>
-    runPreflight(ctx, variant, { mode: s.settings.mode, ownRunInProgress: resuming }),
+    runPreflight(ctx, variant, {
+      mode: s.settings.mode === 'plan' ? 'plan' : 'migrate',
+      ownRunInProgress: resuming,
+    }),
   );
   if (resuming) relaxForResume(s, checks);
   return refusalFor(checks);

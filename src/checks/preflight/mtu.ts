@@ -8,6 +8,15 @@ import type { NodeProbe, Outcome, PreflightCheck } from './types.ts';
 
 /** Geneve encapsulation overhead OVN-Kubernetes needs below the node MTU. */
 export const GENEVE_OVERHEAD = 100;
+/** VXLAN encapsulation overhead OpenShift SDN needs below the node MTU (a rollback's target). */
+export const VXLAN_OVERHEAD = 50;
+
+/** The tunnel the run moves to, and its overhead: VXLAN going back to OpenShift SDN, else Geneve. */
+export function tunnelOf(to: string): { name: string; overhead: number } {
+  return to === 'OpenShiftSDN'
+    ? { name: 'VXLAN', overhead: VXLAN_OVERHEAD }
+    : { name: 'Geneve', overhead: GENEVE_OVERHEAD };
+}
 /** The smallest MTU an IPv6 link may have (RFC 8200); the network operator refuses less with IPv6. */
 export const IPV6_MIN_MTU = 1280;
 
@@ -42,17 +51,23 @@ function ipv6Floor(mtu: number, ipv6: string[]): Outcome | undefined {
   };
 }
 
-function unsetMtu(measured: Measured[], smallest: Measured, ipv6: string[], evidence: string): Outcome {
-  const limit = smallest.mtu - GENEVE_OVERHEAD;
+function unsetMtu(
+  measured: Measured[],
+  smallest: Measured,
+  ipv6: string[],
+  evidence: string,
+  overhead: number,
+): Outcome {
+  const limit = smallest.mtu - overhead;
   if (ipv6.length && limit < IPV6_MIN_MTU)
     return {
       ok: false,
-      detail: `the smallest node MTU ${smallest.mtu} (${smallest.name}) leaves ${limit} for the overlay, below the ${IPV6_MIN_MTU} an IPv6 network needs (${ipv6.join(', ')}) — raise the node MTU to at least ${IPV6_MIN_MTU + GENEVE_OVERHEAD} first`,
+      detail: `the smallest node MTU ${smallest.mtu} (${smallest.name}) leaves ${limit} for the overlay, below the ${IPV6_MIN_MTU} an IPv6 network needs (${ipv6.join(', ')}) — raise the node MTU to at least ${IPV6_MIN_MTU + overhead} first`,
     };
   if (new Set(measured.map((p) => p.mtu)).size > 1)
     return {
       ok: false,
-      detail: `node MTUs differ and mtu is not set: the network operator takes its default from the node it runs on, not the smallest, so nodes with a smaller MTU would drop large packets — set the mtu input to ${limit} (smallest node MTU ${smallest.mtu} on ${smallest.name} − ${GENEVE_OVERHEAD})`,
+      detail: `node MTUs differ and mtu is not set: the network operator takes its default from the node it runs on, not the smallest, so nodes with a smaller MTU would drop large packets — set the mtu input to ${limit} (smallest node MTU ${smallest.mtu} on ${smallest.name} − ${overhead})`,
       items: byMtu(measured),
     };
   return { ok: true, detail: `mtu not set; ${evidence}; the overlay MTU may be at most ${limit}` };
@@ -60,7 +75,10 @@ function unsetMtu(measured: Measured[], smallest: Measured, ipv6: string[], evid
 
 export const mtuCheck: PreflightCheck = {
   id: 'mtu',
-  title: 'Overlay MTU fits the node MTU minus the Geneve overhead (100)',
+  title: ({ variant }) => {
+    const t = tunnelOf(variant.to);
+    return `Overlay MTU fits the node MTU minus the ${t.name} overhead (${t.overhead})`;
+  },
   severity: 'blocking',
   run: async (f) => {
     const { mtu } = f.ctx.settings;
@@ -79,14 +97,15 @@ export const mtuCheck: PreflightCheck = {
           };
     }
     const smallest = measured.reduce((a, p) => (p.mtu < a.mtu ? p : a));
-    const limit = smallest.mtu - GENEVE_OVERHEAD;
+    const { overhead } = tunnelOf(f.variant.to);
+    const limit = smallest.mtu - overhead;
     const evidence = `smallest node MTU ${smallest.mtu} (${smallest.name}, ${smallest.iface}); ${measured.length} node(s) read`;
-    if (mtu === undefined) return unsetMtu(measured, smallest, ipv6, evidence);
+    if (mtu === undefined) return unsetMtu(measured, smallest, ipv6, evidence, overhead);
     return mtu <= limit
       ? { ok: true, detail: `mtu ${mtu} ≤ ${limit}: ${evidence}` }
       : {
           ok: false,
-          detail: `mtu ${mtu} is above the smallest node MTU minus 100 (${smallest.mtu} − 100 = ${limit} on ${smallest.name}) — set the mtu input to at most ${limit}, or leave it empty`,
+          detail: `mtu ${mtu} is above the smallest node MTU minus ${overhead} (${smallest.mtu} − ${overhead} = ${limit} on ${smallest.name}) — set the mtu input to at most ${limit}, or leave it empty`,
         };
   },
 };
