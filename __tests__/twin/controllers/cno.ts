@@ -172,7 +172,12 @@ export class Cno {
     const nodes = store.list(T.node);
     const ref = { ...target, containers: pluginContainers(type) };
     const ds = store.create(
-      daemonSetObject({ ...ref, nodeCount: nodes.length, hostNetwork: true }),
+      daemonSetObject({
+        ...ref,
+        nodeCount: nodes.length,
+        hostNetwork: true,
+        owner: store.get(T.networkOperator, undefined, 'cluster'),
+      }),
       ACTOR.cno,
     );
     const revision = randomHex(10);
