@@ -25,6 +25,9 @@ import {
   privateKeyBodyLines,
 } from './ssh-input.ts';
 
+import { readMigrationFeatures } from './migration-features.ts';
+import { readOvnSubnets } from './ovn-internal-subnets.ts';
+
 /** Every input readSettings reads; action.yml must declare each (checked by the contract test). */
 export const INPUT_NAMES = [
   'kubeconfig',
@@ -41,6 +44,15 @@ export const INPUT_NAMES = [
   'allow-insecure-tls',
   'mtu',
   'geneve-port',
+  'ovn-join-subnet-v4',
+  'ovn-join-subnet-v6',
+  'ovn-transit-subnet-v4',
+  'ovn-transit-subnet-v6',
+  'ovn-masquerade-subnet-v4',
+  'ovn-masquerade-subnet-v6',
+  'migrate-egress-ip',
+  'migrate-egress-firewall',
+  'migrate-multicast',
   'wait-timeout',
   'operators-stable-interval',
   'reboot-timeout',
@@ -262,6 +274,8 @@ export function readSettings(): Settings {
       )
     : undefined;
   const geneveText = input('geneve-port');
+  const ovnSubnets = readOvnSubnets((n) => input(n as InputName));
+  const migrationFeatures = readMigrationFeatures((n) => input(n as InputName));
   const maxParallelReboots = integer(
     'max-parallel-reboots',
     input('max-parallel-reboots') || '0',
@@ -290,6 +304,8 @@ export function readSettings(): Settings {
     kubeconfigWarnings,
     ...(mtu !== undefined ? { mtu } : {}),
     ...(geneveText ? { genevePort: genevePort(geneveText) } : {}),
+    ...(Object.keys(ovnSubnets).length ? { ovnSubnets } : {}),
+    migrationFeatures,
     waitTimeoutMs: duration('wait-timeout', '90m'),
     operatorsStableIntervalMs: duration('operators-stable-interval', '30s'),
     rebootTimeoutMs: duration('reboot-timeout', '20m'),
