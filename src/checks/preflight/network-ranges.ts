@@ -49,12 +49,14 @@ export const networkRangesCheck: PreflightCheck = {
         ok: true,
         detail: `no overlap: ${networks.map((n) => `${n.kind} ${n.cidr}`).join(', ')}${chosen.length ? `; chosen: ${chosen.join(', ')}` : ''}`,
       };
-    const movable = ranges.filter((x) => x.field && bad.some((b) => b.includes(` overlaps ${x.cidr} `)));
+    const hit = ranges.filter((x) => bad.some((b) => b.includes(` overlaps ${x.cidr} `)));
+    const movable = hit.filter((x) => x.field);
+    const fixed = hit.filter((x) => !x.field);
     return {
       ok: false,
-      detail: movable.length
+      detail: !fixed.length
         ? `a network overlaps a range OVN-Kubernetes uses internally — choose a free range with ${movable.map((x) => OVN_SUBNET_INPUTS[x.key]).join(', ')} (the action sets it on Network.operator before the switch; the cluster and service networks cannot be changed by this migration)`
-        : `a network overlaps a range OVN-Kubernetes uses internally that OpenShift 4.${f.minor} does not let you move (${ranges.map((x) => x.cidr).join(', ')}) — the cluster and service networks cannot be changed by this migration, so this cluster needs a different path (contact Red Hat support)`,
+        : `a network overlaps a range OVN-Kubernetes uses internally that OpenShift 4.${f.minor} does not let you move (${fixed.map((x) => `${x.use} ${x.cidr}`).join(', ')}) — the cluster and service networks cannot be changed by this migration, so this cluster needs a different path (contact Red Hat support)`,
       items: bad,
     };
   },
