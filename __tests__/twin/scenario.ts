@@ -79,7 +79,12 @@ export type Fault =
   /** Pods on the node stay in error whatever reboots it gets. */
   | { kind: 'pods-error-persist'; node: string }
   /** `sudo <command>` on the node (matching `command`, a regular expression, when given) exits 1 printing `stderr`. */
-  | { kind: 'sudo-fails'; node: string; stderr: string; command?: string };
+  | { kind: 'sudo-fails'; node: string; stderr: string; command?: string }
+  /**
+   * The network operator's SDN → OVN conversion (4.12+) leaves one object out: `EgressFirewall/<ns>/default`,
+   * `EgressIP/<name>`, `Namespace/<ns>` (the multicast annotation) or `Node/<name>` (the egress label).
+   */
+  | { kind: 'conversion-drops'; object: string };
 
 /** OpenShift SDN objects that change form in the migration (seeded by controllers/seed-inventory.ts). */
 export interface SdnFeatures {
