@@ -15,7 +15,7 @@ import { FEATURE_INPUTS } from '../inputs/migration-features.ts';
 import type { StepContext } from '../procedure/types.ts';
 import { parseVersion } from '../procedure/select.ts';
 import type { CheckRecord } from '../report/model.ts';
-import { readSdnObjects, type SdnObjects } from './inventory.ts';
+import { readSdnObjects, type EgressRule, type SdnObjects } from './inventory.ts';
 import { CONVERTED_DIR, writeOvnManifests } from './ovn-manifests.ts';
 
 export const OVN_MULTICAST = 'k8s.ovn.org/multicast-enabled';
@@ -58,6 +58,19 @@ function selects(eip: KObject, ns: KObject | undefined, name: string): boolean {
   return Object.keys(want).length > 0 && Object.entries(want).every(([k, v]) => labels[k] === v);
 }
 
+/** The rules as `Deny 10.9.0.0/16` lines, in order: field order in the objects does not matter. */
+function ruleLines(rules: unknown): string[] {
+  return ((Array.isArray(rules) ? rules : []) as EgressRule[]).map(
+    (r) => `${r.type} ${r.to?.cidrSelector ?? ''} ${r.to?.dnsName ?? ''}`,
+  );
+}
+
+function sameRules(a: unknown, b: unknown): boolean {
+  const x = ruleLines(a);
+  const y = ruleLines(b);
+  return x.length === y.length && x.every((l, i) => l === y[i]);
+}
+
 type Finding = { matched: string[]; missing: string[]; skipped: string[] };
 
 /** Each SDN object against its OVN counterpart; `off` names the features not converted on purpose. */
@@ -76,7 +89,7 @@ export function compareConversion(
     const fw = ovn.firewalls.find(
       (x) => x.metadata.namespace === p.namespace && x.metadata.name === 'default',
     );
-    const same = !!fw && JSON.stringify(fw.spec?.egress ?? []) === JSON.stringify(p.egress);
+    const same = !!fw && sameRules(fw.spec?.egress, p.egress);
     const counterpart = `EgressFirewall ${p.namespace}/default with the same ${p.egress.length} rule(s) in order`;
     note('egressFirewall', same, `EgressNetworkPolicy ${p.namespace}/${p.name}`, counterpart);
   }
