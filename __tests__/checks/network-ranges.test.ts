@@ -61,6 +61,8 @@ describe('network-ranges with OVN internal subnet inputs', () => {
       ],
     });
     const overlap = await networkRangesCheck.run(fakeFacts({ version: '4.10.40', config: overlapping }));
-    expect(overlap.detail).toMatch(/does not let you move \(join switch \(v4InternalSubnet\) 100\.64\.0\.0\/16\) .*\(contact Red Hat support\)$/);
+    expect(overlap.detail).toMatch(
+      /does not let you move \(join switch \(v4InternalSubnet\) 100\.64\.0\.0\/16\) .*\(contact Red Hat support\)$/,
+    );
   });
 });

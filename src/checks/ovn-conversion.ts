@@ -12,8 +12,8 @@ import type { Cluster } from '../cluster/client.ts';
 import type { KObject, ListRef } from '../cluster/types.ts';
 import type { MigrationFeatures } from '../inputs/migration-features.ts';
 import { FEATURE_INPUTS } from '../inputs/migration-features.ts';
+import { clusterMinor } from '../procedure/cluster-minor.ts';
 import type { StepContext } from '../procedure/types.ts';
-import { parseVersion } from '../procedure/select.ts';
 import type { CheckRecord } from '../report/model.ts';
 import { readSdnObjects, type EgressRule, type SdnObjects } from './inventory.ts';
 import { CONVERTED_DIR, writeOvnManifests } from './ovn-manifests.ts';
@@ -146,7 +146,7 @@ async function ovnConversionRecord(ctx: StepContext, sdn: SdnObjects): Promise<C
     !sdn.multicastNamespaces.length
   )
     return undefined;
-  const minor = parseVersion(ctx.report.cluster.version ?? '').minor;
+  const minor = clusterMinor(ctx);
   const converts = minor >= CONVERTS_FROM_MINOR;
   const f = compareConversion(
     sdn,

@@ -248,6 +248,13 @@ function readSsh(mode: Mode, rawKey: string, passphrase: string | undefined): Se
   };
 }
 
+/** The OVN internal subnets given (only those) and the migration feature switches. */
+function ovnInputs(): Pick<Settings, 'ovnSubnets' | 'migrationFeatures'> {
+  const ovnSubnets = readOvnSubnets((n) => input(n as InputName));
+  const migrationFeatures = readMigrationFeatures((n) => input(n as InputName));
+  return { ...(Object.keys(ovnSubnets).length ? { ovnSubnets } : {}), migrationFeatures };
+}
+
 /** Reads, masks and validates every input. Throws InputError on the first input at fault. */
 export function readSettings(): Settings {
   // Secrets first: mask before anything below can throw and be logged.
@@ -274,8 +281,6 @@ export function readSettings(): Settings {
       )
     : undefined;
   const geneveText = input('geneve-port');
-  const ovnSubnets = readOvnSubnets((n) => input(n as InputName));
-  const migrationFeatures = readMigrationFeatures((n) => input(n as InputName));
   const maxParallelReboots = integer(
     'max-parallel-reboots',
     input('max-parallel-reboots') || '0',
@@ -304,8 +309,7 @@ export function readSettings(): Settings {
     kubeconfigWarnings,
     ...(mtu !== undefined ? { mtu } : {}),
     ...(geneveText ? { genevePort: genevePort(geneveText) } : {}),
-    ...(Object.keys(ovnSubnets).length ? { ovnSubnets } : {}),
-    migrationFeatures,
+    ...ovnInputs(),
     waitTimeoutMs: duration('wait-timeout', '90m'),
     operatorsStableIntervalMs: duration('operators-stable-interval', '30s'),
     rebootTimeoutMs: duration('reboot-timeout', '20m'),

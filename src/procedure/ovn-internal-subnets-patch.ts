@@ -1,12 +1,12 @@
 // The ovn-*-subnet-* inputs as fields of spec.defaultNetwork.ovnKubernetesConfig, in the names this
 // release uses (checks/cidr.ts ovnInternalRanges): flat `a.b.c = value` entries and the nested patch.
 import { ovnInternalRanges } from '../checks/cidr.ts';
-import { parseVersion } from './select.ts';
+import { clusterMinor } from './cluster-minor.ts';
 import type { StepContext } from './types.ts';
 
 /** `[['v4InternalSubnet', '100.72.0.0/16'], ['gatewayConfig.ipv4.internalMasqueradeSubnet', …]]`. */
 export function subnetFields(ctx: StepContext): [string, string][] {
-  const minor = parseVersion(ctx.report.cluster.version ?? '').minor;
+  const minor = clusterMinor(ctx);
   return ovnInternalRanges(minor, ctx.settings.ovnSubnets)
     .filter((r) => r.chosen && r.field)
     .map((r) => [r.field!, r.cidr]);

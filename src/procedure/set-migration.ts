@@ -5,7 +5,7 @@
 // migration converts the SDN features.
 import { NETWORK_OPERATOR } from '../cluster/types.ts';
 import { allFeatures } from '../inputs/migration-features.ts';
-import { parseVersion } from './select.ts';
+import { clusterMinor } from './cluster-minor.ts';
 import { setField } from './steps.ts';
 import type { Step, StepContext } from './types.ts';
 
@@ -13,7 +13,7 @@ export const FEATURES_FROM_MINOR = 12;
 
 export function migrationValue(ctx: StepContext): Record<string, unknown> {
   const features = ctx.settings.migrationFeatures;
-  const minor = parseVersion(ctx.report.cluster.version ?? '').minor;
+  const minor = clusterMinor(ctx);
   return minor >= FEATURES_FROM_MINOR && !allFeatures(features)
     ? { networkType: 'OVNKubernetes', features }
     : { networkType: 'OVNKubernetes' };
