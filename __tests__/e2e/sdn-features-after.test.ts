@@ -101,6 +101,7 @@ describe('4.10: nothing is converted; the manifests the artifact carries make th
       'multicast-namespaces.yaml',
     ]);
     expect((report.warnings as string[]).join('\n')).toMatch(/apply these after the migration/);
+    expect(run.summary).toContain('apply these after the migration');
     for (const f of converted) {
       expect(existsSync(f)).toBe(true);
       // --validate=false only because the twin serves no OpenAPI document yet (another change adds it).
