@@ -144,6 +144,7 @@ describe('defaults', () => {
       operatorsStableIntervalMs: 30_000,
       rebootTimeoutMs: 20 * 60_000,
       maxParallelReboots: 0,
+      migrationFeatures: { egressIP: true, egressFirewall: true, multicast: true },
       cleanup: true,
       etcdBackup: true,
       artifactName: 'sdn-to-ovn-123456-2',

@@ -11,6 +11,11 @@ export interface ResourceType {
   /** Subresources served besides the object itself. */
   subresources: string[];
   verbs: string[];
+  /**
+   * An optional operator's CRD (e.g. `nodenetworkconfigurationpolicies.nmstate.io`): served only when the
+   * scenario lists it in `crds`, as a real cluster serves it only once the operator is installed.
+   */
+  crd?: string;
 }
 
 const ALL_VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
@@ -61,10 +66,27 @@ export const RESOURCE_TYPES: ResourceType[] = [
   rt('network.openshift.io', 'v1', 'EgressNetworkPolicy', 'egressnetworkpolicies', true),
   rt('network.openshift.io', 'v1', 'NetNamespace', 'netnamespaces', false),
   rt('network.openshift.io', 'v1', 'HostSubnet', 'hostsubnets', false),
+  rt('policy', 'v1', 'PodDisruptionBudget', 'poddisruptionbudgets', true, {
+    shortNames: ['pdb'],
+    subresources: ['status'],
+  }),
+  // OVN-Kubernetes' own kinds (its CRDs ship with the network operator's manifests).
+  rt('k8s.ovn.org', 'v1', 'EgressFirewall', 'egressfirewalls', true),
+  rt('k8s.ovn.org', 'v1', 'EgressIP', 'egressips', false, { shortNames: ['eip'] }),
+  rt('nmstate.io', 'v1', 'NodeNetworkConfigurationPolicy', 'nodenetworkconfigurationpolicies', false, {
+    shortNames: ['nncp'],
+    subresources: ['status'],
+    crd: 'nodenetworkconfigurationpolicies.nmstate.io',
+  }),
   rt('authorization.k8s.io', 'v1', 'SelfSubjectAccessReview', 'selfsubjectaccessreviews', false, {
     verbs: ['create'],
   }),
 ];
+
+/** The types a cluster with these optional CRDs installed serves. */
+export function servedTypes(crds: readonly string[] = []): ResourceType[] {
+  return RESOURCE_TYPES.filter((t) => !t.crd || crds.includes(t.crd));
+}
 
 export function apiVersionOf(t: ResourceType): string {
   return t.group ? `${t.group}/${t.version}` : t.version;

@@ -18,6 +18,10 @@ export interface NodeSpec {
   ready: boolean;
   /** Reboot time for this node (virtual seconds); defaults to timing.rebootSeconds. */
   rebootSeconds?: number;
+  /** Static routes an administrator added on the primary interface (`ip route`: proto static). */
+  staticRoutes?: { dst: string; via: string }[];
+  /** Addresses (CIDR form) on the primary interface besides its own. */
+  extraAddresses?: string[];
 }
 
 export interface PoolSpec {
@@ -75,7 +79,12 @@ export type Fault =
   /** Pods on the node stay in error whatever reboots it gets. */
   | { kind: 'pods-error-persist'; node: string }
   /** `sudo <command>` on the node (matching `command`, a regular expression, when given) exits 1 printing `stderr`. */
-  | { kind: 'sudo-fails'; node: string; stderr: string; command?: string };
+  | { kind: 'sudo-fails'; node: string; stderr: string; command?: string }
+  /**
+   * The network operator's SDN → OVN conversion (4.12+) leaves one object out: `EgressFirewall/<ns>/default`,
+   * `EgressIP/<name>`, `Namespace/<ns>` (the multicast annotation) or `Node/<name>` (the egress label).
+   */
+  | { kind: 'conversion-drops'; object: string };
 
 /** OpenShift SDN objects that change form in the migration (seeded by controllers/seed-inventory.ts). */
 export interface SdnFeatures {
@@ -139,6 +148,10 @@ export interface Scenario {
   sdnFeatures?: SdnFeatures;
   /** false: no kube-system/cluster-config-v1 ConfigMap (a cluster whose install-config was removed). */
   installConfig?: boolean;
+  /** Optional operators' CRDs installed (resources.ts `crd`), e.g. nodenetworkconfigurationpolicies.nmstate.io. */
+  crds?: string[];
+  /** Objects the cluster's users created, seeded as given (pods, PodDisruptionBudgets, DaemonSets …). */
+  objects?: SeedObject[];
   /** The bad day: API outages, controller latency, operators flapping (see realism.ts). */
   realism: Realism;
 }
@@ -189,6 +202,16 @@ export interface ScenarioInput {
   sshPort?: number;
   sdnFeatures?: SdnFeatures;
   installConfig?: boolean;
+  crds?: string[];
+  objects?: SeedObject[];
+}
+
+/** A Kubernetes object as a scenario gives it (apiVersion, kind, metadata.name; the rest as the kind has it). */
+export interface SeedObject {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; namespace?: string; [k: string]: unknown };
+  [k: string]: unknown;
 }
 
 export function loadScenarioFile(path: string): Scenario {
@@ -221,6 +244,8 @@ export function normalizeScenario(input: ScenarioInput): Scenario {
       mtu: n.mtu ?? 1500,
       ready: n.ready ?? true,
       rebootSeconds: n.rebootSeconds,
+      ...(n.staticRoutes ? { staticRoutes: n.staticRoutes } : {}),
+      ...(n.extraAddresses ? { extraAddresses: n.extraAddresses } : {}),
     });
   }
   for (const set of input.nodeSets ?? []) {
@@ -283,6 +308,8 @@ export function normalizeScenario(input: ScenarioInput): Scenario {
     sshPort: input.sshPort ?? 0,
     ...(input.sdnFeatures ? { sdnFeatures: input.sdnFeatures } : {}),
     ...(input.installConfig !== undefined ? { installConfig: input.installConfig } : {}),
+    ...(input.crds ? { crds: input.crds } : {}),
+    ...(input.objects ? { objects: input.objects } : {}),
   };
 }
 

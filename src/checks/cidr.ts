@@ -2,6 +2,7 @@
 // (join, transit and masquerade subnets), and the cluster, service and machine networks must not
 // overlap any of them (procedures.md, "Facts that checks need").
 import net from 'node:net';
+import type { OvnSubnets } from '../inputs/ovn-internal-subnets.ts';
 
 /** The ranges OVN-Kubernetes reserves, with what each is for. */
 export const OVN_RESERVED: { cidr: string; use: string }[] = [
@@ -61,11 +62,14 @@ export function overlaps(a: Cidr, b: Cidr): boolean {
 }
 
 /** Each named network that overlaps a reserved range: `cluster network 100.64.0.0/14 overlaps 100.64.0.0/16 (join switch …)`. */
-export function reservedOverlaps(networks: { kind: string; cidr: string }[]): {
+export function reservedOverlaps(
+  networks: { kind: string; cidr: string }[],
+  ranges: { cidr: string; use: string }[] = OVN_RESERVED,
+): {
   overlaps: string[];
   unreadable: string[];
 } {
-  const reserved = OVN_RESERVED.map((r) => ({ ...r, parsed: parseCidr(r.cidr) }));
+  const reserved = ranges.map((r) => ({ ...r, parsed: parseCidr(r.cidr) }));
   const found: string[] = [];
   const unreadable: string[] = [];
   for (const n of networks) {
@@ -81,4 +85,61 @@ export function reservedOverlaps(networks: { kind: string; cidr: string }[]): {
         found.push(`${n.kind} ${n.cidr} overlaps ${r.cidr} (OVN-Kubernetes ${r.use})`);
   }
   return { overlaps: found, unreadable };
+}
+
+/** One of OVN-Kubernetes' internal ranges as this run will have it: the default or the input. */
+export interface OvnInternalRange {
+  key: keyof OvnSubnets;
+  cidr: string;
+  use: string;
+  /** True when an input chose it. */
+  chosen: boolean;
+  /** Its field under spec.defaultNetwork.ovnKubernetesConfig in this release; undefined = not configurable. */
+  field?: string;
+}
+
+// Where each range is set on Network.operator.openshift.io, by release (openshift/api operator/v1
+// types_network.go and the OpenShift docs' "Cluster Network Operator configuration" /
+// "configure-ovn-kubernetes-subnets" pages):
+// - join switch: `v4InternalSubnet`/`v6InternalSubnet` (openshift/api PR #1207, OpenShift 4.11: "used
+//   internally by ovn-kubernetes in case the default one is being already used"); replaced in 4.16 by
+//   `ipv4.internalJoinSubnet`/`ipv6.internalJoinSubnet` (v4InternalSubnet deprecated).
+// - transit switch (OVN interconnect, 4.14+): `ipv4.internalTransitSwitchSubnet` /
+//   `ipv6.internalTransitSwitchSubnet` from 4.16 (openshift/api IPv4OVNKubernetesConfig; "The value can
+//   be changed after installation", default 100.88.0.0/16); 4.14 and 4.15 use the default.
+// - masquerade: `gatewayConfig.ipv4.internalMasqueradeSubnet` / `gatewayConfig.ipv6.…` from 4.14
+//   (docs 4.14 "ovnKubernetesConfig.gatewayConfig.ipv4 object"); earlier releases use the default.
+// The transit range is reserved on every release: a cluster migrated before 4.14 meets it at upgrade.
+function fieldFor(key: keyof OvnSubnets, minor: number): string | undefined {
+  const v = key.endsWith('V4') ? 'ipv4' : 'ipv6';
+  if (key.startsWith('join')) {
+    if (minor >= 16) return `${v}.internalJoinSubnet`;
+    return minor >= 11 ? `${v === 'ipv4' ? 'v4' : 'v6'}InternalSubnet` : undefined;
+  }
+  if (key.startsWith('transit')) return minor >= 16 ? `${v}.internalTransitSwitchSubnet` : undefined;
+  return minor >= 14 ? `gatewayConfig.${v}.internalMasqueradeSubnet` : undefined;
+}
+
+const DEFAULT_KEYS: (keyof OvnSubnets)[] = [
+  'joinV4',
+  'transitV4',
+  'masqueradeV4',
+  'joinV6',
+  'masqueradeV6',
+  'transitV6',
+];
+
+/** OVN-Kubernetes' internal ranges for release 4.`minor` with the inputs applied (defaults: OVN_RESERVED). */
+export function ovnInternalRanges(minor: number, given: OvnSubnets = {}): OvnInternalRange[] {
+  return DEFAULT_KEYS.map((key, i) => {
+    const d = OVN_RESERVED[i];
+    const field = fieldFor(key, minor);
+    return {
+      key,
+      cidr: given[key] ?? d.cidr,
+      use: d.use,
+      chosen: given[key] !== undefined,
+      ...(field ? { field } : {}),
+    };
+  });
 }

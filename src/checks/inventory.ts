@@ -54,3 +54,43 @@ export async function readInventory(cluster: Cluster): Promise<InventoryRecord> 
     multicastNamespaces,
   };
 }
+
+/** One EgressNetworkPolicy rule: Allow/Deny to a cidrSelector or a dnsName. */
+export interface EgressRule {
+  type: string;
+  to: { cidrSelector?: string; dnsName?: string };
+}
+
+/** The SDN features as objects, for the after-migration comparison and the manifests before 4.12. */
+export interface SdnObjects {
+  firewalls: { namespace: string; name: string; egress: EgressRule[] }[];
+  /** NetNamespace egressIPs per namespace. */
+  namespaceEgressIPs: { namespace: string; ips: string[] }[];
+  /** Nodes whose HostSubnet has egressIPs or egressCIDRs. */
+  egressNodes: string[];
+  multicastNamespaces: string[];
+}
+
+export async function readSdnObjects(cluster: Cluster): Promise<SdnObjects> {
+  const [netns, subnets, firewalls] = await Promise.all([
+    listOrEmpty(cluster, NET_NAMESPACES),
+    listOrEmpty(cluster, HOST_SUBNETS),
+    listOrEmpty(cluster, EGRESS_FIREWALLS),
+  ]);
+  return {
+    firewalls: firewalls.map((f) => ({
+      namespace: f.metadata.namespace ?? '',
+      name: f.metadata.name,
+      egress: ((f.spec?.egress ?? []) as EgressRule[]).map((r) => ({ type: r.type, to: { ...r.to } })),
+    })),
+    namespaceEgressIPs: netns
+      .map((n) => ({ namespace: n.metadata.name, ips: strings(n.egressIPs) }))
+      .filter((n) => n.ips.length),
+    egressNodes: subnets
+      .filter((s) => strings(s.egressIPs).length || strings(s.egressCIDRs).length)
+      .map((s) => s.metadata.name),
+    multicastNamespaces: netns
+      .filter((n) => n.metadata.annotations?.[MULTICAST_ANNOTATION] === 'true')
+      .map((n) => n.metadata.name),
+  };
+}

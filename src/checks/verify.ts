@@ -1,6 +1,7 @@
 // Verification after the migration: the document's checks (A.9) and more, each a named check in the
 // report. As the document says, a node whose pods are in an error state is rebooted once more and
 // the checks are repeated before that check fails.
+import { ovnConversionCheck } from './ovn-conversion.ts';
 import type { KObject } from '../cluster/types.ts';
 import { NETWORK_CONFIG, NODES, POOLS } from '../cluster/types.ts';
 import { WaitTimeoutError, waitFor } from '../cluster/wait.ts';
@@ -296,5 +297,7 @@ export async function verifyMigration(ctx: StepContext): Promise<CheckRecord[]> 
   add(nodesRebootedCheck(ctx, nodes));
   add(await operatorsCheck(ctx));
   add(poolsUpdatedCheck(pools));
+  const converted = await ovnConversionCheck(ctx);
+  if (converted) add(converted);
   return checks;
 }

@@ -27,6 +27,9 @@ import {
   privateKeyBodyLines,
 } from './ssh-input.ts';
 
+import { readMigrationFeatures } from './migration-features.ts';
+import { readOvnSubnets } from './ovn-internal-subnets.ts';
+
 /** Every input readSettings reads; action.yml must declare each (checked by the contract test). */
 export const INPUT_NAMES = [
   'kubeconfig',
@@ -44,6 +47,15 @@ export const INPUT_NAMES = [
   'mtu',
   'geneve-port',
   'vxlan-port',
+  'ovn-join-subnet-v4',
+  'ovn-join-subnet-v6',
+  'ovn-transit-subnet-v4',
+  'ovn-transit-subnet-v6',
+  'ovn-masquerade-subnet-v4',
+  'ovn-masquerade-subnet-v6',
+  'migrate-egress-ip',
+  'migrate-egress-firewall',
+  'migrate-multicast',
   'wait-timeout',
   'operators-stable-interval',
   'reboot-timeout',
@@ -241,6 +253,13 @@ function readSsh(mode: Mode, rawKey: string, passphrase: string | undefined): Se
   };
 }
 
+/** The OVN internal subnets given (only those) and the migration feature switches. */
+function ovnInputs(): Pick<Settings, 'ovnSubnets' | 'migrationFeatures'> {
+  const ovnSubnets = readOvnSubnets((n) => input(n as InputName));
+  const migrationFeatures = readMigrationFeatures((n) => input(n as InputName));
+  return { ...(Object.keys(ovnSubnets).length ? { ovnSubnets } : {}), migrationFeatures };
+}
+
 /** Reads, masks and validates every input. Throws InputError on the first input at fault. */
 export function readSettings(): Settings {
   // Secrets first: mask before anything below can throw and be logged.
@@ -297,6 +316,7 @@ export function readSettings(): Settings {
     ...(geneveText ? { genevePort: genevePort(geneveText) } : {}),
     ...vxlanPort(input('vxlan-port')),
     ...onFailure(input('on-failure')),
+    ...ovnInputs(),
     waitTimeoutMs: duration('wait-timeout', '90m'),
     operatorsStableIntervalMs: duration('operators-stable-interval', '30s'),
     rebootTimeoutMs: duration('reboot-timeout', '20m'),

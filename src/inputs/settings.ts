@@ -1,6 +1,9 @@
 // The one typed view of the action's inputs. `readSettings()` in inputs.ts builds it and is the only
 // place that touches `core.getInput`; everything else receives a Settings object.
 
+import type { MigrationFeatures } from './migration-features.ts';
+import type { OvnSubnets } from './ovn-internal-subnets.ts';
+
 export type Mode = 'plan' | 'migrate' | 'plan-rollback' | 'rollback';
 
 /** Modes that change the cluster (and so need SSH, verified TLS and pinned host keys). */
@@ -56,6 +59,10 @@ export interface Settings {
   vxlanPort?: number;
   /** mode migrate: roll back in the same job when the run fails after changes; undefined = stop. */
   onFailure?: OnFailure;
+  /** OVN-Kubernetes internal subnets chosen by the ovn-*-subnet-* inputs (only those given). */
+  ovnSubnets?: OvnSubnets;
+  /** 4.12+ offline: what the network operator converts (spec.migration.features); undefined = all. */
+  migrationFeatures?: MigrationFeatures;
   /** Longest single wait, milliseconds. */
   waitTimeoutMs: number;
   /** Time between the three consecutive healthy ClusterOperator passes (checks/operator-gate.ts); undefined = 30 s. */

@@ -24,6 +24,7 @@ import {
   poolProgress,
   poolUpdated,
 } from '../openshift/objects.ts';
+import { getDotted, setDotted, subnetFields } from './ovn-internal-subnets-patch.ts';
 import { rememberPausedPools } from './paused-pools.ts';
 import { reportName, getPath, rebootOptions, recordChange, waitStep } from './steps.ts';
 import type { Step, StepContext } from './types.ts';
@@ -112,48 +113,47 @@ export function switchNetworkType(): Step {
   };
 }
 
-/** Optional `ovnKubernetesConfig` mtu / genevePort: only what the user set is patched. */
+/**
+ * Optional `ovnKubernetesConfig` mtu / genevePort and internal subnets (ovn-*-subnet-* inputs, in the
+ * field this release uses): only what the user set is patched.
+ */
 export function ovnSettings(): Step {
-  const want = (ctx: StepContext) => {
-    const cfg: Record<string, number> = {};
-    if (ctx.settings.mtu !== undefined) cfg.mtu = ctx.settings.mtu;
-    if (ctx.settings.genevePort !== undefined) cfg.genevePort = ctx.settings.genevePort;
-    return cfg;
+  const want = (ctx: StepContext): [string, number | string][] => {
+    const cfg: [string, number | string][] = [];
+    if (ctx.settings.mtu !== undefined) cfg.push(['mtu', ctx.settings.mtu]);
+    if (ctx.settings.genevePort !== undefined) cfg.push(['genevePort', ctx.settings.genevePort]);
+    return [...cfg, ...subnetFields(ctx)];
   };
   const path = ['spec', 'defaultNetwork', 'ovnKubernetesConfig'];
+  const current = async (ctx: StepContext) => getPath(await ctx.cluster.get(NETWORK_OPERATOR), path) ?? {};
   return {
     id: 'ovn-settings',
-    title: 'Set the OVN-Kubernetes MTU and Geneve port given as inputs (optional)',
+    title: 'Set the OVN-Kubernetes MTU, Geneve port and internal subnets given as inputs (optional)',
     plan: (ctx) => {
       const cfg = want(ctx);
-      return Object.keys(cfg).length
-        ? Object.entries(cfg).map(([k, v]) => `${reportName(NETWORK_OPERATOR)} ${path.join('.')}.${k} = ${v}`)
-        : ['(nothing: mtu and geneve-port not set)'];
+      return cfg.length
+        ? cfg.map(([k, v]) => `${reportName(NETWORK_OPERATOR)} ${path.join('.')}.${k} = ${v}`)
+        : ['(nothing: mtu, geneve-port and the ovn-*-subnet-* inputs not set)'];
     },
     isDone: async (ctx) => {
-      const cfg = want(ctx);
-      const current = (getPath(await ctx.cluster.get(NETWORK_OPERATOR), path) ?? {}) as Record<
-        string,
-        unknown
-      >;
-      return Object.entries(cfg).every(([k, v]) => current[k] === v);
+      const now = await current(ctx);
+      return want(ctx).every(([k, v]) => getDotted(now, k) === v);
     },
     apply: async (ctx) => {
       const cfg = want(ctx);
-      const current = (getPath(await ctx.cluster.get(NETWORK_OPERATOR), path) ?? {}) as Record<
-        string,
-        unknown
-      >;
+      const before = await current(ctx);
+      const patch: Record<string, unknown> = {};
+      for (const [k, v] of cfg) setDotted(patch, k, v);
       await ctx.cluster.mergePatch(NETWORK_OPERATOR, {
-        spec: { defaultNetwork: { ovnKubernetesConfig: cfg } },
+        spec: { defaultNetwork: { ovnKubernetesConfig: patch } },
       });
-      for (const [k, v] of Object.entries(cfg))
+      for (const [k, v] of cfg)
         recordChange(
           ctx,
           'ovn-settings',
           reportName(NETWORK_OPERATOR),
           `${path.join('.')}.${k}`,
-          current[k],
+          getDotted(before, k),
           v,
         );
     },

@@ -1,6 +1,7 @@
 // Variant B — offline migration, OpenShift 4.8–4.16 (procedures.md §B): the trigger is
 // Network.operator spec.migration; pools are not paused; MCO rolls out configure-ovs.sh OVNKubernetes
 // (one reboot per node) before the network type changes, then every node is rebooted once more.
+import { setMigration } from './set-migration.ts';
 import { NETWORK_CONFIG, NETWORK_OPERATOR } from '../cluster/types.ts';
 import type { KObject } from '../cluster/types.ts';
 import {
@@ -64,13 +65,8 @@ export const variantB: Variant = {
         // Not in the document: input max-unavailable (the checkpoint records each pool's own value first).
         setPoolMaxUnavailable(),
         // 3. spec.migration: {networkType: OVNKubernetes}; CNO copies it to Network.config status.migration
-        setField({
-          id: 'set-migration',
-          title: 'Set Network.operator.openshift.io cluster spec.migration.networkType',
-          ref: NETWORK_OPERATOR,
-          path: ['spec', 'migration'],
-          value: { networkType: 'OVNKubernetes' },
-        }),
+        // (4.12+: spec.migration.features when a migrate-* input turns a conversion off)
+        setMigration(),
         waitStep<KObject>({
           id: 'migration-accepted',
           title: 'Wait for the network operator to accept the migration (Network.config status.migration)',

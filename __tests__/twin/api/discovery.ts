@@ -33,24 +33,25 @@ export function coreVersions(): object {
   return { kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: ADDRESS };
 }
 
-function groupVersions(group: string): string[] {
-  return [...new Set(RESOURCE_TYPES.filter((t) => t.group === group).map((t) => t.version))];
+function groupVersions(group: string, types: ResourceType[]): string[] {
+  return [...new Set(types.filter((t) => t.group === group).map((t) => t.version))];
 }
 
-export function apiGroup(group: string): object | undefined {
-  const versions = groupVersions(group);
+// `types`: what this cluster serves (servedTypes: optional CRDs only when installed).
+export function apiGroup(group: string, types: ResourceType[] = RESOURCE_TYPES): object | undefined {
+  const versions = groupVersions(group, types);
   if (!group || !versions.length) return undefined;
   const vs = versions.map((version) => ({ groupVersion: `${group}/${version}`, version }));
   return { kind: 'APIGroup', apiVersion: 'v1', name: group, versions: vs, preferredVersion: vs[0] };
 }
 
-export function apiGroupList(): object {
-  const groups = [...new Set(RESOURCE_TYPES.map((t) => t.group).filter((g) => g))];
+export function apiGroupList(types: ResourceType[] = RESOURCE_TYPES): object {
+  const groups = [...new Set(types.map((t) => t.group).filter((g) => g))];
   return {
     kind: 'APIGroupList',
     apiVersion: 'v1',
     groups: groups.map((g) => {
-      const { kind: _k, apiVersion: _a, ...rest } = apiGroup(g) as Record<string, unknown>;
+      const { kind: _k, apiVersion: _a, ...rest } = apiGroup(g, types) as Record<string, unknown>;
       return rest;
     }),
   };
@@ -62,8 +63,12 @@ const SUBRESOURCE_VERBS: Record<string, string[]> = {
 };
 
 /** APIResourceList for a group/version, or undefined when the twin serves no such version. */
-export function apiResourceList(group: string, version: string): object | undefined {
-  const types = RESOURCE_TYPES.filter((t) => t.group === group && t.version === version);
+export function apiResourceList(
+  group: string,
+  version: string,
+  served: ResourceType[] = RESOURCE_TYPES,
+): object | undefined {
+  const types = served.filter((t) => t.group === group && t.version === version);
   if (!types.length) return undefined;
   const resources: object[] = [];
   for (const t of types) {

@@ -7,7 +7,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import type { TwinContext } from '../context.ts';
-import { findType, qualifiedName, type ResourceType } from '../resources.ts';
+import { findType, qualifiedName, type ResourceType, servedTypes } from '../resources.ts';
 import { type KObject, StoreError } from '../store.ts';
 import { type ApiUser, forbidden, isAllowed, reviewAccess } from './authz.ts';
 import { apiGroup, apiGroupList, apiResourceList, coreVersions, versionInfo } from './discovery.ts';
@@ -259,7 +259,12 @@ async function handle(
   await applyLatency(ctx);
   const user = authenticate(users, req);
   const url = new URL(req.url ?? '/', 'https://twin');
-  const route = parseRoute(url.pathname);
+  const parsed = parseRoute(url.pathname);
+  // A CRD the scenario did not install is not there: its paths are unknown, as on a real cluster.
+  const route: Route =
+    parsed.kind === 'resource' && !servedTypes(ctx.scenario.crds).includes(parsed.type)
+      ? { kind: 'unknown' }
+      : parsed;
   const method = req.method ?? 'GET';
 
   if (route.kind !== 'resource') {
@@ -389,13 +394,13 @@ function discovery(ctx: TwinContext, route: Route, path: string): [number, unkno
       body = coreVersions();
       break;
     case 'apis':
-      body = apiGroupList();
+      body = apiGroupList(servedTypes(ctx.scenario.crds));
       break;
     case 'group':
-      body = apiGroup(route.group);
+      body = apiGroup(route.group, servedTypes(ctx.scenario.crds));
       break;
     case 'groupVersion':
-      body = apiResourceList(route.group, route.version);
+      body = apiResourceList(route.group, route.version, servedTypes(ctx.scenario.crds));
       break;
   }
   if (body === undefined) throw notFoundRoute(path);

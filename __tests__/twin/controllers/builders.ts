@@ -183,6 +183,20 @@ export interface DaemonSetParams {
   nodeCount: number;
   hostNetwork: boolean;
   nodeSelector?: Record<string, string>;
+  /** The controller that renders it: CNO marks its objects as owned by Network.operator.openshift.io cluster. */
+  owner?: KObject;
+}
+
+/** The ownerReference a controller sets on what it renders. */
+export function ownerReferenceTo(owner: KObject): Record<string, unknown> {
+  return {
+    apiVersion: owner.apiVersion,
+    kind: owner.kind,
+    name: owner.metadata.name,
+    uid: owner.metadata.uid ?? '',
+    controller: true,
+    blockOwnerDeletion: true,
+  };
 }
 
 export function daemonSetObject(p: DaemonSetParams): KObject {
@@ -194,6 +208,7 @@ export function daemonSetObject(p: DaemonSetParams): KObject {
       namespace: p.namespace,
       labels: { app: p.app },
       annotations: { 'deprecated.daemonset.template.generation': '1' },
+      ...(p.owner ? { ownerReferences: [ownerReferenceTo(p.owner)] } : {}),
     },
     spec: {
       selector: { matchLabels: { app: p.app } },

@@ -8,6 +8,7 @@ import type { TwinContext } from '../context.ts';
 import { minorVersion, type NetworkType } from '../scenario.ts';
 import type { KObject, StoreEvent } from '../store.ts';
 import { daemonPodObject, daemonSetObject, namespaceObject } from './builders.ts';
+import { convertSdnFeatures } from './sdn-conversion.ts';
 import type { Kubelet } from './kubelet.ts';
 import type { MultusRollout } from './multus.ts';
 import type { PodIndex } from './pod-index.ts';
@@ -155,6 +156,11 @@ export class Cno {
       );
     this.deployPlugin(to);
     this.removePlugin(from);
+    // 4.12+ offline migration: the SDN features become OVN objects (spec.migration.features).
+    const migration = (store.get(T.networkOperator, undefined, 'cluster') as NetworkOperator | undefined)
+      ?.spec.migration as { networkType?: string; features?: Record<string, boolean> } | null | undefined;
+    if (to === 'OVNKubernetes' && migration?.networkType === to)
+      convertSdnFeatures(this.ctx, this.minor, migration.features);
     this.kubelet.pluginChanged();
     this.multus.rerender(to);
     store.mutate(T.clusterOperator, undefined, 'network', ACTOR.cno, (co) => {
@@ -172,7 +178,12 @@ export class Cno {
     const nodes = store.list(T.node);
     const ref = { ...target, containers: pluginContainers(type) };
     const ds = store.create(
-      daemonSetObject({ ...ref, nodeCount: nodes.length, hostNetwork: true }),
+      daemonSetObject({
+        ...ref,
+        nodeCount: nodes.length,
+        hostNetwork: true,
+        owner: store.get(T.networkOperator, undefined, 'cluster'),
+      }),
       ACTOR.cno,
     );
     const revision = randomHex(10);

@@ -5,6 +5,7 @@
 import { stringify } from 'yaml';
 import { findType } from '../resources.ts';
 import type { TwinContext } from '../context.ts';
+import type { KObject } from '../store.ts';
 import { namespaceObject } from './builders.ts';
 import { ACTOR, T } from './types.ts';
 import { minorVersion } from '../scenario.ts';
@@ -34,6 +35,17 @@ export function installConfigText(ctx: TwinContext): string {
   });
 }
 
+/** The scenario's own objects, as a user created them (their namespace is created when missing). */
+function seedObjects(ctx: TwinContext): void {
+  const [, minor] = minorVersion(ctx.scenario.version);
+  for (const o of ctx.scenario.objects ?? []) {
+    const ns = o.metadata.namespace;
+    if (ns && !ctx.store.get(T.namespace, undefined, ns))
+      ctx.store.create(namespaceObject(ns, minor), ACTOR.seed);
+    ctx.store.create(structuredClone(o) as KObject, ACTOR.seed);
+  }
+}
+
 export function seedInventory(ctx: TwinContext): void {
   const s = ctx.scenario;
   const store = ctx.store;
@@ -49,6 +61,7 @@ export function seedInventory(ctx: TwinContext): void {
       ACTOR.seed,
     );
 
+  seedObjects(ctx);
   const f = s.sdnFeatures;
   if (!f || s.network.type !== 'OpenShiftSDN') return;
   const [, minor] = minorVersion(s.version);

@@ -16,7 +16,7 @@ import {
 } from './builders.ts';
 import { baseConfig, baseConfigName, renderedConfig, ROLE_LABEL } from './machineconfigs.ts';
 import { appendMcdLog, mcdLines } from './mcd-log.ts';
-import { ACTOR } from './types.ts';
+import { ACTOR, T } from './types.ts';
 import {
   type Condition,
   isoNow,
@@ -343,7 +343,9 @@ export function seedCluster(ctx: TwinContext): void {
   ];
   const taken = new Set<string>();
   for (const ds of daemonSets) {
-    const created = create(daemonSetObject({ ...ds, nodeCount, hostNetwork: true }));
+    // CNO renders multus and the plugin: they carry its ownerReference (the MCD is the MCO's).
+    const owner = ds.namespace === NS.mco ? undefined : store.get(T.networkOperator, undefined, 'cluster');
+    const created = create(daemonSetObject({ ...ds, nodeCount, hostNetwork: true, owner }));
     const revision = randomHex(10);
     for (const n of s.nodes) {
       const name = uniqueName(`${ds.name}-`, taken);

@@ -22,6 +22,8 @@ export const T = {
   egressNetworkPolicy: must('network.openshift.io', 'egressnetworkpolicies'),
   netNamespace: must('network.openshift.io', 'netnamespaces'),
   hostSubnet: must('network.openshift.io', 'hostsubnets'),
+  egressFirewall: must('k8s.ovn.org', 'egressfirewalls'),
+  egressIP: must('k8s.ovn.org', 'egressips'),
 };
 
 /** Actor names the timeline shows for each controller. */

@@ -117,16 +117,67 @@ export function ipCommand(args: string[], node: NodeSpec, nodeIndex: number): Co
         metric: 100,
         flags: [],
       },
+      // Routes an administrator added on the primary interface (NetworkManager marks them `static`).
+      ...(node.staticRoutes ?? []).map((r) => ({
+        dst: r.dst,
+        gateway: r.via,
+        dev: PRIMARY_INTERFACE,
+        protocol: 'static',
+        metric: 100,
+        flags: [],
+      })),
     ];
     const shown = rest[0] === 'default' ? routes.slice(0, 1) : routes;
     const text = shown
       .map((r) =>
         r.dst === 'default'
           ? `default via ${GATEWAY} dev ${r.dev} proto ${r.protocol} metric ${r.metric} \n`
-          : `${r.dst} dev ${r.dev} proto kernel scope link src 10.0.0.10 metric ${r.metric} \n`,
+          : r.protocol === 'static'
+            ? `${r.dst} via ${r.gateway} dev ${r.dev} proto static metric ${r.metric} \n`
+            : `${r.dst} dev ${r.dev} proto kernel scope link src 10.0.0.10 metric ${r.metric} \n`,
       )
       .join('');
     return { stdout: json ? out(shown) : text, stderr: '', code: 0 };
   }
+  if (object && 'address'.startsWith(object)) {
+    if (rest[0] === 'dev') rest = rest.slice(1);
+    let links = linksOf(node, nodeIndex).map((l) => ({ ...l, addr_info: addressesOf(node, l.ifname) }));
+    if (rest[0]) {
+      links = links.filter((l) => l.ifname === rest[0]);
+      if (!links.length) return { stdout: '', stderr: `Device "${rest[0]}" does not exist.\n`, code: 1 };
+    }
+    const text = links
+      .map(
+        (l) =>
+          linkText(l, false) +
+          l.addr_info
+            .map((a) => `    ${a.family} ${a.local}/${a.prefixlen} scope ${a.scope} ${l.ifname}\n`)
+            .join(''),
+      )
+      .join('');
+    return { stdout: json ? out(links) : text, stderr: '', code: 0 };
+  }
   return { stdout: '', stderr: `Object "${object}" is unknown, try "ip help".\n`, code: 1 };
+}
+
+interface AddrInfo {
+  family: 'inet' | 'inet6';
+  local: string;
+  prefixlen: number;
+  scope: string;
+}
+
+/** `ip addr` addresses: the loopback's, the primary interface's own and any the scenario adds to it. */
+function addressesOf(node: NodeSpec, ifname: string): AddrInfo[] {
+  if (ifname === 'lo') return [{ family: 'inet', local: '127.0.0.1', prefixlen: 8, scope: 'host' }];
+  const extra = (node.extraAddresses ?? []).map((cidr): AddrInfo => {
+    const [local, prefix] = cidr.split('/');
+    return {
+      family: local.includes(':') ? 'inet6' : 'inet',
+      local,
+      prefixlen: Number(prefix),
+      scope: 'global',
+    };
+  });
+  return [{ family: 'inet', local: '10.0.0.10', prefixlen: 16, scope: 'global' }, ...extra];
 }

@@ -1,12 +1,15 @@
-// One SSH round trip per node, shared by the SSH and MTU checks: `sudo -n true` proves passwordless
-// sudo, and the same command reads the default route's interface and its MTU.
+// One SSH round trip per node, shared by the SSH, MTU and primary-interface checks: `sudo -n true`
+// proves passwordless sudo, and the same command reads the default route's interface and its MTU, and
+// every route and address (what was added by hand on the primary interface).
 import type { KObject } from '../../cluster/types.ts';
 import type { SshTarget } from '../../nodes/ssh.ts';
 import type { StepContext } from '../../procedure/types.ts';
+import { extraAddressesOn, staticRoutesOn } from './primary-interface.ts';
 import type { NodeProbe } from './types.ts';
 
 const SSH_CONCURRENCY = 16;
-const PROBE_COMMAND = 'sudo -n true && ip -j route show default && ip -j link show';
+const PROBE_COMMAND =
+  'sudo -n true && ip -j route show default && ip -j link show && ip -j route show && ip -j addr show';
 
 export function internalIPs(node: KObject): string[] {
   return ((node.status?.addresses ?? []) as { type: string; address: string }[])
@@ -32,8 +35,15 @@ async function inBatches<T, R>(items: T[], width: number, work: (item: T) => Pro
   return out;
 }
 
-/** Default route interface and its MTU from `ip -j route show default` and `ip -j link show` output. */
-export function parseDefaultRouteMtu(stdout: string): { iface: string; mtu: number } {
+/**
+ * Default route interface and its MTU from `ip -j route show default` and `ip -j link show` output, and
+ * when `ip -j route show` and `ip -j addr show` follow, what was added by hand on that interface.
+ */
+export function parseDefaultRouteMtu(stdout: string): {
+  iface: string;
+  mtu: number;
+  primaryExtras?: string[];
+} {
   // A parser's message quotes the text it failed on; node output is untrusted, so only the line is named.
   const arrays = stdout
     .split('\n')
@@ -46,12 +56,17 @@ export function parseDefaultRouteMtu(stdout: string): { iface: string; mtu: numb
         throw new Error(`the \`ip -j\` output could not be parsed (line ${l.line})`);
       }
     });
-  const [routes, links] = arrays;
+  const [routes, links, allRoutes, addrs] = arrays;
   const dev = routes?.find((r) => r.dst === 'default')?.dev;
   if (typeof dev !== 'string') throw new Error('no default route in `ip -j route show default`');
   const mtu = links?.find((l) => l.ifname === dev)?.mtu;
   if (typeof mtu !== 'number') throw new Error(`interface ${dev} not in \`ip -j link show\``);
-  return { iface: dev, mtu };
+  if (!allRoutes || !addrs) return { iface: dev, mtu };
+  return {
+    iface: dev,
+    mtu,
+    primaryExtras: [...staticRoutesOn(allRoutes, dev), ...extraAddressesOn(addrs, dev)],
+  };
 }
 
 /** Groups identical failure messages: `message (nodes: a, b, c)`. */

@@ -1,5 +1,11 @@
 // Every preflight check, in the order the report lists them. Adding a check: one file, one line here.
 import { apiCheck } from './api.ts';
+import { clusterSizeCheck } from './cluster-size.ts';
+import { egressRouterCheck } from './egress-router.ts';
+import { nmstatePrimaryCheck } from './nmstate-primary.ts';
+import { pdbEvictionsCheck } from './pdb-evictions.ts';
+import { primaryExtrasCheck } from './primary-extras.ts';
+import { sdnDaemonSetsCheck } from './sdn-daemonsets.ts';
 import { etcdBackupCheck } from './etcd-backup.ts';
 import { machineNetworkCheck } from './machine-network.ts';
 import { maxUnavailableCheck } from './max-unavailable.ts';
@@ -37,5 +43,11 @@ export const PREFLIGHT_CHECKS: readonly PreflightCheck[] = [
   runnerOutsideClusterCheck,
   platformCheck,
   sdnFeaturesCheck,
+  egressRouterCheck,
+  nmstatePrimaryCheck,
+  pdbEvictionsCheck,
+  sdnDaemonSetsCheck,
+  primaryExtrasCheck,
+  clusterSizeCheck,
   etcdBackupCheck,
 ];

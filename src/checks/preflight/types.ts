@@ -37,6 +37,8 @@ export interface NodeProbe {
   error?: string;
   /** False when a host key of this node was accepted without ssh-known-hosts listing it. */
   hostKeyVerified?: boolean;
+  /** Routes and addresses added by hand on the primary interface (`route … via …`, `address …`). */
+  primaryExtras?: string[];
 }
 
 /**
