@@ -53,7 +53,7 @@ export function contextFor(twin: Twin, over: Partial<Settings> = {}): TestContex
       if (!settings.ssh.privateKey) throw new Error('no ssh-private-key');
       const shell = new NodeShell({ ...settings.ssh, privateKey: settings.ssh.privateKey }, log);
       const watch = await NodeWatch.start(cluster, log, abort.signal);
-      return { shell, watch };
+      return { access: shell, watch };
     })());
   const ctx: StepContext = {
     cluster,
@@ -74,7 +74,7 @@ export function contextFor(twin: Twin, over: Partial<Settings> = {}): TestContex
       abort.abort();
       const t = await tools?.catch(() => undefined);
       t?.watch.stop();
-      await t?.shell.close();
+      await t?.access.close();
     },
   };
 }

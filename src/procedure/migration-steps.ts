@@ -426,7 +426,7 @@ export function rebootEveryNode(): Step {
       );
     },
     apply: async (ctx) => {
-      const { shell, watch } = await ctx.nodes();
+      const { access, watch } = await ctx.nodes();
       const states = watch.all();
       // A re-run after an interruption knows the boot IDs from before the first command was sent.
       const resuming = ctx.memory.bootIdsBefore !== undefined;
@@ -445,7 +445,7 @@ export function rebootEveryNode(): Step {
         (await ctx.cluster.list(NODES)).items.filter(isControlPlane).map((n) => n.metadata.name),
       );
       const outcomes = await rebootNodes(names, {
-        ...rebootOptions(ctx, { shell, watch }),
+        ...rebootOptions(ctx, { access, watch }),
         controlPlane,
         // Rebooted since the command an earlier run sent — or down right now because of it.
         alreadyRebooted: (node) => {
@@ -459,8 +459,8 @@ export function rebootEveryNode(): Step {
         if (o.commandSentAt) rec.rebootSentAt = new Date(o.commandSentAt).toISOString();
         if (o.backAt) rec.backAfterMs = o.backAt - o.commandSentAt;
         if (!o.ok && o.error) rec.notes.push(o.error);
-        const fp = shell.fingerprints.get(o.node);
-        if (fp) rec.hostKey = fp;
+        const key = access.hostKey?.(o.node);
+        if (key) rec.hostKey = key.fingerprint;
       }
       const failed = outcomes.filter((o) => !o.ok);
       if (failed.length) {

@@ -107,7 +107,7 @@ function nodeToolsFactory(cluster: Cluster, settings: Settings, log: Logger, sig
     );
     watch?.stop();
     watch = await NodeWatch.start(cluster, log, signal);
-    return { shell, watch };
+    return { access: shell, watch };
   };
   const close = async () => {
     watch?.stop();
