@@ -75,7 +75,11 @@ export type Fault =
   /** Pods on the node stay in error whatever reboots it gets. */
   | { kind: 'pods-error-persist'; node: string }
   /** `sudo <command>` on the node (matching `command`, a regular expression, when given) exits 1 printing `stderr`. */
-  | { kind: 'sudo-fails'; node: string; stderr: string; command?: string };
+  | { kind: 'sudo-fails'; node: string; stderr: string; command?: string }
+  /** `pods/exec` is refused (403) and access reviews for it deny: RBAC without `create pods/exec`. */
+  | { kind: 'exec-forbidden' }
+  /** Exec into the node's pods upgrades, then never answers (a kubelet that stopped responding). */
+  | { kind: 'exec-hang'; node: string };
 
 /** OpenShift SDN objects that change form in the migration (seeded by controllers/seed-inventory.ts). */
 export interface SdnFeatures {

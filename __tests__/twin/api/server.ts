@@ -19,6 +19,7 @@ import { ApiError, apiError, failure } from './status.ts';
 import { type IncludeObject, toTable, wantsTable } from './tables.ts';
 import { makeServingCertificates } from './tls.ts';
 import { serveWatch } from './watch.ts';
+import { serveUpgrade } from './exec.ts';
 
 export interface ApiServer {
   url: string;
@@ -62,6 +63,10 @@ export async function startApiServer(
   const server = createServer({ key: tls.keyPem, cert: tls.certPem }, (req, res) => {
     handle(ctx, users, watches, req, res).catch((err: unknown) => sendError(res, err));
   });
+  // pods/exec (WebSocket streaming): exec.ts.
+  server.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) =>
+    serveUpgrade(ctx, () => authenticate(users, req), req, socket, head),
+  );
   server.on('secureConnection', (s) => {
     sockets.add(s);
     s.on('close', () => sockets.delete(s));

@@ -27,6 +27,10 @@ export interface ShellEnv {
   fallbackBootId: string;
   /** The command line as the client sent it (what reboot timeline entries and hooks report). */
   line?: string;
+  /** Runs as root (an exec into the privileged machine-config-daemon pod, `chroot /rootfs`), not as core. */
+  asRoot?: boolean;
+  /** Who the timeline names for a reboot (default `ssh:core`). */
+  actor?: string;
 }
 
 type Token = { word: string } | { op: '&&' | '||' | ';' };
@@ -94,7 +98,7 @@ export async function runCommandLine(outer: ShellEnv, line: string): Promise<Com
   const runPending = async () => {
     const skip = (pendingOp === '&&' && result.code !== 0) || (pendingOp === '||' && result.code === 0);
     if (words.length && !skip) {
-      const r = await runSimple(env, words, false);
+      const r = await runSimple(env, words, env.asRoot === true);
       result.stdout += r.stdout;
       result.stderr += r.stderr;
       result.code = r.code;
@@ -322,7 +326,7 @@ function notAuthorized(what: string): string {
 
 function scheduleReboot(env: ShellEnv, seconds: number, words: string): void {
   const command = env.line ?? words;
-  env.ctx.timeline.record('ssh:core', 'reboot', `Node/${env.node.name}`, command);
+  env.ctx.timeline.record(env.actor ?? 'ssh:core', 'reboot', `Node/${env.node.name}`, command);
   env.hooks.scheduleReboot(env.node.name, seconds, command);
 }
 
