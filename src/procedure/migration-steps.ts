@@ -26,6 +26,7 @@ import {
 } from '../openshift/objects.ts';
 import { rememberPausedPools } from './paused-pools.ts';
 import { reportName, getPath, rebootOptions, recordChange, waitStep } from './steps.ts';
+import { describeNodeAccess, nodeAccessOf } from '../inputs/node-access.ts';
 import type { Step, StepContext } from './types.ts';
 
 export const MULTUS: ObjectRef = {
@@ -415,7 +416,10 @@ export function rebootEveryNode(): Step {
   return {
     id: 'reboot-nodes',
     title: 'Reboot every node over SSH and wait until each is back Ready with a new boot ID',
-    plan: async (ctx) => rebootPlan((await ctx.cluster.list(NODES)).items, ctx.settings.maxParallelReboots),
+    plan: async (ctx) => [
+      ...rebootPlan((await ctx.cluster.list(NODES)).items, ctx.settings.maxParallelReboots),
+      describeNodeAccess(nodeAccessOf(ctx.settings), ctx.settings.ssh),
+    ],
     isDone: async (ctx) => {
       const before = ctx.memory.bootIdsBefore;
       if (!before) return false;

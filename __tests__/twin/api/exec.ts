@@ -123,6 +123,15 @@ function refuse(socket: Socket, err: unknown): void {
   );
 }
 
+/** An access review for pods/exec answers "denied" under the `exec-forbidden` fault, as RBAC would. */
+export function reviewExecAccess(ctx: TwinContext, review: Record<string, unknown>): Record<string, unknown> {
+  const attrs = (review.spec as { resourceAttributes?: { resource?: string; subresource?: string } })
+    ?.resourceAttributes;
+  if (attrs?.resource !== 'pods' || attrs.subresource !== 'exec' || !ctx.faults.find('exec-forbidden'))
+    return review;
+  return { ...review, status: { allowed: false } };
+}
+
 /** The words to run in the node's shell: `chroot /rootfs` enters the host; `sh -c LINE` is LINE. */
 export function commandLine(argv: string[]): string {
   let words = argv;

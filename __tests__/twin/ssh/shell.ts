@@ -206,6 +206,8 @@ async function dispatch(env: ShellEnv, w: string[], root: boolean): Promise<Comm
     case '/usr/sbin/reboot':
     case '/sbin/reboot':
       return reboot(env, root, w.join(' '));
+    case 'systemd-run':
+      return systemdRun(env, args, root, w.join(' '));
     case 'systemctl':
       if (args[0] === 'reboot') return reboot(env, root, w.join(' '));
       return fail(`Unknown command verb ${args[0] ?? ''}.\n`);
@@ -318,6 +320,25 @@ function reboot(env: ShellEnv, root: boolean, command: string): CommandResult {
   if (!root) return fail(notAuthorized('reboot system'));
   scheduleReboot(env, 0, command);
   return ok();
+}
+
+/** `systemd-run --on-active=3 systemctl reboot`: a transient timer that reboots the node in 3 s. */
+function systemdRun(env: ShellEnv, args: string[], root: boolean, command: string): CommandResult {
+  let seconds = 0;
+  let i = 0;
+  for (; i < args.length && args[i].startsWith('--'); i++) {
+    const m = /^--on-active=(\d+)s?$/.exec(args[i]);
+    if (m) seconds = Number(m[1]);
+    else if (args[i] !== '--quiet' && args[i] !== '-q')
+      return fail(`systemd-run: unrecognized option '${args[i]}'\n`);
+  }
+  const unit = args.slice(i).join(' ');
+  if (unit !== 'systemctl reboot' && unit !== 'reboot' && unit !== '/usr/bin/systemctl reboot')
+    return fail('systemd-run: only reboots are simulated on twin nodes\n');
+  if (!root) return fail(notAuthorized('start transient timer'));
+  scheduleReboot(env, seconds, command);
+  const id = `r${Math.random().toString(16).slice(2, 14)}`;
+  return fail(`Running timer as unit: run-${id}.timer\nWill run service as unit: run-${id}.service\n`, 0);
 }
 
 function notAuthorized(what: string): string {

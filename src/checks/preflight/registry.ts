@@ -1,5 +1,6 @@
 // Every preflight check, in the order the report lists them. Adding a check: one file, one line here.
 import { apiCheck } from './api.ts';
+import { execPermissionCheck, mcdPodsCheck, nodeExecCheck } from './api-access.ts';
 import { etcdBackupCheck } from './etcd-backup.ts';
 import { machineNetworkCheck } from './machine-network.ts';
 import { mtuCheck } from './mtu.ts';
@@ -31,6 +32,9 @@ export const PREFLIGHT_CHECKS: readonly PreflightCheck[] = [
   networkRangesCheck,
   machineNetworkCheck,
   sshCheck,
+  execPermissionCheck,
+  mcdPodsCheck,
+  nodeExecCheck,
   mtuCheck,
   runnerOutsideClusterCheck,
   platformCheck,
