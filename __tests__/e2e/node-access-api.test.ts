@@ -82,3 +82,41 @@ describe('node-access in a plan and in preflight', () => {
     expect(h.twin.timeline.entries.some((e) => e.verb === 'reboot')).toBe(false);
   });
 });
+
+describe('a runner killed during the API reboot fan-out, then a new run', () => {
+  it.each(['4.14.12', '4.6.21'])('%s: no node is rebooted twice by the action', async (version) => {
+    h = await startHarness({
+      version,
+      nodes: [
+        { name: 'master-0', pool: 'master' },
+        { name: 'worker-0', pool: 'worker' },
+        { name: 'worker-1', pool: 'worker' },
+      ],
+      pools: [{ name: 'master' }, { name: 'worker' }],
+      podsPerNode: 1,
+      timing: { msPerSecond: 2 },
+    });
+    const stop = new AbortController();
+    let out = '';
+    const inputs = { ...NO_SSH, 'node-access': 'api' };
+    const first = await h.run(inputs, {
+      kill: stop.signal,
+      onStdout: (chunk: string) => {
+        out += chunk;
+        if (/reboot command sent via pod\//.test(out)) stop.abort();
+      },
+    });
+    expect(first.signal).toBe('SIGKILL');
+    const second = await h.run(inputs);
+    expect(second.code, second.stdout.slice(-4000)).toBe(0);
+    expect(['migrated', 'already-migrated']).toContain(second.outputs.result);
+    const byAction = new Map<string, number>();
+    for (const node of execReboots(h)) byAction.set(node, (byAction.get(node) ?? 0) + 1);
+    for (const n of h.twin.scenario.nodes) {
+      expect(byAction.get(`Node/${n.name}`), `action reboots of ${n.name}`).toBe(1);
+      // The documented count: the MCO's rollout reboot plus the action's one.
+      expect(h.twin.controllers.rebootCount(n.name), `reboots of ${n.name}`).toBeLessThanOrEqual(2);
+    }
+    expect(h.twin.timeline.counters.get('ssh connect') ?? 0).toBe(0);
+  });
+});
