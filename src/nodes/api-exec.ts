@@ -71,6 +71,38 @@ export function exitCodeOf(status: {
   return null;
 }
 
+/** The refusal a non-101 answer carries (a v1 Status body when the API server wrote it). */
+function refusalOf(res: import('node:http').IncomingMessage): Promise<ExecRefused> {
+  return new Promise((resolve, reject) => {
+    let body = '';
+    res.setEncoding('utf8');
+    res.on('data', (d: string) => (body = (body + d).slice(0, 64 * 1024)));
+    res.on('error', reject);
+    res.on('end', () => {
+      let message = `HTTP ${res.statusCode}`;
+      let reason = '';
+      try {
+        const s = JSON.parse(body) as { message?: string; reason?: string };
+        message = s.message ?? message;
+        reason = s.reason ?? '';
+      } catch {
+        /* not a Status: the code says enough */
+      }
+      resolve(new ExecRefused(res.statusCode ?? 0, message, reason));
+    });
+  });
+}
+
+/** The exit code of the status channel's message (null when it carries none) and its message. */
+function readStatus(text: string): { code: number | null; message: string } {
+  try {
+    const status = JSON.parse(text) as Parameters<typeof exitCodeOf>[0];
+    return { code: exitCodeOf(status), message: status.message ?? text };
+  } catch {
+    return { code: null, message: text };
+  }
+}
+
 function execUrl(server: string, t: ExecTarget): string {
   const q = new URLSearchParams({ container: t.container, stdout: 'true', stderr: 'true' });
   for (const a of t.argv) q.append('command', a);
@@ -124,22 +156,10 @@ export function execStream(
       opts.timeoutMs,
     );
     ws.on('unexpected-response', (_req, res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (d: string) => (body = (body + d).slice(0, 64 * 1024)));
-      res.on('end', () => {
-        let message = `HTTP ${res.statusCode}`;
-        let reason = '';
-        try {
-          const s = JSON.parse(body) as { message?: string; reason?: string };
-          message = s.message ?? message;
-          reason = s.reason ?? '';
-        } catch {
-          /* not a Status: the code says enough */
-        }
-        settle(() => reject(new ExecRefused(res.statusCode ?? 0, message, reason)));
-      });
-      res.on('error', () => settle(() => reject(new ExecTransportError('answer cut off', 'ECONNRESET'))));
+      refusalOf(res).then(
+        (refused) => settle(() => reject(refused)),
+        () => settle(() => reject(new ExecTransportError('answer cut off', 'ECONNRESET'))),
+      );
     });
     ws.on('open', () => (opened = true));
     ws.on('message', (data: Buffer) => {
@@ -148,15 +168,7 @@ export function execStream(
       if (channel === 1) stdout += text;
       else if (channel === 2) stderr += text;
       else if (channel === 3) {
-        let code: number | null = null;
-        let message = text;
-        try {
-          const status = JSON.parse(text) as Parameters<typeof exitCodeOf>[0];
-          code = exitCodeOf(status);
-          message = status.message ?? text;
-        } catch {
-          /* unreadable status: reported below */
-        }
+        const { code, message } = readStatus(text);
         if (code === null) stderr += `${stderr && !stderr.endsWith('\n') ? '\n' : ''}${message}`;
         settle(() => resolve({ code: code ?? 126, stdout, stderr, opened: true }));
       }

@@ -1,5 +1,5 @@
 // What every kind of run shares: the settings, the cancel signal, the cluster client, the report being
-// written, where files go on the runner, and SSH + node watch opened on first use. The session also
+// written, where files go on the runner, and node access (SSH or API exec) + node watch opened on first use. The session also
 // carries what the run has learned so far (procedure, checkpoint), which the failure description reads.
 import * as github from '@actions/github';
 import { join } from 'node:path';
