@@ -37,6 +37,7 @@ describe.each([
     expect(h.twin.timeline.counters.get('ssh exec') ?? 0).toBe(0);
     expect(execReboots(h)).toEqual(h.twin.scenario.nodes.map((n) => `Node/${n.name}`).sort());
     expect(run.stdout).toContain('Nodes are reached through the API: pods/exec');
+    expect(run.summary).toContain('Nodes are reached through the API: pods/exec');
     // The etcd backup ran through the API too.
     expect(run.stdout).toMatch(/etcd backup saved on master-\d/);
   });
@@ -53,6 +54,7 @@ describe('node-access in a plan and in preflight', () => {
     expect(run.stdout).toMatch(
       /preflight-node-access-exec|A command runs on every node through its machine-config-daemon pod/,
     );
+    expect(run.summary).toContain('node-access: auto, and no ssh-private-key is set');
     expect(h.twin.timeline.counters.get('ssh connect') ?? 0).toBe(0);
   });
 
