@@ -137,6 +137,7 @@ describe('defaults', () => {
     expect(s).toEqual({
       kubeconfig: KUBECONFIG,
       mode: 'plan',
+      nodeAccess: { kind: 'api', requested: 'auto', why: 'node-access: auto, and no ssh-private-key is set' },
       ssh: { user: 'core', port: 22, hostKeyPolicy: 'strict' },
       allowInsecureTls: false,
       kubeconfigWarnings: [],
@@ -364,8 +365,30 @@ describe('mode', () => {
     expect(rejection({ mode }, 'mode')).toMatch(/is not a mode.*plan .*migrate .*plan-rollback .*rollback/);
   });
 
-  it('migrate requires ssh-private-key', () => {
-    expect(rejection({ mode: 'migrate' }, 'ssh-private-key')).toMatch(/empty but mode "migrate"/);
+  it('migrate with node-access: ssh requires ssh-private-key', () => {
+    expect(rejection({ mode: 'migrate', 'node-access': 'ssh' }, 'ssh-private-key')).toMatch(
+      /empty but mode "migrate" reboots every node over SSH \(node-access: ssh; node-access: api needs no key\)/,
+    );
+  });
+
+  it('migrate without a key in auto reaches the nodes through the API, without ssh-known-hosts', () => {
+    const s = settings({ mode: 'migrate' });
+    expect(s.nodeAccess).toEqual({
+      kind: 'api',
+      requested: 'auto',
+      why: 'node-access: auto, and no ssh-private-key is set',
+    });
+    expect(s.ssh.privateKey).toBeUndefined();
+  });
+
+  it('node-access: auto with a key is ssh; api with a key stays api; anything else is refused', () => {
+    expect(settings({ 'ssh-private-key': ed25519.private }).nodeAccess?.kind).toBe('ssh');
+    expect(settings({ 'ssh-private-key': ed25519.private, 'node-access': 'api' }).nodeAccess?.kind).toBe(
+      'api',
+    );
+    expect(rejection({ 'node-access': 'kubelet' }, 'node-access')).toMatch(
+      /is not a node access.*ssh .*api .*auto/,
+    );
   });
 });
 
@@ -518,6 +541,11 @@ describe('ssh-host-key-policy', () => {
     const s = settings({ ...migrate, 'ssh-known-hosts': '', 'ssh-host-key-policy': 'accept-new' });
     expect(s.ssh).toMatchObject({ hostKeyPolicy: 'accept-new' });
     expect(s.ssh.knownHosts).toBeUndefined();
+  });
+
+  it('migrate with node-access: api needs no ssh-known-hosts even with a key', () => {
+    const s = settings({ ...migrate, 'node-access': 'api', 'ssh-known-hosts': '' });
+    expect(s.nodeAccess?.kind).toBe('api');
   });
 
   it('plan without ssh-known-hosts is accepted (the keys are recorded, as unverified)', () => {

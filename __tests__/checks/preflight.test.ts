@@ -133,13 +133,30 @@ describe('a healthy 4.6 cluster with egress IPs, an egress firewall and a multic
     expect(twin.timeline.clientWrites()).toEqual([]);
   });
 
-  it('in plan mode without an SSH key, reports SSH and the MTU as not checked (warn) instead of failing', async () => {
-    const ctx = context(twin, { mode: 'plan', mtu: 1400, ssh: { user: 'core', port: twin.ssh.port } });
+  it('in plan mode with node-access: ssh and no SSH key, reports SSH and the MTU as not checked (warn) instead of failing', async () => {
+    const ctx = context(twin, {
+      mode: 'plan',
+      mtu: 1400,
+      nodeAccess: { kind: 'ssh', requested: 'ssh', why: 'node-access: ssh' },
+      ssh: { user: 'core', port: twin.ssh.port },
+    });
     const checks = await runPreflight(ctx, variantA, { mode: 'plan', runner: { env: {} } });
     expect(byId(checks, 'ssh')).toMatchObject({ ok: false, severity: 'warn' });
     expect(byId(checks, 'mtu')).toMatchObject({ ok: false, severity: 'warn' });
     expect(refusalFor(checks)).toBeUndefined();
     expect(ctx.report.node('worker-0').notes).toContain('will be rebooted');
+  });
+
+  it('without an SSH key (auto → api), checks exec permission, MCD pods and the MTU through pods/exec', async () => {
+    const ctx = context(twin, { mode: 'plan', mtu: 1400, ssh: { user: 'core', port: twin.ssh.port } });
+    const checks = await runPreflight(ctx, variantA, { mode: 'plan', runner: { env: {} } });
+    expect(checks.find((c) => c.id === 'preflight-ssh')).toBeUndefined();
+    expect(byId(checks, 'node-access-permission')).toMatchObject({ ok: true });
+    expect(byId(checks, 'node-access-mcd-pods')).toMatchObject({ ok: true });
+    const exec = byId(checks, 'node-access-exec');
+    expect(exec.ok, `${exec.detail} ${JSON.stringify(exec.items)}`).toBe(true);
+    expect(byId(checks, 'mtu')).toMatchObject({ ok: true });
+    expect(refusalFor(checks)).toBeUndefined();
   });
 
   it('refuses when the runner is a pod of this cluster, and not when it is a pod elsewhere', async () => {

@@ -9,6 +9,8 @@ import { RunReport } from '../../src/report/model.ts';
 import type { Settings } from '../../src/inputs/settings.ts';
 import { MemoryLogger } from '../../src/util/log.ts';
 import type { Twin } from '../twin/index.ts';
+import { ApiNodeAccess } from '../../src/nodes/api-access.ts';
+import { nodeAccessOf } from '../../src/inputs/node-access.ts';
 
 export interface TestContext {
   ctx: StepContext;
@@ -50,10 +52,16 @@ export function contextFor(twin: Twin, over: Partial<Settings> = {}): TestContex
   let tools: Promise<NodeTools> | undefined;
   const nodes = () =>
     (tools ??= (async () => {
+      const watchNodes = () => NodeWatch.start(cluster, log, abort.signal);
+      // As the run's session does: the API path when node-access (or auto without a key) says so.
+      if (nodeAccessOf(settings).kind === 'api')
+        return {
+          access: new ApiNodeAccess(cluster.withCancelGate(abort.signal), log),
+          watch: await watchNodes(),
+        };
       if (!settings.ssh.privateKey) throw new Error('no ssh-private-key');
       const shell = new NodeShell({ ...settings.ssh, privateKey: settings.ssh.privateKey }, log);
-      const watch = await NodeWatch.start(cluster, log, abort.signal);
-      return { shell, watch };
+      return { access: shell, watch: await watchNodes() };
     })());
   const ctx: StepContext = {
     cluster,
@@ -74,7 +82,7 @@ export function contextFor(twin: Twin, over: Partial<Settings> = {}): TestContex
       abort.abort();
       const t = await tools?.catch(() => undefined);
       t?.watch.stop();
-      await t?.shell.close();
+      await t?.access.close();
     },
   };
 }

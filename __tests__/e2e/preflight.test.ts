@@ -34,7 +34,13 @@ describe('mode: plan', () => {
         },
       }),
     );
-    const run = await h.run({ mode: 'plan', 'ssh-private-key': '', 'ssh-known-hosts': '' });
+    // node-access: ssh chosen without a key: SSH is reported as not checked (auto would take the API path).
+    const run = await h.run({
+      mode: 'plan',
+      'node-access': 'ssh',
+      'ssh-private-key': '',
+      'ssh-known-hosts': '',
+    });
     expect(run.code, run.stdout).toBe(0);
     expect(run.outputs.result).toBe('planned');
     expect(h.twin.timeline.clientWrites()).toEqual([]);

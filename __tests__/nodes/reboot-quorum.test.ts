@@ -63,7 +63,7 @@ describe('rebootNodes with control-plane nodes', () => {
     // Given in an order that mixes masters and workers: the fan-out puts the masters first.
     const order = ['worker-0', 'master-0', 'worker-1', 'master-1', 'worker-2', 'master-2', 'worker-3'];
     const outcomes = await rebootNodes(order, {
-      shell,
+      access: shell,
       watch,
       maxParallel: 2,
       rebootTimeoutMs: 10_000,
@@ -91,7 +91,7 @@ describe('rebootNodes with control-plane nodes', () => {
 
   it('with 0 still sends every command at once, masters included', async () => {
     const outcomes = await rebootNodes(NAMES, {
-      shell,
+      access: shell,
       watch,
       maxParallel: 0,
       rebootTimeoutMs: 10_000,
@@ -106,7 +106,7 @@ describe('rebootNodes with control-plane nodes', () => {
     twin.kubelet.neverReturns.add('master-1');
     try {
       const outcomes = await rebootNodes(NAMES, {
-        shell,
+        access: shell,
         watch,
         maxParallel: 2,
         rebootTimeoutMs: 600,
@@ -143,7 +143,7 @@ describe('rebootNodes with control-plane nodes', () => {
       block: (t: string, text: string) => log.block(t, text),
     };
     const outcomes = await rebootNodes(NAMES, {
-      shell,
+      access: shell,
       watch,
       maxParallel: 2,
       rebootTimeoutMs: 10_000,

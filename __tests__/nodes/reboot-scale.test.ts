@@ -37,7 +37,13 @@ it(`reboots ${COUNT} nodes with maxParallel 0`, async () => {
   const started = Date.now();
   const requestsBefore = cluster.requestCount;
   try {
-    const outcomes = await rebootNodes(names, { shell, watch, maxParallel: 0, rebootTimeoutMs: 60_000, log });
+    const outcomes = await rebootNodes(names, {
+      access: shell,
+      watch,
+      maxParallel: 0,
+      rebootTimeoutMs: 60_000,
+      log,
+    });
     const failures = outcomes.filter((o) => !o.ok);
     expect(failures).toEqual([]);
     const lastSent = Math.max(...outcomes.map((o) => o.commandSentAt));

@@ -69,7 +69,7 @@ describe('rebootNodes', () => {
     const progress: string[] = [];
     try {
       const outcomes = await rebootNodes(NAMES, {
-        shell: s,
+        access: s,
         watch,
         maxParallel: 0,
         rebootTimeoutMs: 10_000,
@@ -104,7 +104,7 @@ describe('rebootNodes', () => {
     const s = shell();
     try {
       const outcomes = await rebootNodes(NAMES, {
-        shell: s,
+        access: s,
         watch,
         maxParallel: 2,
         rebootTimeoutMs: 10_000,
@@ -124,7 +124,7 @@ describe('rebootNodes', () => {
     const s = shell();
     try {
       const outcomes = await rebootNodes(['worker-0', 'worker-1', 'worker-3'], {
-        shell: s,
+        access: s,
         watch,
         maxParallel: 0,
         rebootTimeoutMs: 800,
@@ -160,7 +160,7 @@ describe('rebootNodes', () => {
     const s = shell({ knownHosts: known });
     try {
       const err = await rebootNodes(['worker-0', 'worker-1', 'worker-2'], {
-        shell: s,
+        access: s,
         watch,
         maxParallel: 1,
         rebootTimeoutMs: 10_000,
@@ -196,7 +196,7 @@ describe('rebootNodes', () => {
     };
     try {
       const outcomes = await rebootNodes(['master-0', 'worker-0', 'worker-1', 'worker-2'], {
-        shell: s,
+        access: s,
         watch,
         maxParallel: 1,
         rebootTimeoutMs: 10_000,

@@ -35,4 +35,13 @@ export interface TwinContext {
   podLogs: Map<string, string[]>;
   /** The API server's availability (set by the outage model; absent in controller-only harnesses). */
   api?: ApiState;
+  /** The nodes' shells, for `pods/exec` (set once the SSH nodes run; absent in API-only harnesses). */
+  nodeShells?: {
+    runAs(
+      node: string,
+      line: string,
+      opts: { root: boolean; actor: string },
+    ): Promise<import('./ssh/shell.ts').CommandResult>;
+    isUp(node: string): boolean;
+  };
 }

@@ -88,6 +88,7 @@ export async function startTwin(scenario: Scenario | ScenarioInput | string): Pr
   const controllers = startControllers(ctx);
   const api = await startApiServer(ctx);
   const ssh = await startSshNodes(ctx, controllers);
+  ctx.nodeShells = ssh;
   controllers.onNodeStateChange(() => void ssh.refresh());
   const outage = sc.realism.apiOutage ? new ApiOutage(ctx, controllers, api) : undefined;
 

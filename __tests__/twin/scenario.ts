@@ -84,7 +84,11 @@ export type Fault =
    * The network operator's SDN → OVN conversion (4.12+) leaves one object out: `EgressFirewall/<ns>/default`,
    * `EgressIP/<name>`, `Namespace/<ns>` (the multicast annotation) or `Node/<name>` (the egress label).
    */
-  | { kind: 'conversion-drops'; object: string };
+  | { kind: 'conversion-drops'; object: string }
+  /** `pods/exec` is refused (403) and access reviews for it deny: RBAC without `create pods/exec`. */
+  | { kind: 'exec-forbidden' }
+  /** Exec into the node's pods upgrades, then never answers (a kubelet that stopped responding). */
+  | { kind: 'exec-hang'; node: string };
 
 /** OpenShift SDN objects that change form in the migration (seeded by controllers/seed-inventory.ts). */
 export interface SdnFeatures {

@@ -54,7 +54,7 @@ const listedMs = performance.now() - t0;
 const outcomes = await rebootNodes(
   watch.all().map((s) => s.name),
   {
-    shell,
+    access: shell,
     watch,
     maxParallel: settings.maxParallel ?? 0,
     rebootTimeoutMs: settings.rebootTimeoutMs ?? 300_000,

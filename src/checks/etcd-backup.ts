@@ -1,12 +1,13 @@
 // The document's prerequisite "a recent backup of the etcd database is available", taken rather than
 // assumed: `sudo -E /usr/local/bin/cluster-backup.sh /home/core/assets/backup-<run id>-<attempt>` on one Ready
-// control-plane node over SSH, after the preflight checks pass and before the first change. The files
+// control-plane node (through NodeAccess: SSH or the MCD pod), after the preflight checks pass and before the first change. The files
 // are then checked on the node (`ls`, `test -s`); their paths go to the report (report.etcdBackup).
 // A failed backup stops the run before any change.
 import { type KObject, NODES } from '../cluster/types.ts';
 import { nodeReady } from '../openshift/objects.ts';
 import type { StepContext } from '../procedure/types.ts';
 import type { EtcdBackupRecord } from '../report/model.ts';
+import { internalIPs, shellQuote } from '../nodes/access.ts';
 
 export const BACKUP_SCRIPT = '/usr/local/bin/cluster-backup.sh';
 
@@ -43,10 +44,6 @@ export function backupDirectory(env: NodeJS.ProcessEnv = process.env): string {
   return `/home/core/assets/backup-${run}${attempt ? `-${attempt}` : ''}`;
 }
 
-function shellQuote(s: string): string {
-  return `'${s.replace(/'/g, `'\\''`)}'`;
-}
-
 /** Takes the backup; returns (and records in ctx.report.etcdBackup) where it is. Throws EtcdBackupFailed. */
 export async function takeEtcdBackup(
   ctx: StepContext,
@@ -59,13 +56,15 @@ export async function takeEtcdBackup(
   const master = backupCandidates((await ctx.cluster.list(NODES)).items)[0];
   if (!master) throw new EtcdBackupFailed(`etcd backup: ${NO_BACKUP_NODE}`);
   const name = master.metadata.name;
-  const addresses = ((master.status?.addresses ?? []) as { type: string; address: string }[])
-    .filter((a) => a.type === 'InternalIP')
-    .map((a) => a.address);
+  const addresses = internalIPs(master);
   const target = { name, addresses };
   const dir = backupDirectory(opts.env);
-  const { shell } = await ctx.nodes();
-  const fix = `check the node (ssh ${ctx.settings.ssh.user}@${addresses[0] ?? name}; sudo ${BACKUP_SCRIPT} ${dir}) and run again, or set etcd-backup: false after taking a backup yourself`;
+  const { access: shell } = await ctx.nodes();
+  const how =
+    shell.kind === 'ssh'
+      ? `ssh ${ctx.settings.ssh.user}@${addresses[0] ?? name}; sudo`
+      : `oc debug node/${name} -- chroot /host`;
+  const fix = `check the node (${how} ${BACKUP_SCRIPT} ${dir}) and run again, or set etcd-backup: false after taking a backup yourself`;
   ctx.log.info(`  etcd backup: sudo -E ${BACKUP_SCRIPT} ${dir} on ${name}`);
   let run;
   try {

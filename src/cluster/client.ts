@@ -195,6 +195,22 @@ export class Cluster {
     this.watchTimeoutSeconds = opts.watchTimeoutSeconds ?? 300;
   }
 
+  /**
+   * What a connection this client does not make itself needs (the WebSocket exec stream of
+   * nodes/api-exec.ts): the server URL, TLS material as the kubeconfig gives it, fresh auth headers,
+   * and the cancel gate that every write honours.
+   */
+  async streamOptions(): Promise<{
+    server: string;
+    tls: https.RequestOptions;
+    headers: Record<string, string>;
+    cancelGate?: AbortSignal;
+  }> {
+    const tls: https.RequestOptions = {};
+    await this.kc.applyToHTTPSOptions(tls);
+    return { server: this.base, tls, headers: await this.authHeaders(), cancelGate: this.opts.cancelGate };
+  }
+
   /** Requests sent so far, retries included. */
   get requestCount(): number {
     return this.conn.requests;

@@ -17,6 +17,7 @@ import {
 import { kubeconfigRisks } from './kubeconfig-risks.ts';
 import { changesCluster, type HostKeyPolicy, type Mode, type Settings } from './settings.ts';
 import { onFailure, vxlanPort } from './rollback-inputs.ts';
+import { type NodeAccessChoice, readNodeAccess } from './node-access.ts';
 import {
   checkPrivateKey,
   normalizePrivateKey,
@@ -35,6 +36,7 @@ export const INPUT_NAMES = [
   'kubeconfig',
   'context',
   'mode',
+  'node-access',
   'ssh-private-key',
   'ssh-passphrase',
   'ssh-user',
@@ -144,7 +146,7 @@ function artifactName(): string {
   return name;
 }
 
-function hostKeyPolicy(mode: Mode, knownHosts: string | undefined): HostKeyPolicy {
+function hostKeyPolicy(mode: Mode, knownHosts: string | undefined, viaSsh: boolean): HostKeyPolicy {
   const text = input('ssh-host-key-policy') || 'strict';
   if (!(HOST_KEY_POLICIES as readonly string[]).includes(text)) {
     throw new InputError(
@@ -156,7 +158,7 @@ function hostKeyPolicy(mode: Mode, knownHosts: string | undefined): HostKeyPolic
   const policy = text as HostKeyPolicy;
   // Checked here, before the cluster is touched: without pinned keys an impostor on a node address
   // would be trusted with sudo, the MTU probe and the etcd backup.
-  if (changesCluster(mode) && policy === 'strict' && !knownHosts) {
+  if (viaSsh && changesCluster(mode) && policy === 'strict' && !knownHosts) {
     throw new InputError(
       'ssh-known-hosts',
       `is empty, so mode "${mode}" could not tell a node from an impostor on its address`,
@@ -217,16 +219,21 @@ function readMode(): Mode {
 }
 
 /** The SSH inputs; the private key is already masked (readSecrets). */
-function readSsh(mode: Mode, rawKey: string, passphrase: string | undefined): Settings['ssh'] {
+function readSsh(
+  mode: Mode,
+  rawKey: string,
+  passphrase: string | undefined,
+  access: NodeAccessChoice,
+): Settings['ssh'] {
   let privateKey: string | undefined;
   if (rawKey) {
     privateKey = normalizePrivateKey(rawKey);
     mask(privateKey);
     checkPrivateKey(privateKey, passphrase);
-  } else if (changesCluster(mode)) {
+  } else if (changesCluster(mode) && access.kind === 'ssh') {
     throw new InputError(
       'ssh-private-key',
-      `is empty but mode "${mode}" reboots every node over SSH`,
+      `is empty but mode "${mode}" reboots every node over SSH (node-access: ssh; node-access: api needs no key)`,
       'the private key (OpenSSH or PEM) of a user that can run "sudo shutdown" on the nodes, usually ${{ secrets.SSH_PRIVATE_KEY }}',
     );
   }
@@ -249,7 +256,7 @@ function readSsh(mode: Mode, rawKey: string, passphrase: string | undefined): Se
     port,
     ...(bastion ? { bastion } : {}),
     ...(knownHosts ? { knownHosts } : {}),
-    hostKeyPolicy: hostKeyPolicy(mode, knownHosts),
+    hostKeyPolicy: hostKeyPolicy(mode, knownHosts, access.kind === 'ssh'),
   };
 }
 
@@ -272,7 +279,8 @@ export function readSettings(): Settings {
   const allowInsecureTls = boolean('allow-insecure-tls', false);
   const kubeconfigWarnings = kubeconfigRisks(kubeconfig, usedContext, mode, allowInsecureTls);
   kubeconfigWarnings.forEach((w) => core.warning(w));
-  const ssh = readSsh(mode, rawKey, passphrase);
+  const nodeAccess = readNodeAccess(input('node-access'), !!rawKey.trim());
+  const ssh = readSsh(mode, rawKey, passphrase, nodeAccess);
   const expectedClusterId = clusterId();
 
   const mtuText = input('mtu');
@@ -308,6 +316,7 @@ export function readSettings(): Settings {
     kubeconfig: kubeconfig.text,
     ...(context ? { context } : {}),
     mode,
+    nodeAccess,
     ssh,
     ...(expectedClusterId ? { expectedClusterId } : {}),
     allowInsecureTls,

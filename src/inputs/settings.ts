@@ -32,6 +32,8 @@ export interface Settings {
   /** Context to use; undefined = the kubeconfig's current-context. */
   context?: string;
   mode: Mode;
+  /** How nodes are reached (inputs/node-access.ts); undefined in hand-built test settings = as auto. */
+  nodeAccess?: import('./node-access.ts').NodeAccessChoice;
   ssh: {
     /** OpenSSH or PEM private key text; undefined when not given (plan mode may run without SSH). Secret. */
     privateKey?: string;

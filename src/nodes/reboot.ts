@@ -1,15 +1,16 @@
-// The document's "reboot every node" step: one reboot command per node over SSH, then wait on the
+// The document's "reboot every node" step: one reboot command per node (through NodeAccess: SSH or the
+// API, this module does not know which), then wait on the
 // shared node watch until the node reports a new bootID and Ready. At most `maxParallel` nodes are in
 // flight (command sent, not back yet); 0 sends every command at once. With a limit, control-plane nodes
 // go first, one at a time, so that etcd keeps its quorum. A node that fails is reported in its outcome
 // and the others carry on (but no further control-plane node); a host key mismatch stops everything
-// before another command. Commands go out only through the shell, whose cancel gate they all pass.
+// before another command. Commands go out only through the access, whose cancel gate they all pass.
 import { WaitTimeoutError } from '../cluster/wait.ts';
 import { isAbortError } from '../util/abort.ts';
 import { formatDuration } from '../util/duration.ts';
 import type { Logger } from '../util/log.ts';
 import { type NodeState, type NodeWatch, shortId } from './node-watch.ts';
-import { HostKeyMismatchError, type NodeShell } from './ssh.ts';
+import type { NodeAccess } from './access.ts';
 import { oneLine } from '../util/untrusted-text.ts';
 
 export interface RebootOutcome {
@@ -24,14 +25,12 @@ export interface RebootOutcome {
 }
 
 export interface RebootOptions {
-  shell: NodeShell;
+  access: NodeAccess;
   watch: NodeWatch;
   /** Nodes in flight at once; 0 = all at once. */
   maxParallel: number;
   rebootTimeoutMs: number;
   log: Logger;
-  /** Default: the document's `sudo shutdown -r -t 3`. */
-  command?: string;
   signal?: AbortSignal;
   onProgress?: (line: string) => void;
   /** For a resumed run: true when the node already rebooted since `bootIdBefore` was recorded. */
@@ -44,12 +43,10 @@ export interface RebootOptions {
   controlPlane?: ReadonlySet<string>;
 }
 
-export const DEFAULT_REBOOT_COMMAND = 'sudo shutdown -r -t 3';
-
-// With maxParallel 0, how many SSH connections are opened at once to send the commands: enough for a
+// With maxParallel 0, how many commands (SSH connections or exec streams) are opened at once to send the commands: enough for a
 // thousand nodes in seconds, few enough not to exhaust the runner's (or the bastion's) file handles.
 const SEND_CONCURRENCY = 100;
-// The reboot command returns at once; a minute covers slow sudo and a slow network.
+// The reboot command returns at once; two minutes cover slow sudo, a slow network and an API outage.
 const COMMAND_TIMEOUT_MS = 120_000;
 const PROGRESS_EVERY_MS = 60_000;
 // Progress lines on count changes are coalesced to at most one per this interval.
@@ -65,8 +62,8 @@ interface Sent {
 }
 
 export async function rebootNodes(nodes: string[], opts: RebootOptions): Promise<RebootOutcome[]> {
-  const command = opts.command ?? DEFAULT_REBOOT_COMMAND;
-  const { log, watch, shell } = opts;
+  const { log, watch, access } = opts;
+  const command = access.rebootCommand;
   const total = nodes.length;
   const outcomes = new Map<string, RebootOutcome>();
   const inFlight = new Map<string, number>();
@@ -142,11 +139,10 @@ export async function rebootNodes(nodes: string[], opts: RebootOptions): Promise
       return { node, before, address: '', sentAt, resumed: true };
     }
     try {
-      const r = await shell.exec({ name: node, addresses: before.addresses }, command, {
-        expectDisconnect: true,
-        timeoutMs: COMMAND_TIMEOUT_MS,
-        signal: stop.signal,
-      });
+      const r = await access.scheduleReboot(
+        { name: node, addresses: before.addresses },
+        { timeoutMs: COMMAND_TIMEOUT_MS, signal: stop.signal },
+      );
       const sentAt = Date.now();
       if (r.code !== null && r.code !== 0) {
         const detail = (r.stderr.trim() || r.stdout.trim()).slice(0, 300);
@@ -162,11 +158,11 @@ export async function rebootNodes(nodes: string[], opts: RebootOptions): Promise
       log.info(`${node}: reboot command sent via ${r.address} (bootID ${shortId(before.bootID)})`);
       return { node, before, address: r.address, sentAt, resumed: false };
     } catch (err) {
-      if (err instanceof HostKeyMismatchError) {
+      if (access.isFatal(err)) {
         if (!fatal) {
-          fatal = err;
+          fatal = err as Error;
           stop.abort(err);
-          failFast(err);
+          failFast(fatal);
         }
         return undefined;
       }

@@ -18,11 +18,9 @@ import {
   keyTypesFor,
   parseKnownHosts,
 } from './known-hosts.ts';
+import type { NodeAccess, NodeExecOptions, NodeExecResult, NodeTarget } from './access.ts';
 
-export interface SshTarget {
-  name: string;
-  addresses: string[];
-}
+export type SshTarget = NodeTarget;
 
 export interface SshSettings {
   user: string;
@@ -39,23 +37,12 @@ export interface SshSettings {
   connectTimeoutMs?: number;
 }
 
-export interface ExecResult {
-  code: number | null;
-  signal?: string;
-  stdout: string;
-  stderr: string;
-  /** The address the command ran through. */
-  address: string;
-}
+/** `address` is the address the command ran through. */
+export type ExecResult = NodeExecResult;
+export type ExecOptions = NodeExecOptions;
 
-export interface ExecOptions {
-  /** Longest the command may run, ms (default 10 min). */
-  timeoutMs?: number;
-  /** The command reboots the host: a channel closed without an exit status counts as sent. */
-  expectDisconnect?: boolean;
-  /** Checked right before the command is sent: an aborted signal means it is never sent. */
-  signal?: AbortSignal;
-}
+/** The document's reboot: `shutdown -r -t 3` returns at once and the node goes down seconds later. */
+export const SSH_REBOOT_COMMAND = 'sudo shutdown -r -t 3';
 
 /** A host key as a node address (or the bastion) presented it. */
 export interface RecordedHostKey {
@@ -141,7 +128,9 @@ function hostPort(address: string, port: number): string {
   return net.isIPv6(address) ? `[${address}]:${port}` : `${address}:${port}`;
 }
 
-export class NodeShell {
+export class NodeShell implements NodeAccess {
+  readonly kind = 'ssh' as const;
+  readonly rebootCommand = SSH_REBOOT_COMMAND;
   /** Node name → `SHA256:...` of the host key it presented. */
   readonly fingerprints = new Map<string, string>();
   /** The bastion's host key fingerprint, once connected. */
@@ -228,6 +217,22 @@ export class NodeShell {
       node.name,
       allTimedOut ? 'timeout' : 'connect',
     );
+  }
+
+  scheduleReboot(node: NodeTarget, opts: { timeoutMs: number; signal?: AbortSignal }): Promise<ExecResult> {
+    return this.exec(node, SSH_REBOOT_COMMAND, { ...opts, expectDisconnect: true });
+  }
+
+  /** A host key mismatch: no command goes to any further node. */
+  isFatal(err: unknown): boolean {
+    return err instanceof HostKeyMismatchError;
+  }
+
+  hostKey(node: string): { fingerprint: string; verified: boolean } | undefined {
+    const fingerprint = this.fingerprints.get(node);
+    if (!fingerprint) return undefined;
+    const verified = ![...this.hostKeys.values()].some((k) => k.node === node && !k.verified);
+    return { fingerprint, verified };
   }
 
   async close(): Promise<void> {

@@ -27,6 +27,7 @@ import {
 import { getDotted, setDotted, subnetFields } from './ovn-internal-subnets-patch.ts';
 import { rememberPausedPools } from './paused-pools.ts';
 import { reportName, getPath, rebootOptions, recordChange, waitStep } from './steps.ts';
+import { describeNodeAccess, nodeAccessOf } from '../inputs/node-access.ts';
 import type { Step, StepContext } from './types.ts';
 
 export const MULTUS: ObjectRef = {
@@ -415,7 +416,10 @@ export function rebootEveryNode(): Step {
   return {
     id: 'reboot-nodes',
     title: 'Reboot every node over SSH and wait until each is back Ready with a new boot ID',
-    plan: async (ctx) => rebootPlan((await ctx.cluster.list(NODES)).items, ctx.settings.maxParallelReboots),
+    plan: async (ctx) => [
+      ...rebootPlan((await ctx.cluster.list(NODES)).items, ctx.settings.maxParallelReboots),
+      describeNodeAccess(nodeAccessOf(ctx.settings), ctx.settings.ssh),
+    ],
     isDone: async (ctx) => {
       const before = ctx.memory.bootIdsBefore;
       if (!before) return false;
@@ -426,7 +430,7 @@ export function rebootEveryNode(): Step {
       );
     },
     apply: async (ctx) => {
-      const { shell, watch } = await ctx.nodes();
+      const { access, watch } = await ctx.nodes();
       const states = watch.all();
       // A re-run after an interruption knows the boot IDs from before the first command was sent.
       const resuming = ctx.memory.bootIdsBefore !== undefined;
@@ -445,7 +449,7 @@ export function rebootEveryNode(): Step {
         (await ctx.cluster.list(NODES)).items.filter(isControlPlane).map((n) => n.metadata.name),
       );
       const outcomes = await rebootNodes(names, {
-        ...rebootOptions(ctx, { shell, watch }),
+        ...rebootOptions(ctx, { access, watch }),
         controlPlane,
         // Rebooted since the command an earlier run sent — or down right now because of it.
         alreadyRebooted: (node) => {
@@ -459,8 +463,8 @@ export function rebootEveryNode(): Step {
         if (o.commandSentAt) rec.rebootSentAt = new Date(o.commandSentAt).toISOString();
         if (o.backAt) rec.backAfterMs = o.backAt - o.commandSentAt;
         if (!o.ok && o.error) rec.notes.push(o.error);
-        const fp = shell.fingerprints.get(o.node);
-        if (fp) rec.hostKey = fp;
+        const key = access.hostKey?.(o.node);
+        if (key) rec.hostKey = key.fingerprint;
       }
       const failed = outcomes.filter((o) => !o.ok);
       if (failed.length) {

@@ -243,7 +243,7 @@ export function deleteNamespace(o: { id: string; title: string; name: string }):
 /** rebootNodes options from the run's settings: parallelism, timeout, log and cancellation. */
 export function rebootOptions(ctx: StepContext, tools: NodeTools): RebootOptions {
   return {
-    shell: tools.shell,
+    access: tools.access,
     watch: tools.watch,
     maxParallel: ctx.settings.maxParallelReboots,
     rebootTimeoutMs: ctx.settings.rebootTimeoutMs,

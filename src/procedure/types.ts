@@ -3,7 +3,7 @@
 // change for the plan. The engine (engine.ts) runs any variant without knowing what it migrates.
 import type { Cluster } from '../cluster/client.ts';
 import type { Logger } from '../util/log.ts';
-import type { NodeShell } from '../nodes/ssh.ts';
+import type { NodeAccess } from '../nodes/access.ts';
 import type { NodeWatch } from '../nodes/node-watch.ts';
 import type { RunReport } from '../report/model.ts';
 import type { Settings } from '../inputs/settings.ts';
@@ -18,7 +18,7 @@ export interface StepContext {
   target: NetworkType;
   /** Values steps hand to later steps (e.g. multus generation before the switch, pool names). */
   memory: RunMemory;
-  /** SSH (opened on first use, kept for the run) and a node watch started fresh by this call. */
+  /** Node access (SSH or API; opened on first use, kept for the run) and a node watch started fresh by this call. */
   nodes(): Promise<NodeTools>;
   /** Saves the checkpoint now: steps call it after remembering something a re-run must know. */
   saveProgress(): Promise<void>;
@@ -28,7 +28,7 @@ export interface StepContext {
 }
 
 export interface NodeTools {
-  shell: NodeShell;
+  access: NodeAccess;
   watch: NodeWatch;
 }
 

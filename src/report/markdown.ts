@@ -94,6 +94,7 @@ export function renderMarkdown(r: RunReport, maxRows = 500): string {
   const out: string[] = [];
   out.push(`## ${escapeHtml(headline(r))}\n`);
   if (r.resume?.runUrl) out.push(`<sub>Migration started by run ${escapeHtml(r.resume.runUrl)}</sub>\n`);
+  if (typeof r.settings?.nodeAccess === 'string') out.push(`${escapeHtml(r.settings.nodeAccess)}.\n`);
   const c = r.cluster;
   out.push(
     table(

@@ -1,6 +1,7 @@
 // The run's record: what was found, what was done (phases, changes), what was checked, per node.
 // Rendered to report.json, report.md and the job summary; it never holds a secret (settings are
 // copied through `publicSettings`).
+import { describeNodeAccess, nodeAccessOf } from '../inputs/node-access.ts';
 import type { Settings } from '../inputs/settings.ts';
 
 export type PhaseOutcome = 'ok' | 'failed' | 'skipped' | 'cancelled' | 'already-done';
@@ -155,6 +156,7 @@ export function publicSettings(s: Settings): Record<string, unknown> {
   return {
     context: s.context ?? '(current-context)',
     mode: s.mode,
+    nodeAccess: describeNodeAccess(nodeAccessOf(s), s.ssh),
     sshUser: s.ssh.user,
     sshPort: s.ssh.port,
     sshBastion: s.ssh.bastion

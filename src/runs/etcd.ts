@@ -1,5 +1,5 @@
 // The etcd backup before the first change. A resumed run skips it only when the checkpoint records
-// one whose files are confirmed present on the node now (over SSH, the path the backup itself uses);
+// one whose files are confirmed present on the node now (through the node access the backup itself uses);
 // otherwise it takes one.
 import * as core from '@actions/core';
 import { takeEtcdBackup } from '../checks/etcd-backup.ts';
@@ -9,6 +9,7 @@ import { nodeReady } from '../openshift/objects.ts';
 import { CheckpointRejected } from '../procedure/checkpoint.ts';
 import type { StepContext } from '../procedure/types.ts';
 import type { EtcdBackupRecord } from '../report/model.ts';
+import { internalIPs } from '../nodes/access.ts';
 
 // What takeEtcdBackup records: /home/core/assets/backup-<run>[-<attempt>]/<file>.
 const NODE_PATH = /^\/home\/core\/assets\/backup-[A-Za-z0-9_-]+\/[A-Za-z0-9._-]+$/;
@@ -50,12 +51,10 @@ async function presentOnNode(ctx: StepContext, rec: EtcdBackupRecord): Promise<b
     );
     const node = items[0];
     if (!node) return false;
-    const addresses = ((node.status?.addresses ?? []) as { type: string; address: string }[])
-      .filter((a) => a.type === 'InternalIP')
-      .map((a) => a.address);
+    const addresses = internalIPs(node);
     try {
-      const { shell } = await ctx.nodes();
-      const run = await shell.exec(
+      const { access } = await ctx.nodes();
+      const run = await access.exec(
         { name: rec.node, addresses },
         `sudo -n test -s ${quote(rec.snapshot)} && sudo -n test -s ${quote(rec.staticResources)}`,
         { timeoutMs: 60_000, signal: ctx.signal },

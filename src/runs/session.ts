@@ -1,10 +1,13 @@
 // What every kind of run shares: the settings, the cancel signal, the cluster client, the report being
-// written, where files go on the runner, and SSH + node watch opened on first use. The session also
+// written, where files go on the runner, and node access (SSH or API exec) + node watch opened on first use. The session also
 // carries what the run has learned so far (procedure, checkpoint), which the failure description reads.
 import * as github from '@actions/github';
 import { join } from 'node:path';
 import { Cluster } from '../cluster/client.ts';
 import { NodeShell } from '../nodes/ssh.ts';
+import type { NodeAccess } from '../nodes/access.ts';
+import { ApiNodeAccess } from '../nodes/api-access.ts';
+import { describeNodeAccess, nodeAccessOf } from '../inputs/node-access.ts';
 import { NodeWatch } from '../nodes/node-watch.ts';
 import { coreLogger, type Logger } from '../util/log.ts';
 import type { Checkpoint } from '../procedure/checkpoint.ts';
@@ -79,41 +82,47 @@ function workDirectory(settings: Settings): string {
   }
 }
 
+/** The run's node access: SSH with the ssh-* inputs, or pods/exec through the cluster behind the cancel gate. */
+function openAccess(cluster: Cluster, settings: Settings, log: Logger, signal: AbortSignal): NodeAccess {
+  if (nodeAccessOf(settings).kind === 'api') return new ApiNodeAccess(cluster.withCancelGate(signal), log);
+  if (!settings.ssh.privateKey)
+    throw new Error('ssh-private-key is required to reach nodes over SSH (node-access: ssh)');
+  return new NodeShell(
+    {
+      user: settings.ssh.user,
+      port: settings.ssh.port,
+      privateKey: settings.ssh.privateKey,
+      passphrase: settings.ssh.passphrase,
+      bastion: settings.ssh.bastion,
+      knownHosts: settings.ssh.knownHosts,
+      hostKeyPolicy: settings.ssh.hostKeyPolicy,
+      // The plan records every address's host key, so what is approved is what migrate trusts.
+      recordEveryAddress: settings.mode === 'plan',
+    },
+    log,
+  );
+}
+
 /**
- * SSH and the node watch for steps. The SSH shell (and its recorded host keys) lives for the whole run;
+ * Node access and the node watch for steps. The access (and SSH's recorded host keys) lives for the whole run;
  * each call starts a fresh node watch (one LIST, then WATCH) and stops the previous one, so a reboot
  * fan-out compares boot IDs against the cluster as it is now, never against a cache that a throttled or
  * cut watch left behind.
  */
 function nodeToolsFactory(cluster: Cluster, settings: Settings, log: Logger, signal: AbortSignal) {
-  let shell: NodeShell | undefined;
+  let access: NodeAccess | undefined;
   let watch: NodeWatch | undefined;
   const get = async (): Promise<NodeTools> => {
-    if (!settings.ssh.privateKey)
-      throw new Error('ssh-private-key is required to reboot nodes (mode: migrate)');
-    shell ??= new NodeShell(
-      {
-        user: settings.ssh.user,
-        port: settings.ssh.port,
-        privateKey: settings.ssh.privateKey,
-        passphrase: settings.ssh.passphrase,
-        bastion: settings.ssh.bastion,
-        knownHosts: settings.ssh.knownHosts,
-        hostKeyPolicy: settings.ssh.hostKeyPolicy,
-        // The plan records every address's host key, so what is approved is what migrate trusts.
-        recordEveryAddress: settings.mode === 'plan',
-      },
-      log,
-    );
+    access ??= openAccess(cluster, settings, log, signal);
     watch?.stop();
     watch = await NodeWatch.start(cluster, log, signal);
-    return { shell, watch };
+    return { access, watch };
   };
   const close = async () => {
     watch?.stop();
-    await shell?.close();
+    await access?.close();
   };
-  return { get, close, shell: () => shell };
+  return { get, close, shell: () => (access instanceof NodeShell ? access : undefined) };
 }
 
 export function openSession(settings: Settings, cancel: AbortSignal): Session {
@@ -126,6 +135,7 @@ export function openSession(settings: Settings, cancel: AbortSignal): Session {
   report.settings = publicSettings(settings);
   report.warnings.push(...(settings.kubeconfigWarnings ?? []));
   const workDir = workDirectory(settings);
+  log.info(describeNodeAccess(nodeAccessOf(settings), settings.ssh));
   return {
     settings,
     cancel,

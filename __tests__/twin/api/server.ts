@@ -19,6 +19,7 @@ import { ApiError, apiError, failure } from './status.ts';
 import { type IncludeObject, toTable, wantsTable } from './tables.ts';
 import { makeServingCertificates } from './tls.ts';
 import { serveWatch } from './watch.ts';
+import { reviewExecAccess, serveUpgrade } from './exec.ts';
 
 export interface ApiServer {
   url: string;
@@ -62,6 +63,10 @@ export async function startApiServer(
   const server = createServer({ key: tls.keyPem, cert: tls.certPem }, (req, res) => {
     handle(ctx, users, watches, req, res).catch((err: unknown) => sendError(res, err));
   });
+  // pods/exec (WebSocket streaming): exec.ts.
+  server.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) =>
+    serveUpgrade(ctx, () => authenticate(users, req), req, socket, head),
+  );
   server.on('secureConnection', (s) => {
     sockets.add(s);
     s.on('close', () => sockets.delete(s));
@@ -85,7 +90,14 @@ export async function startApiServer(
   const dropAll = () => {
     for (const endWatch of [...watches]) endWatch();
     server.closeAllConnections();
-    for (const s of sockets) s.resetAndDestroy();
+    // An upgraded (exec) TLS socket is no longer the server's: reset what can be, destroy the rest.
+    for (const s of sockets) {
+      try {
+        s.resetAndDestroy();
+      } catch {
+        s.destroy();
+      }
+    }
   };
   let down = false;
   // The listener's close, pending or done (resume waits for it before listening again).
@@ -287,7 +299,7 @@ async function handle(
     const review = isProtobuf(req)
       ? decodeSelfSubjectAccessReview(await readBytes(req))
       : ((await readJson(req)) as Record<string, unknown>);
-    return sendJson(res, 201, reviewAccess(user, review));
+    return sendJson(res, 201, reviewExecAccess(ctx, reviewAccess(user, review)));
   }
   if (!isAllowed(user, verb)) throw forbidden(user, verb, route.type, route.namespace, route.name, sub);
   if (sub && !route.type.subresources.includes(sub)) throw notFoundRoute(url.pathname);

@@ -46,6 +46,10 @@ export interface SshNodes {
    * poll, closing or reopening listeners; resolves once listeners are in the wanted state.
    */
   refresh(): Promise<void>;
+  /** Runs a command line in a node's shell as the API's exec would (as root, named `actor`). */
+  runAs(node: string, line: string, opts: { root: boolean; actor: string }): Promise<CommandResult>;
+  /** False while the node is down. */
+  isUp(node: string): boolean;
   stop(): Promise<void>;
 }
 
@@ -197,9 +201,14 @@ export async function startSshNodes(ctx: TwinContext, hooks: NodeHooks): Promise
     });
   };
 
-  const execute = async (node: NodeRuntime, command: string): Promise<CommandResult> => {
-    ctx.timeline.count('ssh exec');
+  const execute = async (
+    node: NodeRuntime,
+    command: string,
+    as?: { root: boolean; actor: string },
+  ): Promise<CommandResult> => {
+    if (!as) ctx.timeline.count('ssh exec');
     const env: ShellEnv = {
+      ...(as ? { asRoot: as.root, actor: as.actor } : {}),
       ctx,
       node: node.spec,
       nodeIndex: node.index,
@@ -341,6 +350,12 @@ export async function startSshNodes(ctx: TwinContext, hooks: NodeHooks): Promise
     clientKeyPassphrase: passphrase,
     nodes: infos,
     refresh,
+    runAs(name, line, as) {
+      const node = nodes.find((n) => n.spec.name === name);
+      if (!node) return Promise.resolve({ stdout: '', stderr: `no node ${name}\n`, code: 127 });
+      return execute(node, line, as);
+    },
+    isUp: (name) => hooks.isUp(name),
     async stop() {
       stopped = true;
       clearInterval(poll);

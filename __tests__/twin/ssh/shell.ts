@@ -27,6 +27,10 @@ export interface ShellEnv {
   fallbackBootId: string;
   /** The command line as the client sent it (what reboot timeline entries and hooks report). */
   line?: string;
+  /** Runs as root (an exec into the privileged machine-config-daemon pod, `chroot /rootfs`), not as core. */
+  asRoot?: boolean;
+  /** Who the timeline names for a reboot (default `ssh:core`). */
+  actor?: string;
 }
 
 type Token = { word: string } | { op: '&&' | '||' | ';' };
@@ -94,7 +98,7 @@ export async function runCommandLine(outer: ShellEnv, line: string): Promise<Com
   const runPending = async () => {
     const skip = (pendingOp === '&&' && result.code !== 0) || (pendingOp === '||' && result.code === 0);
     if (words.length && !skip) {
-      const r = await runSimple(env, words, false);
+      const r = await runSimple(env, words, env.asRoot === true);
       result.stdout += r.stdout;
       result.stderr += r.stderr;
       result.code = r.code;
@@ -202,6 +206,8 @@ async function dispatch(env: ShellEnv, w: string[], root: boolean): Promise<Comm
     case '/usr/sbin/reboot':
     case '/sbin/reboot':
       return reboot(env, root, w.join(' '));
+    case 'systemd-run':
+      return systemdRun(env, args, root, w.join(' '));
     case 'systemctl':
       if (args[0] === 'reboot') return reboot(env, root, w.join(' '));
       return fail(`Unknown command verb ${args[0] ?? ''}.\n`);
@@ -316,13 +322,32 @@ function reboot(env: ShellEnv, root: boolean, command: string): CommandResult {
   return ok();
 }
 
+/** `systemd-run --on-active=3 systemctl reboot`: a transient timer that reboots the node in 3 s. */
+function systemdRun(env: ShellEnv, args: string[], root: boolean, command: string): CommandResult {
+  let seconds = 0;
+  let i = 0;
+  for (; i < args.length && args[i].startsWith('--'); i++) {
+    const m = /^--on-active=(\d+)s?$/.exec(args[i]);
+    if (m) seconds = Number(m[1]);
+    else if (args[i] !== '--quiet' && args[i] !== '-q')
+      return fail(`systemd-run: unrecognized option '${args[i]}'\n`);
+  }
+  const unit = args.slice(i).join(' ');
+  if (unit !== 'systemctl reboot' && unit !== 'reboot' && unit !== '/usr/bin/systemctl reboot')
+    return fail('systemd-run: only reboots are simulated on twin nodes\n');
+  if (!root) return fail(notAuthorized('start transient timer'));
+  scheduleReboot(env, seconds, command);
+  const id = `r${Math.random().toString(16).slice(2, 14)}`;
+  return fail(`Running timer as unit: run-${id}.timer\nWill run service as unit: run-${id}.service\n`, 0);
+}
+
 function notAuthorized(what: string): string {
   return `Failed to set wall message, ignoring: Interactive authentication required.\nFailed to ${what} via logind: Interactive authentication required.\n`;
 }
 
 function scheduleReboot(env: ShellEnv, seconds: number, words: string): void {
   const command = env.line ?? words;
-  env.ctx.timeline.record('ssh:core', 'reboot', `Node/${env.node.name}`, command);
+  env.ctx.timeline.record(env.actor ?? 'ssh:core', 'reboot', `Node/${env.node.name}`, command);
   env.hooks.scheduleReboot(env.node.name, seconds, command);
 }
 

@@ -1,5 +1,6 @@
 // The cluster as the checks see it: every object read at most once per preflight, on first use, so a
 // check is independent of the order and of which other checks ran.
+import { nodeAccessOf } from '../../inputs/node-access.ts';
 import { NETWORK_CONFIG, NETWORK_OPERATOR, NODES, POOLS, type KObject } from '../../cluster/types.ts';
 import { parseVersion } from '../../procedure/select.ts';
 import type { StepContext, Variant } from '../../procedure/types.ts';
@@ -46,7 +47,7 @@ export function clusterFacts(ctx: StepContext, variant: Variant, opts: Preflight
     machineNetworks: () => once('machineNetworks', () => machineNetworksOf(ctx)),
     probes: () =>
       once('probes', async (): Promise<NodeProbe[] | undefined> => {
-        if (!ctx.settings.ssh.privateKey) return undefined;
+        if (nodeAccessOf(ctx.settings).kind === 'ssh' && !ctx.settings.ssh.privateKey) return undefined;
         const nodes: KObject[] | undefined = await facts.nodes();
         if (!nodes) throw new Error('the nodes could not be listed');
         return probeNodes(ctx, nodes);

@@ -1,8 +1,9 @@
-// One SSH round trip per node, shared by the SSH, MTU and primary-interface checks: `sudo -n true`
-// proves passwordless sudo, and the same command reads the default route's interface and its MTU, and
-// every route and address (what was added by hand on the primary interface).
+// One round trip per node (SSH or API exec, through NodeAccess), shared by the node-access, MTU and
+// primary-interface checks: `sudo -n true` proves passwordless sudo, and the same command reads the
+// default route's interface and its MTU, and every route and address (what was added by hand on the
+// primary interface).
 import type { KObject } from '../../cluster/types.ts';
-import type { SshTarget } from '../../nodes/ssh.ts';
+import { internalIPs, type NodeTarget } from '../../nodes/access.ts';
 import type { StepContext } from '../../procedure/types.ts';
 import { extraAddressesOn, staticRoutesOn } from './primary-interface.ts';
 import type { NodeProbe } from './types.ts';
@@ -11,11 +12,7 @@ const SSH_CONCURRENCY = 16;
 const PROBE_COMMAND =
   'sudo -n true && ip -j route show default && ip -j link show && ip -j route show && ip -j addr show';
 
-export function internalIPs(node: KObject): string[] {
-  return ((node.status?.addresses ?? []) as { type: string; address: string }[])
-    .filter((a) => a.type === 'InternalIP')
-    .map((a) => a.address);
-}
+export { internalIPs };
 
 export function message(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
@@ -80,18 +77,19 @@ export function groupedFailures(failures: NodeProbe[]): string[] {
   );
 }
 
-/** Probes every node over SSH (host keys are recorded in the report as they are seen). */
+/** Probes every node (SSH host keys are recorded in the report as they are seen). */
 export async function probeNodes(ctx: StepContext, nodes: KObject[]): Promise<NodeProbe[]> {
-  const { shell } = await ctx.nodes();
-  const targets: SshTarget[] = nodes.map((n) => ({ name: n.metadata.name, addresses: internalIPs(n) }));
+  const { access } = await ctx.nodes();
+  const targets: NodeTarget[] = nodes.map((n) => ({ name: n.metadata.name, addresses: internalIPs(n) }));
   return inBatches(targets, SSH_CONCURRENCY, async (t): Promise<NodeProbe> => {
     try {
-      const r = await shell.exec(t, PROBE_COMMAND, { timeoutMs: 60_000, signal: ctx.signal });
+      const r = await access.exec(t, PROBE_COMMAND, { timeoutMs: 60_000, signal: ctx.signal });
       if (r.code !== 0)
         return { name: t.name, error: `exit ${r.code}: ${r.stderr.trim().split('\n').pop() ?? ''}` };
-      const fp = shell.fingerprints.get(t.name);
-      if (fp) ctx.report.node(t.name).hostKey = fp;
-      const hostKeyVerified = ![...shell.hostKeys.values()].some((k) => k.node === t.name && !k.verified);
+      const key = access.hostKey?.(t.name);
+      if (key) ctx.report.node(t.name).hostKey = key.fingerprint;
+      // Only SSH has a host key to verify; the API's identity was checked with its TLS certificate.
+      const hostKeyVerified = access.kind === 'ssh' ? (key?.verified ?? true) : undefined;
       try {
         return { name: t.name, hostKeyVerified, ...parseDefaultRouteMtu(r.stdout) };
       } catch (err) {

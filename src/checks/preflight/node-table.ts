@@ -1,5 +1,6 @@
 // What the approver reads next to the checks: the nodes that will reboot (address, pool, MTU) and how
 // long the migration is expected to take.
+import { nodeAccessOf } from '../../inputs/node-access.ts';
 import { nodeMatchesPool, nodeReady } from '../../openshift/objects.ts';
 import { estimateDuration } from '../estimate.ts';
 import { internalIPs } from './node-probe.ts';
@@ -11,7 +12,10 @@ export async function describeNodes(f: PreflightFacts): Promise<void> {
   if (!nodes) return;
   const pools = await f.pools();
   // The SSH check has run the probes already (facts are read once): this adds no SSH round trip.
-  const probes = ctx.settings.ssh.privateKey ? await f.probes().catch(() => undefined) : undefined;
+  const probes =
+    nodeAccessOf(ctx.settings).kind === 'api' || ctx.settings.ssh.privateKey
+      ? await f.probes().catch(() => undefined)
+      : undefined;
   for (const n of nodes) {
     const rec = ctx.report.node(n.metadata.name);
     rec.addresses = internalIPs(n);

@@ -6,6 +6,7 @@ import { nmstatePrimaryCheck } from './nmstate-primary.ts';
 import { pdbEvictionsCheck } from './pdb-evictions.ts';
 import { primaryExtrasCheck } from './primary-extras.ts';
 import { sdnDaemonSetsCheck } from './sdn-daemonsets.ts';
+import { execPermissionCheck, mcdPodsCheck, nodeExecCheck } from './api-access.ts';
 import { etcdBackupCheck } from './etcd-backup.ts';
 import { machineNetworkCheck } from './machine-network.ts';
 import { maxUnavailableCheck } from './max-unavailable.ts';
@@ -39,6 +40,9 @@ export const PREFLIGHT_CHECKS: readonly PreflightCheck[] = [
   networkRangesCheck,
   machineNetworkCheck,
   sshCheck,
+  execPermissionCheck,
+  mcdPodsCheck,
+  nodeExecCheck,
   mtuCheck,
   runnerOutsideClusterCheck,
   platformCheck,

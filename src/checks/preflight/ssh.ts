@@ -1,5 +1,6 @@
 // Every node reachable as ssh-user (through the bastion), host key accepted and `sudo -n` working:
 // the reboots need all three. Without a key (a plan job) it is a warning, not a pass.
+import { nodeAccessOf } from '../../inputs/node-access.ts';
 import { groupedFailures } from './node-probe.ts';
 import type { PreflightCheck } from './types.ts';
 
@@ -7,6 +8,8 @@ export const sshCheck: PreflightCheck = {
   id: 'ssh',
   title: ({ ctx }) => `Every node reachable over SSH as ${ctx.settings.ssh.user} with passwordless sudo`,
   severity: 'blocking',
+  // node-access api reaches the nodes without SSH: api-access.ts checks that path instead.
+  applies: { when: (f) => nodeAccessOf(f.ctx.settings).kind === 'ssh' },
   run: async (f) => {
     const { ssh } = f.ctx.settings;
     if (!(await f.nodes())) throw new Error('the nodes could not be listed');

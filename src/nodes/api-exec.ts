@@ -1,0 +1,182 @@
+// One `pods/exec` over WebSocket, the Kubernetes streaming protocol: subprotocol v5.channel.k8s.io
+// (falling back to v4), each binary message's first byte its channel — 1 stdout, 2 stderr, 3 the
+// final v1 Status (Success, or Failure with reason NonZeroExitCode and the exit code as the ExitCode
+// cause). A small client on `ws` rather than client-node's Exec: Exec drops the body of a refused
+// upgrade (a 403's message says which permission is missing) and never settles when the stream
+// closes without a status (a node rebooting under it), and both matter here.
+import type https from 'node:https';
+import WebSocket from 'ws';
+import { abortError } from '../util/abort.ts';
+import { formatDuration } from '../util/duration.ts';
+
+export const EXEC_PROTOCOLS = ['v5.channel.k8s.io', 'v4.channel.k8s.io'];
+
+export interface ExecTarget {
+  namespace: string;
+  pod: string;
+  container: string;
+  argv: string[];
+}
+
+export interface StreamOptions {
+  server: string;
+  tls: https.RequestOptions;
+  headers: Record<string, string>;
+}
+
+export interface StreamResult {
+  /** Exit code from the status channel; null when the stream ended without one. */
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  /** The stream opened (the command was handed to the kubelet). */
+  opened: boolean;
+  /** The stream ended without a status: dropped, or cut by the timeout. */
+  lost?: string;
+}
+
+/** The API server refused the exec before any stream opened: nothing ran. */
+export class ExecRefused extends Error {
+  readonly status: number;
+  readonly reason: string;
+  constructor(status: number, message: string, reason: string) {
+    super(message);
+    this.name = 'ExecRefused';
+    this.status = status;
+    this.reason = reason;
+  }
+}
+
+/** No connection could be made, or it failed before the upgrade answer: `code` says how. */
+export class ExecTransportError extends Error {
+  readonly code: string;
+  constructor(message: string, code: string) {
+    super(message);
+    this.name = 'ExecTransportError';
+    this.code = code;
+  }
+}
+
+/** The exit code a Status carries: 0 on Success, the ExitCode cause on NonZeroExitCode. */
+export function exitCodeOf(status: {
+  status?: string;
+  reason?: string;
+  message?: string;
+  details?: { causes?: { reason?: string; message?: string }[] };
+}): number | null {
+  if (status.status === 'Success') return 0;
+  const cause = status.details?.causes?.find((c) => c.reason === 'ExitCode');
+  const n = Number(cause?.message);
+  if (status.reason === 'NonZeroExitCode' && Number.isInteger(n)) return n;
+  return null;
+}
+
+/** The refusal a non-101 answer carries (a v1 Status body when the API server wrote it). */
+function refusalOf(res: import('node:http').IncomingMessage): Promise<ExecRefused> {
+  return new Promise((resolve, reject) => {
+    let body = '';
+    res.setEncoding('utf8');
+    res.on('data', (d: string) => (body = (body + d).slice(0, 64 * 1024)));
+    res.on('error', reject);
+    res.on('end', () => {
+      let message = `HTTP ${res.statusCode}`;
+      let reason = '';
+      try {
+        const s = JSON.parse(body) as { message?: string; reason?: string };
+        message = s.message ?? message;
+        reason = s.reason ?? '';
+      } catch {
+        /* not a Status: the code says enough */
+      }
+      resolve(new ExecRefused(res.statusCode ?? 0, message, reason));
+    });
+  });
+}
+
+/** The exit code of the status channel's message (null when it carries none) and its message. */
+function readStatus(text: string): { code: number | null; message: string } {
+  try {
+    const status = JSON.parse(text) as Parameters<typeof exitCodeOf>[0];
+    return { code: exitCodeOf(status), message: status.message ?? text };
+  } catch {
+    return { code: null, message: text };
+  }
+}
+
+function execUrl(server: string, t: ExecTarget): string {
+  const q = new URLSearchParams({ container: t.container, stdout: 'true', stderr: 'true' });
+  for (const a of t.argv) q.append('command', a);
+  const base = server.replace(/^http/, 'ws');
+  return `${base}/api/v1/namespaces/${encodeURIComponent(t.namespace)}/pods/${encodeURIComponent(t.pod)}/exec?${q}`;
+}
+
+/** Opens the stream, collects stdout/stderr and the status; settles on status, close, timeout or abort. */
+export function execStream(
+  conn: StreamOptions,
+  target: ExecTarget,
+  opts: { timeoutMs: number; signal?: AbortSignal },
+): Promise<StreamResult> {
+  return new Promise<StreamResult>((resolve, reject) => {
+    const { ca, cert, key, rejectUnauthorized, servername } = conn.tls;
+    const ws = new WebSocket(execUrl(conn.server, target), EXEC_PROTOCOLS, {
+      headers: conn.headers,
+      ...(ca ? { ca } : {}),
+      ...(cert ? { cert } : {}),
+      ...(key ? { key } : {}),
+      ...(rejectUnauthorized !== undefined ? { rejectUnauthorized } : {}),
+      ...(servername ? { servername } : {}),
+      handshakeTimeout: Math.min(opts.timeoutMs, 30_000),
+      perMessageDeflate: false,
+      followRedirects: false,
+    });
+    let stdout = '';
+    let stderr = '';
+    let opened = false;
+    let settled = false;
+    const settle = (fn: () => void) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      opts.signal?.removeEventListener('abort', onAbort);
+      fn();
+      ws.terminate();
+    };
+    const ended = (lost: string) => settle(() => resolve({ code: null, stdout, stderr, opened, lost }));
+    const onAbort = () => settle(() => reject(abortError(opts.signal)));
+    opts.signal?.addEventListener('abort', onAbort, { once: true });
+    const timer = setTimeout(
+      () =>
+        opened
+          ? ended(`no status within ${formatDuration(opts.timeoutMs)}`)
+          : settle(() =>
+              reject(
+                new ExecTransportError(`no answer within ${formatDuration(opts.timeoutMs)}`, 'ETIMEDOUT'),
+              ),
+            ),
+      opts.timeoutMs,
+    );
+    ws.on('unexpected-response', (_req, res) => {
+      refusalOf(res).then(
+        (refused) => settle(() => reject(refused)),
+        () => settle(() => reject(new ExecTransportError('answer cut off', 'ECONNRESET'))),
+      );
+    });
+    ws.on('open', () => (opened = true));
+    ws.on('message', (data: Buffer) => {
+      const channel = data[0];
+      const text = data.subarray(1).toString('utf8');
+      if (channel === 1) stdout += text;
+      else if (channel === 2) stderr += text;
+      else if (channel === 3) {
+        const { code, message } = readStatus(text);
+        if (code === null) stderr += `${stderr && !stderr.endsWith('\n') ? '\n' : ''}${message}`;
+        settle(() => resolve({ code: code ?? 126, stdout, stderr, opened: true }));
+      }
+    });
+    ws.on('error', (err: Error & { code?: string }) => {
+      if (opened) return ended(err.message);
+      settle(() => reject(new ExecTransportError(err.message, err.code ?? 'ECONNRESET')));
+    });
+    ws.on('close', () => (opened ? ended('the stream closed without a status') : undefined));
+  });
+}
