@@ -159,7 +159,9 @@ export function warnings(r: RunReport, maxItems: number): string {
       (c) =>
         `- ⚠️ **${escapeHtml(c.title)}** — ${escapeHtml(c.detail)}${c.items?.length ? `<br>${itemList(c.items, maxItems)}` : ''}`,
     );
-  const other = r.warnings.map((w) => `- ⚠️ ${escapeHtml(w)}`);
+  // Preflight also records each warning check as a run warning "title: detail": shown once, above.
+  const fromChecks = new Set(r.checks.map((c) => `${c.title}: ${c.detail}`));
+  const other = r.warnings.filter((w) => !fromChecks.has(w)).map((w) => `- ⚠️ ${escapeHtml(w)}`);
   return checks.length + other.length ? `### Warnings\n${[...checks, ...other].join('\n')}\n` : '';
 }
 
