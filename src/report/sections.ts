@@ -11,6 +11,7 @@ import {
   networkDownMs,
   nodesByPool,
   poolCounts,
+  safeName,
   table,
 } from './parts.ts';
 
@@ -134,19 +135,36 @@ export function whereItStands(r: RunReport, maxRows: number): string {
       (c) =>
         `- ${escapeHtml(c.object)} ${escapeHtml(c.field)}: ${escapeHtml(`${JSON.stringify(c.from) ?? '(none)'} → ${JSON.stringify(c.to) ?? '(none)'}`)}`,
     );
-  const more = r.changes.length > changes.length ? [`- … and ${r.changes.length - changes.length} more (see report.json)`] : [];
+  const more =
+    r.changes.length > changes.length
+      ? [`- … and ${r.changes.length - changes.length} more (see report.json)`]
+      : [];
   const list = changes.length ? `\nChanges this run made:\n${[...changes, ...more].join('\n')}\n` : '';
   return `### Where the cluster stands\n${head}${escapeHtml(f.clusterState, 8000)}\n${list}`;
 }
 
+/** For each node NotReady at the end (first 3, plain DNS names only): describe it, read its MCD log. */
+function nodeCommands(r: RunReport): string[] {
+  return [...r.nodes.values()]
+    .filter((n) => n.ready === false)
+    .map((n) => safeName(n.name))
+    .filter((n): n is string => n !== undefined)
+    .slice(0, 3)
+    .flatMap((n) => [
+      `oc describe node ${n}`,
+      `oc -n openshift-machine-config-operator logs --tail=50 -c machine-config-daemon $(oc -n openshift-machine-config-operator get pods -l k8s-app=machine-config-daemon --field-selector=spec.nodeName=${n} -o name)`,
+    ]);
+}
+
 export function whatNext(r: RunReport): string {
   const f = r.failure;
-  if (!f || (!f.nextSteps.length && !f.commands?.length)) return '';
+  if (!f) return '';
+  const commands = [...(f.commands ?? []), ...nodeCommands(r)];
   const steps = f.nextSteps.map((s, i) => `${i + 1}. ${escapeHtml(s)}`).join('\n');
-  // Commands are built from our own data and plain DNS names (see failure.ts): inside a code block
-  // entities would show literally, so they are only kept from closing the block.
-  const cmds = f.commands?.length
-    ? `\n\nLook first:\n\n\`\`\`sh\n${f.commands.map((c) => c.replace(/`/g, "'")).join('\n')}\n\`\`\``
+  // Commands are built from our own data and plain DNS names: inside a code block entities would show
+  // literally, so they are only kept from closing the block.
+  const cmds = commands.length
+    ? `\n\nLook first:\n\n\`\`\`sh\n${commands.map((c) => c.replace(/`/g, "'")).join('\n')}\n\`\`\``
     : '';
   return `### What to do next\n${steps}${cmds}\n`;
 }
@@ -169,7 +187,9 @@ export function warnings(r: RunReport, maxItems: number): string {
 export function failedChecks(r: RunReport, maxItems: number): string {
   if (r.failure) return '';
   const failed = r.failedChecks();
-  return failed.length ? `### Blocking checks that failed\n${failed.map((c) => failedCheck(c, maxItems)).join('\n')}\n` : '';
+  return failed.length
+    ? `### Blocking checks that failed\n${failed.map((c) => failedCheck(c, maxItems)).join('\n')}\n`
+    : '';
 }
 
 export function passingChecks(r: RunReport): string {

@@ -3,15 +3,7 @@
 // keys, inventories; and the closing lines (backups, artifact link, run).
 import { escapeHtml } from './escape.ts';
 import type { RunReport } from './model.ts';
-import {
-  afterTheFact,
-  compactTable,
-  details,
-  duration,
-  itemList,
-  nodesByPool,
-  table,
-} from './parts.ts';
+import { afterTheFact, compactTable, details, duration, itemList, nodesByPool, table } from './parts.ts';
 
 export function planSteps(r: RunReport): string {
   if (!r.plan.length) return '';
@@ -48,7 +40,9 @@ export function phases(r: RunReport): string {
   const body = compactTable(['Phase', 'Outcome', 'Took', 'Estimate', 'Detail'], rows, [0, 1]);
   const failed = r.phases.some((p) => p.outcome === 'failed' || p.outcome === 'cancelled');
   // A failed phase is part of the failure: shown open.
-  return failed ? `### Phases\n${body}` : details(`Phases (${r.phases.length}), time taken and estimate`, body);
+  return failed
+    ? `### Phases\n${body}`
+    : details(`Phases (${r.phases.length}), time taken and estimate`, body);
 }
 
 export function estimate(r: RunReport): string {
@@ -76,7 +70,15 @@ export function changes(r: RunReport, maxRows: number): string {
   return details(`Changes made (${r.changes.length})`, table(['Time', 'Object', 'Field', 'Old → new'], rows));
 }
 
-const NODE_HEADERS = ['Node', 'Addresses', 'Boot ID before → after', 'Back after', 'Ready', 'MCO state', 'Notes'];
+const NODE_HEADERS = [
+  'Node',
+  'Addresses',
+  'Boot ID before → after',
+  'Back after',
+  'Ready',
+  'MCO state',
+  'Notes',
+];
 
 export function nodes(r: RunReport, maxRows: number): string {
   if (!r.nodes.size) return '';
@@ -89,15 +91,20 @@ export function nodes(r: RunReport, maxRows: number): string {
       escapeHtml(n.name),
       escapeHtml(n.addresses.join(', ')),
       escapeHtml(
-        n.bootIdBefore ? `${n.bootIdBefore.slice(0, 8)} → ${n.bootIdAfter ? n.bootIdAfter.slice(0, 8) : '?'}` : '',
+        n.bootIdBefore
+          ? `${n.bootIdBefore.slice(0, 8)} → ${n.bootIdAfter ? n.bootIdAfter.slice(0, 8) : '?'}`
+          : '',
       ),
       duration(n.backAfterMs),
       n.ready === undefined ? '' : n.ready ? 'Ready' : '**NotReady**',
       escapeHtml(n.mcoState ?? ''),
       escapeHtml(n.notes.join('; ')),
     ]);
-    const more = list.length > shown.length ? `… ${list.length - shown.length} more nodes in report.json\n` : '';
-    parts.push(`**Pool ${escapeHtml(pool || '(none)')}** (${list.length})\n\n${compactTable(NODE_HEADERS, rows)}${more}`);
+    const more =
+      list.length > shown.length ? `… ${list.length - shown.length} more nodes in report.json\n` : '';
+    parts.push(
+      `**Pool ${escapeHtml(pool || '(none)')}** (${list.length})\n\n${compactTable(NODE_HEADERS, rows)}${more}`,
+    );
   }
   const when = afterTheFact(r) ? 'state read at the end of the run' : 'state now';
   return details(`Nodes (${r.nodes.size}), by pool — ${when}`, parts.join('\n'));
@@ -155,12 +162,18 @@ export function backups(r: RunReport): string {
     );
   }
   if (r.backup.files.length)
-    out.push(`**Backup** (in the artifact):\n${r.backup.files.map((f) => `- <code>${escapeHtml(f)}</code>`).join('\n')}\n`);
+    out.push(
+      `**Backup** (in the artifact):\n${r.backup.files.map((f) => `- <code>${escapeHtml(f)}</code>`).join('\n')}\n`,
+    );
   return out.join('\n');
 }
 
 const kib = (bytes: number): string =>
-  bytes < 1024 ? `${bytes} B` : bytes < 1024 * 1024 ? `${Math.round(bytes / 1024)} KiB` : `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+  bytes < 1024
+    ? `${bytes} B`
+    : bytes < 1024 * 1024
+      ? `${Math.round(bytes / 1024)} KiB`
+      : `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 
 /** The run URL, when it is a plain https URL from the runner's environment (never cluster text). */
 const runUrl = (r: RunReport): string | undefined =>

@@ -38,14 +38,15 @@ function planNumbers(r: RunReport): string {
     .join(', ');
 }
 
-/** The object behind a failure: the first item of the first failed check, else the message. */
+/** The object behind a failure: a node that did not come back, else the first object a failed check names. */
 export function objectCause(r: RunReport): string {
   const c = blocking(r)[0];
   const notBack = [...r.nodes.values()].find((n) => n.ready === false);
-  const cause = c?.items?.length
-    ? `${c.items[0]}${c.items.length > 1 ? ` (and ${c.items.length - 1} more)` : ''}`
-    : notBack
-      ? `${notBack.name} did not come back (NotReady)`
+  const more = (n: number) => (n > 1 ? ` (and ${n - 1} more)` : '');
+  const cause = notBack
+    ? `${notBack.name} ${r.result === 'failed' ? 'did not come back (NotReady)' : 'is NotReady'}`
+    : c?.items?.length
+      ? `${c.title}: ${c.items[0]}${more(c.items.length)}`
       : c
         ? `${c.title}: ${c.detail}`
         : (r.failure?.message ?? 'see below');
@@ -94,7 +95,9 @@ export function verdict(r: RunReport): Verdict {
     case 'already-migrated':
       return line(`✅ Already on OVN-Kubernetes — verified, nothing changed (${checksPass(r)})`);
     case 'unhealthy':
-      return line(`⚠️ Already on OVN-Kubernetes, but verification failed — ${objectCause(r)} (nothing changed)`);
+      return line(
+        `⚠️ Already on OVN-Kubernetes, but verification failed — ${objectCause(r)} (nothing changed)`,
+      );
     case 'cancelled': {
       const phase = failedPhase(r);
       const stand = r.failure?.stand ? STANDS[r.failure.stand].label.toLowerCase() : 'see below';

@@ -3,7 +3,6 @@
 import { CheckpointRejected, CHECKPOINT_REF, DELETE_CHECKPOINT } from '../procedure/checkpoint.ts';
 import { StepFailure, VerificationFailed } from '../procedure/engine.ts';
 import type { ClusterStand, FailureInfo, RunReport } from '../report/model.ts';
-import { safeName } from '../report/parts.ts';
 import { LeaseHeld } from './lease.ts';
 import { describeNetwork, readNetworkFacts, type NetworkFacts } from './network-now.ts';
 import { SettingsDiffer } from './prepare.ts';
@@ -43,7 +42,10 @@ async function network(s: Session, f: NetworkFacts | Error): Promise<string> {
 }
 
 /** The fixed state the summary and report.json name, from the live objects and the checkpoint. */
-export function standOf(f: NetworkFacts | Error, s: Pick<Session, 'variant' | 'checkpoint' | 'report'>): ClusterStand {
+export function standOf(
+  f: NetworkFacts | Error,
+  s: Pick<Session, 'variant' | 'checkpoint' | 'report'>,
+): ClusterStand {
   if (f instanceof Error) return 'unknown';
   const target = s.variant?.to;
   const done = (id: string) => s.checkpoint?.completed(id) ?? false;
@@ -55,25 +57,14 @@ export function standOf(f: NetworkFacts | Error, s: Pick<Session, 'variant' | 'c
   return 'untouched';
 }
 
-/** Read-only commands to look at first; node names only when they are plain DNS names. */
-function commandsFor(r: RunReport): string[] {
-  const notReady = [...r.nodes.values()]
-    .filter((n) => n.ready === false)
-    .map((n) => safeName(n.name))
-    .filter((n): n is string => n !== undefined)
-    .slice(0, 3);
-  return [
-    'oc get nodes -o wide',
-    'oc get machineconfigpools',
-    'oc get clusteroperators',
-    'oc get network.config.openshift.io cluster -o yaml',
-    'oc get pods -A --field-selector=status.phase!=Running,status.phase!=Succeeded',
-    ...notReady.flatMap((n) => [
-      `oc describe node ${n}`,
-      `oc -n openshift-machine-config-operator logs --tail=50 -c machine-config-daemon $(oc -n openshift-machine-config-operator get pods -l k8s-app=machine-config-daemon --field-selector=spec.nodeName=${n} -o name)`,
-    ]),
-  ];
-}
+/** Read-only commands to look at first (the renderer adds the ones for nodes NotReady at the end of the run). */
+const LOOK_FIRST: readonly string[] = [
+  'oc get nodes -o wide',
+  'oc get machineconfigpools',
+  'oc get clusteroperators',
+  'oc get network.config.openshift.io cluster -o yaml',
+  'oc get pods -A --field-selector=status.phase!=Running,status.phase!=Succeeded',
+];
 
 /** Why a re-run goes through "Re-run failed jobs" (same inputs, same commit) rather than a new dispatch. */
 const RERUN =
@@ -103,7 +94,7 @@ async function refusedState(err: unknown, s: Session): Promise<Omit<FailureInfo,
     stand: standOf(f, s),
     clusterState: ['This run made no change.', inProgress, await network(s, f)].filter(Boolean).join(' '),
     nextSteps: [next],
-    commands: commandsFor(s.report),
+    commands: [...LOOK_FIRST],
   };
 }
 
@@ -143,7 +134,7 @@ async function stoppedState(err: unknown, s: Session): Promise<Omit<FailureInfo,
       continueNext,
       'To go back to OpenShift SDN instead, run the workflow with mode rollback and the same inputs (the original configuration is in the artifact, backup/cluster-openshift-sdn.yaml).',
     ],
-    commands: commandsFor(report),
+    commands: [...LOOK_FIRST],
   };
 }
 
@@ -154,8 +145,10 @@ export async function describeFailure(err: unknown, s: Session): Promise<Failure
       message,
       stand: 'on-target-unhealthy',
       clusterState: `The cluster is on ${s.variant?.to ?? '?'} and this run changed nothing; the failed checks are listed above.`,
-      nextSteps: ['Fix what the failed checks name, then run again to verify (a new dispatch or "Re-run failed jobs").'],
-      commands: commandsFor(s.report),
+      nextSteps: [
+        'Fix what the failed checks name, then run again to verify (a new dispatch or "Re-run failed jobs").',
+      ],
+      commands: [...LOOK_FIRST],
     };
   const refused = !s.started && s.report.changes.length === 0;
   return { message, ...(await (refused ? refusedState(err, s) : stoppedState(err, s))) };

@@ -14,9 +14,9 @@ const NODE_READ_MS = 20_000;
 
 /** The Ready condition in words when it is not True: `Ready=Unknown (NodeStatusUnknown: Kubelet stopped posting node status.)`. */
 function readyCondition(n: KObject): string | undefined {
-  const c = ((n.status?.conditions ?? []) as { type: string; status: string; reason?: string; message?: string }[]).find(
-    (x) => x.type === 'Ready',
-  );
+  const c = (
+    (n.status?.conditions ?? []) as { type: string; status: string; reason?: string; message?: string }[]
+  ).find((x) => x.type === 'Ready');
   if (!c || c.status === 'True') return undefined;
   return `Ready=${c.status}${c.reason ? ` (${c.reason}${c.message ? `: ${c.message}` : ''})` : ''}`;
 }
@@ -54,7 +54,9 @@ export async function refreshNodes(s: Session): Promise<void> {
 }
 
 const itemsText = (items: string[] | undefined): string =>
-  items?.length ? `: ${items.slice(0, 5).join('; ')}${items.length > 5 ? ` … and ${items.length - 5} more` : ''}` : '';
+  items?.length
+    ? `: ${items.slice(0, 5).join('; ')}${items.length > 5 ? ` … and ${items.length - 5} more` : ''}`
+    : '';
 
 function failureTitle(report: RunReport): string {
   const phase = report.failure?.phase;
