@@ -162,7 +162,6 @@ describe('one 4.14 cluster, from plan to migrated, through a cancel and re-runs'
         'Cleanup left to do (cleanup',
         'Phases',
         'Passing checks',
-        'Changes made',
         'Nodes',
       ],
     );
