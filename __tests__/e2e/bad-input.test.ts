@@ -132,7 +132,7 @@ describe('one healthy cluster, bad inputs', () => {
       run,
       /^Preflight refused the migration.*permission\(s\) missing.*cluster-admin.*patch networks\.operator\.openshift\.io/,
     );
-    expect(run.summary).toContain('Migration refused before any change');
+    expect(run.summary).toContain('## ⛔ Refused before any change — 1 blocking check:');
   });
 
   it('SSH user refused', async () => {

@@ -93,7 +93,9 @@ export function risk(r: RunReport): string {
   const lines = [
     `- **Reboots:** every node (${n}: ${escapeHtml(poolCounts(r))}) ${done ? 'was' : 'is'} rebooted **twice** — ${order}. In this order:`,
     rebootOrder(r),
-    `- **API:** ${done ? 'the control-plane nodes rebooted' : 'the control-plane nodes reboot'} too: the Kubernetes API ${done ? 'was' : 'is'} unreachable for minutes while masters lack quorum.`,
+    parallel > 0
+      ? `- **API:** the control-plane nodes ${done ? 'were' : 'are'} rebooted one at a time (max-parallel-reboots ${parallel}), so etcd keeps its quorum and the Kubernetes API stays up.`
+      : `- **API:** the control-plane nodes ${done ? 'rebooted' : 'reboot'} together: the Kubernetes API ${done ? 'was' : 'is'} unreachable for minutes, until they are back.`,
     `- **Pod network:** ${done ? 'was' : 'is'} down from the switch until every node is back${down !== undefined ? ` — about ${minutes(down)} (estimate)` : ''}: workloads ${done ? 'were' : 'are'} disrupted.`,
     `- **Irreversible:** the switch itself can only be undone by a rollback (run the workflow with mode rollback: another outage with two reboots per node). ${r.settings.cleanup === false ? 'cleanup is false: the SDN configuration stays until the cleanup commands run.' : 'Cleanup removes the SDN configuration and the openshift-sdn namespace; the backup in the artifact keeps the original configuration.'}`,
   ];

@@ -112,7 +112,12 @@ async function stoppedState(err: unknown, s: Session): Promise<Omit<FailureInfo,
     earlierSteps.length
       ? `Earlier runs completed ${earlierSteps.length} step(s) (${earlierSteps.join(', ')}).`
       : '',
-    report.changes.length ? '' : 'This run made no change to the network configuration.',
+    report.changes.length
+      ? `This run made ${report.changes.length} change(s); the last: ${report.changes
+          .slice(-3)
+          .map((c) => `${c.object} ${c.field} = ${JSON.stringify(c.to)}`)
+          .join('; ')}.`
+      : 'This run made no change to the network configuration.',
     await network(s, f),
     err instanceof VerificationFailed
       ? 'Cleanup did not run: the migration annotation / spec.migration and the openshift-sdn namespace are still in place.'
@@ -124,7 +129,7 @@ async function stoppedState(err: unknown, s: Session): Promise<Omit<FailureInfo,
   const continueNext = s.lease?.lost
     ? 'Another run holds the checkpoint lease now and continues the migration: follow that run.'
     : s.cancel.aborted
-      ? `Continue: ${RERUN} It continues where this run stopped.`
+      ? `Re-run the workflow with the same inputs to continue where this run stopped. ${RERUN}`
       : `Fix the cause named above (see what happened and the node table), then continue: ${RERUN} It continues from the checkpoint; completed steps are not repeated and rebooted nodes are not rebooted again.`;
   return {
     stand: standOf(f, s),
