@@ -83,6 +83,15 @@ describe('one 4.14 cluster, from plan to migrated, through a cancel and re-runs'
       ['Warnings', 'The risk', 'Estimated duration', 'All 15 steps, in order', 'Passing checks', 'Nodes'],
     );
     expect(run.summary).toContain('**Node access:** SSH as core');
+    // The log starts with the version, the mode, the node access and the inputs; never a secret.
+    const version = (JSON.parse(readFileSync('package.json', 'utf8')) as { version: string }).version;
+    const first = run.stdout.split('\n').filter((l) => !l.startsWith('::'));
+    expect(first.slice(0, 3)).toEqual([
+      `sdn-to-ovn action ${version}: mode plan`,
+      expect.stringMatching(/^node access: SSH as core on port \d+, host keys /),
+      expect.stringMatching(/^inputs: context=.*maxParallelReboots=0/),
+    ]);
+    expect(first[2]).not.toMatch(/BEGIN|PRIVATE|token/i);
   });
 
   it('cancelled after the switch: cancelled, exit 1, and the summary says the pod network is down', async () => {
@@ -157,13 +166,7 @@ describe('one 4.14 cluster, from plan to migrated, through a cancel and re-runs'
       'migrated',
       0,
       /^## ✅ Migrated to OVN-Kubernetes — 3 nodes rebooted in \S+ \(estimate \d+ min\) — continuing the migration started \S+ by cluster-admin/,
-      [
-        'What this run did',
-        'Cleanup left to do (cleanup',
-        'Phases',
-        'Passing checks',
-        'Nodes',
-      ],
+      ['What this run did', 'Cleanup left to do (cleanup', 'Phases', 'Passing checks', 'Nodes'],
     );
     expect(run.summary).toContain('### Cleanup left to do (cleanup: false)');
     for (const cmd of [
