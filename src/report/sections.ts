@@ -6,6 +6,7 @@ import { STANDS, type CheckRecord, type RunReport } from './model.ts';
 import {
   afterTheFact,
   details,
+  duration,
   itemList,
   minutes,
   networkDownMs,
@@ -21,8 +22,8 @@ const INPUTS_THAT_MATTER: [key: string, label: string][] = [
   ['strategy', 'strategy'],
   ['maxParallelReboots', 'max-parallel-reboots'],
   ['maxUnavailable', 'max-unavailable'],
-  ['waitTimeoutMs', 'wait-timeout (ms)'],
-  ['rebootTimeoutMs', 'reboot-timeout (ms)'],
+  ['waitTimeoutMs', 'wait-timeout'],
+  ['rebootTimeoutMs', 'reboot-timeout'],
   ['cleanup', 'cleanup'],
   ['etcdBackup', 'etcd-backup'],
   ['onFailure', 'on-failure'],
@@ -45,7 +46,16 @@ export function identity(r: RunReport): string {
       ? `${c.networkTypeBefore} → ${c.networkTypeAfter}`
       : (c.networkTypeBefore ?? '?');
   const inputs = INPUTS_THAT_MATTER.filter(([k]) => r.settings[k] !== undefined && r.settings[k] !== '')
-    .map(([k, label]) => `${label}: ${escapeHtml(JSON.stringify(r.settings[k]))}`)
+    .map(([k, label]) => {
+      const v = r.settings[k];
+      const text =
+        k.endsWith('Ms') && typeof v === 'number'
+          ? duration(v)
+          : typeof v === 'string'
+            ? v
+            : JSON.stringify(v);
+      return `${label}: ${escapeHtml(text)}`;
+    })
     .join(' · ');
   const access = nodeAccess(r);
   return (
