@@ -46,9 +46,9 @@ export async function run(): Promise<void> {
   try {
     const settings = readSettings();
     const { report, failed } = await orchestrate(settings, cancel.signal);
-    if (failed)
-      core.setFailed(annotationText(report.failure?.message ?? `the run ended with result ${report.result}`));
-    else coreLogger.info(`Result: ${report.result}`);
+    // The failure is already an annotation (publishRun): a second ::error here would show it twice.
+    if (failed) process.exitCode = core.ExitCode.Failure;
+    coreLogger.info(`Result: ${report.result}`);
   } catch (err) {
     // orchestrate() reports everything once it has started; only what came before is reported here.
     if (err instanceof InputError || err instanceof RunNotStarted) await refuseEarly(err);

@@ -5,6 +5,7 @@ import * as core from '@actions/core';
 import { mkdir } from 'node:fs/promises';
 import type { RunReport } from './report/model.ts';
 import type { Settings } from './inputs/settings.ts';
+import { bannerLines } from './runs/banner.ts';
 import { connect } from './runs/connect.ts';
 import { describeFailure, resultOf } from './runs/failure.ts';
 import { publishRun } from './runs/finish.ts';
@@ -54,7 +55,7 @@ const CANCEL_BOOKKEEPING_MS = 4_000;
 
 export async function orchestrate(settings: Settings, signal: AbortSignal): Promise<RunOutcome> {
   const s = await start(settings, signal);
-  s.log.info(`mode: ${settings.mode}`);
+  for (const line of bannerLines(settings)) s.log.info(line);
   let failed = false;
   let rollback: Session | undefined;
   try {
@@ -79,8 +80,8 @@ export async function orchestrate(settings: Settings, signal: AbortSignal): Prom
         ),
       );
     s.report.result = resultOf(err, s);
+    // Reported once, as an annotation with a title, by publishRun (main.ts only sets the exit code).
     s.report.failure = await describeFailure(err, s);
-    core.error(annotationText(s.report.failure.message));
     rollback = await rollBackAfterFailure(s, err);
   } finally {
     s.lease?.end();

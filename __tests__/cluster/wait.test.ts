@@ -68,9 +68,10 @@ describe('waitFor', () => {
       log,
     });
     expect(items.every((i) => i.metadata.labels?.step === 'a')).toBe(true);
+    // Each line carries the elapsed time and the timeout; the counts only move forward.
     expect(log.messages('info')).toEqual([
-      'waiting for nodes to be labelled: 0/2 labelled',
-      'waiting for nodes to be labelled: 1/2 labelled',
+      expect.stringMatching(/^\[[\d.]+s \/ 5s\] waiting for nodes to be labelled: 0\/2 labelled$/),
+      expect.stringMatching(/^\[[\d.]+s \/ 5s\] waiting for nodes to be labelled: 1\/2 labelled$/),
     ]);
     expect(cluster.requestCount).toBe(2); // one LIST, one WATCH
   });
@@ -151,7 +152,11 @@ describe('waitFor', () => {
     }).catch(() => {});
     const lines = log.messages('info');
     expect(lines.length).toBeGreaterThanOrEqual(5);
-    expect(new Set(lines)).toEqual(new Set(['waiting for something that never happens: unchanged']));
+    // The heartbeat repeats the state, never the same line: its elapsed time moves on.
+    expect(new Set(lines.map((l) => l.replace(/^\[[^\]]+\] /, '')))).toEqual(
+      new Set(['waiting for something that never happens: unchanged']),
+    );
+    expect(new Set(lines).size).toBe(lines.length);
     expect(cluster.requestCount).toBe(2);
   });
 

@@ -132,7 +132,7 @@ describe('one healthy cluster, bad inputs', () => {
       run,
       /^Preflight refused the migration.*permission\(s\) missing.*cluster-admin.*patch networks\.operator\.openshift\.io/,
     );
-    expect(run.summary).toContain('Migration refused before any change');
+    expect(run.summary).toMatch(/^## ⛔ Refused before any change — \d+ blocking checks?:/);
   });
 
   it('SSH user refused', async () => {

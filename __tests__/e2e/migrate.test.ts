@@ -137,9 +137,9 @@ describe('mode: migrate on OpenShift 4.6 (variant A, the source document)', () =
     // What the user reads: phases as log groups, changes as old → new, the summary.
     expect(run.stdout).toMatch(/::group::Phase 1\/\d+: Back up the network configuration/);
     expect(run.stdout).toContain('spec.networkType: "OpenShiftSDN" → "OVNKubernetes"');
-    // Long waits say what they wait for and who is busy: `pool worker: 1/2 updated, Updating; worker-1 Working`.
+    // Long waits say how long they have waited, what for and who is busy: `[2m10s / 1h30m] … pools: master 2/3, worker 1/2 updated; updating: worker; worker-1 Working`.
     expect(run.stdout).toMatch(
-      /waiting for every MachineConfigPool .*pool worker: \d\/2 updated.*; .*worker-\d Working/,
+      /^\[\S+ \/ \S+\] waiting for every MachineConfigPool .*: pools: .*worker \d\/2.* updated; .*worker-\d Working/m,
     );
     expect(run.summary).toContain('Migrated to OVN-Kubernetes');
     expect(run.summary).toMatch(/Phases[\s\S]*Reboot every node/);

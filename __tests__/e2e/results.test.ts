@@ -8,15 +8,45 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHarness, smallScenario, type Harness } from '../helpers/twin-action.ts';
 import type { ActionRun } from '../helpers/run-action.ts';
 import { findType } from '../twin/resources.ts';
+import { variantB } from '../../src/procedure/variant-b.ts';
+
+/** Procedure B's steps (the checkpoint counts them; the plan lists one more, the checkpoint itself). */
+const STEPS = variantB.phases.flatMap((p) => p.steps).length;
 
 const headline = (run: ActionRun) => run.summary.split('\n')[0];
 
-function expectEnd(run: ActionRun, result: string, code: number, title: string | RegExp): void {
+/** The summary's sections (### headings and the titles of collapsed <details>), in order. */
+const sections = (md: string) =>
+  [...md.matchAll(/^### (.+)$|<summary>([^<]+)<\/summary>/gm)].map((m) =>
+    (m[1] ?? m[2])!.replace(/ \(\d+\).*$|:.*$/, ''),
+  );
+
+function expectEnd(
+  run: ActionRun,
+  result: string,
+  code: number,
+  title: string | RegExp,
+  expected: string[] = [],
+): void {
   expect(run.outputs.result, run.stdout.slice(-3000)).toBe(result);
   expect(run.code).toBe(code);
   if (typeof title === 'string') expect(headline(run)).toBe(title);
   else expect(headline(run)).toMatch(title);
+  // The sections this kind of run must show, in this order (others may sit between them).
+  const found = sections(run.summary);
+  expect(
+    found.filter((s) => expected.includes(s)),
+    found.join(' | '),
+  ).toEqual(expected);
+  // A small cluster's summary is small: an approver reads it, it is not a log.
+  expect(Buffer.byteLength(run.summary)).toBeLessThan(40_000);
+  // Each error once: the run's failure is one titled annotation, never repeated by setFailed.
+  expect(new Set(run.errors).size).toBe(run.errors.length);
+  if ((code !== 0 && result !== 'refused') || run.summary.startsWith('## ⛔'))
+    expect(run.errors.length).toBeGreaterThan(0);
 }
+
+const FAILURE = ['What happened', 'Where the cluster stands', 'What to do next'];
 
 async function cancelAt(h: Harness, marker: string, extra: Record<string, string> = {}): Promise<ActionRun> {
   const stop = new AbortController();
@@ -49,12 +79,45 @@ describe('one 4.14 cluster, from plan to migrated, through a cancel and re-runs'
 
   it('plan: planned, exit 0', async () => {
     const run = await h.run({ mode: 'plan' });
-    expectEnd(run, 'planned', 0, '## 📋 Plan: SDN → OVN-Kubernetes migration (no change made)');
+    expectEnd(
+      run,
+      'planned',
+      0,
+      /^## ✅ (\d+)\/\1 checks pass — migrate will change \d+ objects, reboot 3 nodes \(each twice\), about \d+ min, network down ~\d+ min$/,
+      [
+        'Warnings',
+        'The risk',
+        'Estimated duration',
+        `All ${STEPS + 1} steps, in order`,
+        'Passing checks',
+        'Nodes',
+      ],
+    );
+    expect(run.summary).toContain('**Node access:** Nodes are reached over SSH as core');
+    // The log starts with the version, the mode, the node access and the inputs; never a secret.
+    const version = (JSON.parse(readFileSync('package.json', 'utf8')) as { version: string }).version;
+    const first = run.stdout.split('\n').filter((l) => !l.startsWith('::'));
+    expect(first.slice(0, 3)).toEqual([
+      `sdn-to-ovn action ${version}: mode plan`,
+      expect.stringMatching(
+        /^node access: Nodes are reached over SSH as core .*; SSH as core on port \d+, host keys /,
+      ),
+      expect.stringMatching(/^inputs: context=.*maxParallelReboots=0/),
+    ]);
+    expect(first[2]).not.toMatch(/BEGIN|PRIVATE|token/i);
   });
 
   it('cancelled after the switch: cancelled, exit 1, and the summary says the pod network is down', async () => {
     const run = await cancelAt(h, '→ Wait for the multus DaemonSet rollout to finish');
-    expectEnd(run, 'cancelled', 1, '## ⏹️ Migration cancelled');
+    expectEnd(
+      run,
+      'cancelled',
+      1,
+      '## ⏹️ Migration cancelled during Switch the default network to OVN-Kubernetes — cluster: network switched, nodes not rebooted',
+      [...FAILURE, 'Phases'],
+    );
+    expect(run.summary).toContain('**Network switched, nodes not rebooted** — The pod network is down');
+    expect(run.summary).toContain('Re-run failed jobs');
     expect(run.summary).toContain(`Network now: ${DOWN}`);
   });
 
@@ -65,7 +128,9 @@ describe('one 4.14 cluster, from plan to migrated, through a cancel and re-runs'
       run,
       'refused',
       1,
-      /^## ⛔ Refused: this run changed nothing — an unfinished migration is in progress \(started \S+ by cluster-admin, \d+ of 14 steps done\)$/,
+      new RegExp(
+        String.raw`^## ⛔ Refused: this run changed nothing — an unfinished migration is in progress \(started \S+ by cluster-admin, \d+ of ${STEPS} steps done\)$`,
+      ),
     );
     expect(run.errors[0]).toMatch(/with other settings — mtu: in progress null, this run 1400/);
     expect(run.summary).not.toContain('No change was made to the cluster');
@@ -81,7 +146,10 @@ describe('one 4.14 cluster, from plan to migrated, through a cancel and re-runs'
       run,
       'planned',
       0,
-      /^## 📋 Plan: continue the unfinished SDN → OVN-Kubernetes migration \(started \S+ by cluster-admin, \d+ of 14 steps done; this plan changes nothing\)$/,
+      new RegExp(
+        String.raw`^## ✅ \d+/\d+ checks pass(, \d+ warnings?)? — migrate will continue the unfinished migration \(started \S+ by cluster-admin, \d+ of ${STEPS} steps done\): change \d+ objects, reboot 3 nodes \(each twice\)`,
+      ),
+      ['The risk', 'Passing checks', 'Nodes'],
     );
     const plan = JSON.parse(readFileSync(run.outputs['report-path'], 'utf8')).plan as { step: string }[];
     const steps = plan.map((p) => p.step);
@@ -114,7 +182,8 @@ describe('one 4.14 cluster, from plan to migrated, through a cancel and re-runs'
       run,
       'migrated',
       0,
-      /^## ✅ Migrated to OVN-Kubernetes — continuing the migration started \S+ by cluster-admin/,
+      /^## ✅ Migrated to OVN-Kubernetes — 3 nodes rebooted in \S+ \(estimate \d+ min\) — continuing the migration started \S+ by cluster-admin/,
+      ['What this run did', 'Cleanup left to do (cleanup', 'Phases', 'Passing checks', 'Nodes'],
     );
     expect(run.summary).toContain('### Cleanup left to do (cleanup: false)');
     for (const cmd of [
@@ -128,7 +197,14 @@ describe('one 4.14 cluster, from plan to migrated, through a cancel and re-runs'
 
   it('then the cluster is on OVN-Kubernetes: already-migrated, exit 0', async () => {
     const run = await h.run({});
-    expectEnd(run, 'already-migrated', 0, '## ✅ Already on OVN-Kubernetes (verified, nothing changed)');
+    expectEnd(
+      run,
+      'already-migrated',
+      0,
+      /^## ✅ Already on OVN-Kubernetes — verified, nothing changed \((\d+)\/\1 checks pass\)$/,
+      ['Passing checks'],
+    );
+    expect(run.errors).toEqual([]);
   });
 });
 
@@ -139,7 +215,13 @@ describe('the other endings', () => {
     );
     try {
       const run = await h.run({});
-      expectEnd(run, 'refused', 1, '## ⛔ Migration refused before any change');
+      expectEnd(run, 'refused', 1, '## ⛔ Refused before any change — 2 blocking checks:', FAILURE);
+      // The verdict lists the blocking checks right under it.
+      expect(run.summary.split('\n').slice(2, 4)).toEqual([
+        expect.stringMatching(/^- Every node Ready — /),
+        expect.stringMatching(/^- Every MachineConfigPool Updated and not Degraded — /),
+      ]);
+      expect(run.errors).toHaveLength(1);
       expect(run.summary).toContain('No change was made to the cluster.');
       expect(h.twin.timeline.clientWrites()).toEqual([]);
     } finally {
@@ -160,8 +242,10 @@ describe('the other endings', () => {
         run,
         'unhealthy',
         1,
-        '## ⚠️ Already on OVN-Kubernetes, but verification failed (nothing changed)',
+        '## ⚠️ Already on OVN-Kubernetes, but verification failed — worker-0 is NotReady (nothing changed)',
+        FAILURE,
       );
+      expect(run.summary).toContain('**On OVN-Kubernetes, unhealthy**');
       expect(run.errors[0]).toMatch(
         /the cluster is on OVNKubernetes but verification failed: .*Every node Ready/,
       );
@@ -177,7 +261,19 @@ describe('the other endings', () => {
     );
     try {
       const run = await h.run({ 'reboot-timeout': '3s' });
-      expectEnd(run, 'failed', 1, '## ❌ Migration failed');
+      expectEnd(
+        run,
+        'failed',
+        1,
+        '## ❌ Migration failed during Reboot every node — worker-1 did not come back (NotReady)',
+        [...FAILURE, 'Phases', 'Nodes'],
+      );
+      expect(run.summary).toContain('- ❌ node **worker-1** is NotReady — Ready=');
+      expect(run.summary).toContain('oc describe node worker-1');
+      // The node table reads the node at the end of the run: it never shows worker-1 Ready.
+      const row = run.summary.split('\n').find((l) => l.startsWith('| worker-1 |'))!;
+      expect(row).toContain('**NotReady**');
+      expect(run.summary).toContain('**Network switched, nodes not rebooted**');
       expect(run.summary).toContain(`Network now: ${DOWN}`);
       expect(run.summary).toMatch(/Paused pools: master, worker/);
     } finally {

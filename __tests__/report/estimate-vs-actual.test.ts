@@ -24,7 +24,9 @@ describe('estimate vs actual in the report', () => {
       maxParallelReboots: 0,
       rebootTimeoutMs: 20 * MIN,
     });
+    r.result = 'planned';
     expect(renderSummary(r)).toContain('| Part | Estimate | Basis |');
+    r.result = 'migrated';
     const at = '2026-11-27T10:00:00Z';
     r.phases.push(
       { id: 'prepare', title: 'p', startedAt: at, durationMs: 44 * MIN, outcome: 'ok' },

@@ -45,9 +45,13 @@ export function waitFor<T extends KObject>(
   let repeat: NodeJS.Timeout | undefined;
   let settled = false;
 
+  const startedAt = Date.now();
+  // `[2m10s / 1h30m] waiting for …: …`: elapsed and timeout on every line; a line repeats only as the
+  // heartbeat (every `progressEveryMs`), with its elapsed time moved on.
   const logProgress = (progress: string) => {
     clearTimeout(repeat);
-    opts.log.info(`waiting for ${opts.description}: ${progress}`);
+    const at = `[${formatDuration(Date.now() - startedAt)} / ${formatDuration(opts.timeoutMs)}]`;
+    opts.log.info(`${at} waiting for ${opts.description}: ${progress}`);
     logged = progress;
     repeat = setTimeout(() => logProgress(lastProgress), every);
   };

@@ -9,8 +9,8 @@ import { parseMaxUnavailable } from './max-unavailable.ts';
 import { describeReservedPorts, reservedPort } from './reserved-ports.ts';
 import {
   decodeKubeconfigInput,
-  KUBECONFIG_FORM,
   kubeconfigCredentials,
+  kubeconfigText,
   parseKubeconfig,
   resolveContext,
 } from './kubeconfig-input.ts';
@@ -183,16 +183,8 @@ function clusterId(): string | undefined {
 
 /** Reads and masks every secret input (and the credentials inside the kubeconfig) before any check. */
 function readSecrets(): { rawKubeconfig: string; rawKey: string; passphrase: string | undefined } {
-  let rawKubeconfig: string;
-  try {
-    rawKubeconfig = core.getInput('kubeconfig', { required: true });
-  } catch {
-    throw new InputError(
-      'kubeconfig',
-      'is required but empty (a secret that is not defined in the repository or environment expands to an empty string)',
-      KUBECONFIG_FORM,
-    );
-  }
+  // Empty: the file an earlier login step left in KUBECONFIG (kubeconfig-input.ts).
+  const rawKubeconfig = kubeconfigText(core.getInput('kubeconfig'));
   mask(rawKubeconfig);
   const decoded = decodeKubeconfigInput(rawKubeconfig);
   if (decoded.wasBase64) mask(decoded.text);

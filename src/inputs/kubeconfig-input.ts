@@ -2,6 +2,8 @@
 // shape a client needs (clusters, users and contexts that refer to each other). Errors describe the
 // problem by position and key name only: a parser's own message quotes the source line, which may be
 // a token, so it never reaches the log.
+import { readFileSync } from 'node:fs';
+import { delimiter } from 'node:path';
 import { parseDocument } from 'yaml';
 import { InputError } from './input-error.ts';
 
@@ -25,6 +27,47 @@ export interface Kubeconfig {
 export type Obj = Record<string, unknown>;
 
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Steps that log in and leave the kubeconfig's path in KUBECONFIG for later steps. */
+const LOGIN_STEPS = 'redhat-actions/oc-login, azure/k8s-set-context';
+
+/**
+ * The kubeconfig text: the input, or — when the input is empty — the file named by KUBECONFIG, which
+ * a login step earlier in the job leaves (it is read here, never written anywhere).
+ */
+export function kubeconfigText(input: string, env: NodeJS.ProcessEnv = process.env): string {
+  if (input.trim()) return input;
+  const paths = (env.KUBECONFIG ?? '').split(delimiter).filter(Boolean);
+  if (paths.length === 0)
+    throw new InputError(
+      'kubeconfig',
+      `is required but empty, and KUBECONFIG names no file (set by a login step such as ${LOGIN_STEPS}; a secret that is not defined expands to an empty string)`,
+      KUBECONFIG_FORM,
+    );
+  if (paths.length > 1)
+    throw new InputError(
+      'kubeconfig',
+      `is empty and KUBECONFIG lists ${paths.length} files; this action reads one`,
+      'the kubeconfig input, or KUBECONFIG set to a single file',
+    );
+  try {
+    const text = readFileSync(paths[0]!, 'utf8');
+    if (!text.trim()) throw new Error('the file is empty');
+    return text;
+  } catch (err) {
+    const why =
+      err instanceof Error && 'code' in err
+        ? String(err.code)
+        : err instanceof Error
+          ? err.message
+          : String(err);
+    throw new InputError(
+      'kubeconfig',
+      `is empty, and the file KUBECONFIG names (${paths[0]}) cannot be used: ${why}`,
+      `a kubeconfig file left by a login step (${LOGIN_STEPS}), or the kubeconfig input`,
+    );
+  }
+}
 
 /** A kubeconfig's YAML always has `key: value` pairs; base64 never contains a colon. */
 function looksLikeBase64(text: string): boolean {

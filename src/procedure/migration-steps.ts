@@ -296,19 +296,27 @@ export function waitForMachineConfigRollout(): Step {
     list: POOLS,
     evaluate: (pools, ctx) => {
       const before = (ctx.memory.poolConfigsBefore ?? {}) as Record<string, string>;
-      const parts: string[] = [];
+      const counts: string[] = [];
+      const flags: Record<string, string[]> = { updating: [], paused: [], 'new config not rendered yet': [] };
       let done = pools.length > 0;
       for (const pool of pools) {
         const p = poolProgress(pool);
         if (p.degraded) throw new PoolDegradedError(pool, p.degradedReason ?? 'no reason given');
-        if (p.paused) parts.push(`pool ${p.name}: paused`);
         const newConfig = !before[p.name] || (p.config !== undefined && p.config !== before[p.name]);
         const ok = newConfig && poolUpdated(pool);
         if (!ok) done = false;
-        parts.push(
-          `pool ${p.name}: ${p.updated}/${p.machines} updated${newConfig ? '' : ' (new config not rendered yet)'}${p.updating ? ', Updating' : ''}`,
-        );
+        counts.push(`${p.name} ${p.updated}/${p.machines}`);
+        if (p.updating) flags.updating.push(p.name);
+        if (p.paused) flags.paused.push(p.name);
+        if (!newConfig) flags['new config not rendered yet'].push(p.name);
       }
+      // One short line: `pools: master 2/3, worker 3/3 updated; Updating: master; worker-1 Working`.
+      const parts = [
+        `pools: ${counts.join(', ')} updated`,
+        ...Object.entries(flags)
+          .filter(([, names]) => names.length)
+          .map(([flag, names]) => `${flag}: ${names.join(', ')}`),
+      ];
       // Which nodes MCO is working on right now, from the node watch of this wait.
       const busy = (nodes?.all() ?? []).filter((n) => n.mcoState && n.mcoState !== 'Done');
       if (!done && busy.length) {

@@ -47,6 +47,8 @@ export interface NodeRecord {
   rebootSentAt?: string;
   backAfterMs?: number;
   ready?: boolean;
+  /** The Ready condition when it is not True, read at the end of the run: `Ready=False (reason: message)`. */
+  condition?: string;
   mcoState?: string;
   currentConfig?: string;
   hostKey?: string;
@@ -116,11 +118,64 @@ export interface ClusterInfo {
   networkTypeAfter?: string;
 }
 
+/**
+ * Where the cluster stands after a run that did not finish, as one of a fixed set of states (the
+ * summary and report.json use the same value; `STANDS` gives each its words and consequence).
+ */
+export type ClusterStand =
+  | 'untouched'
+  | 'prepared'
+  | 'switched-not-rebooted'
+  | 'rebooted-not-verified'
+  | 'verified-cleanup-pending'
+  | 'on-target-unhealthy'
+  | 'unknown';
+
+export const STANDS: Record<ClusterStand, { label: string; consequence: string }> = {
+  untouched: {
+    label: 'Untouched',
+    consequence: 'This run changed nothing on the cluster; it runs as before.',
+  },
+  prepared: {
+    label: 'Migration prepared, network not switched',
+    consequence:
+      'The pod network works; the migration is started, so the Machine Config Operator may still drain and reboot nodes until the migration continues or is rolled back.',
+  },
+  'switched-not-rebooted': {
+    label: 'Network switched, nodes not rebooted',
+    consequence: 'The pod network is down until the migration continues (every node must still be rebooted).',
+  },
+  'rebooted-not-verified': {
+    label: 'Rebooted, not verified',
+    consequence:
+      'Every node was rebooted onto the new network; the pod network should work, but nothing has confirmed it yet.',
+  },
+  'verified-cleanup-pending': {
+    label: 'Verified, cleanup pending',
+    consequence:
+      'The cluster runs OVN-Kubernetes and passed verification; the SDN leftovers (spec.migration, the openshift-sdn namespace) stay until cleanup runs.',
+  },
+  'on-target-unhealthy': {
+    label: 'On OVN-Kubernetes, unhealthy',
+    consequence: 'This run changed nothing; the failed checks below say what is wrong.',
+  },
+  unknown: {
+    label: 'Unknown — the cluster could not be read',
+    consequence: 'Read the network configuration yourself (commands below) before acting.',
+  },
+};
+
 export interface FailureInfo {
   message: string;
-  /** Where the cluster stands, in words an administrator acts on. */
+  /** Where the cluster stands (one fixed state); absent only in reports written before it existed. */
+  stand?: ClusterStand;
+  /** The phase the run stopped in, when it stopped inside the procedure. */
+  phase?: string;
+  /** Where the cluster stands, in words an administrator acts on (the details behind `stand`). */
   clusterState: string;
   nextSteps: string[];
+  /** Commands to look at first (run by a person; built from our own data, never cluster text). */
+  commands?: string[];
 }
 
 /** SDN features that change form in the migration, found before it (preflight). */
@@ -205,7 +260,7 @@ export class RunReport {
   resume?: ResumeInfo;
   /** cleanup: false — the cleanup left to do, as commands. */
   cleanupLeft?: string[];
-  artifact: { name?: string; id?: number; error?: string } = {};
+  artifact: { name?: string; id?: number; size?: number; error?: string } = {};
   failure?: FailureInfo;
   finishedAt?: Date;
 

@@ -36,6 +36,7 @@ export async function uploadArtifact(
     const client = new DefaultArtifactClient();
     const res = await client.uploadArtifact(name, files, rootDir, retentionDays ? { retentionDays } : {});
     report.artifact.id = res.id;
+    report.artifact.size = res.size;
     coreLogger.info(
       `Uploaded artifact ${name} (id ${res.id}, ${res.size ?? '?'} bytes): ${files.map((f) => f.slice(rootDir.length + 1)).join(', ')}`,
     );

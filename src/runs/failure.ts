@@ -2,9 +2,9 @@
 // happened, where the cluster stands — including what its network is now — and what to do next.
 import { CheckpointRejected, CHECKPOINT_REF, DELETE_CHECKPOINT } from '../procedure/checkpoint.ts';
 import { StepFailure, VerificationFailed } from '../procedure/engine.ts';
-import type { FailureInfo, RunReport } from '../report/model.ts';
+import type { ClusterStand, FailureInfo, RunReport } from '../report/model.ts';
 import { LeaseHeld } from './lease.ts';
-import { networkNow } from './network-now.ts';
+import { describeNetwork, readNetworkFacts, type NetworkFacts } from './network-now.ts';
 import { SettingsDiffer } from './prepare.ts';
 import { rollbackNextStep } from './rollback-advice.ts';
 import type { Session } from './session.ts';
@@ -23,20 +23,62 @@ function messageOf(err: unknown, s: Session): string {
   return cause instanceof Error ? cause.message : String(cause);
 }
 
-async function network(s: Session): Promise<string> {
+/** The live network facts (reads only — also after a cancel), or why they could not be read. */
+async function facts(s: Session): Promise<NetworkFacts | Error> {
+  try {
+    return await readNetworkFacts(s.cluster);
+  } catch (err) {
+    return err instanceof Error ? err : new Error(String(err));
+  }
+}
+
+async function network(s: Session, f: NetworkFacts | Error): Promise<string> {
   if (!s.variant) return '';
   const rebooted = s.checkpoint?.completed('reboot-nodes') ?? false;
-  return `Network now: ${await networkNow(s.cluster, s.variant.to, s.variant.from, rebooted)}`;
+  const text =
+    f instanceof Error
+      ? `The network's state could not be read (${f.message}).`
+      : describeNetwork(f, s.variant.to, s.variant.from, rebooted);
+  return `Network now: ${text}`;
 }
+
+/** The fixed state the summary and report.json name, from the live objects and the checkpoint. */
+export function standOf(
+  f: NetworkFacts | Error,
+  s: Pick<Session, 'variant' | 'checkpoint' | 'report'>,
+): ClusterStand {
+  if (f instanceof Error) return 'unknown';
+  const target = s.variant?.to;
+  const done = (id: string) => s.checkpoint?.completed(id) ?? false;
+  if (target && f.specType === target) {
+    if (!done('reboot-nodes')) return 'switched-not-rebooted';
+    return done('verify') ? 'verified-cleanup-pending' : 'rebooted-not-verified';
+  }
+  if ((target && f.migration === target) || f.annotated || f.pausedPools.length) return 'prepared';
+  return 'untouched';
+}
+
+/** Read-only commands to look at first (the renderer adds the ones for nodes NotReady at the end of the run). */
+const LOOK_FIRST: readonly string[] = [
+  'oc get nodes -o wide',
+  'oc get machineconfigpools',
+  'oc get clusteroperators',
+  'oc get network.config.openshift.io cluster -o yaml',
+  'oc get pods -A --field-selector=status.phase!=Running,status.phase!=Succeeded',
+];
+
+/** Why a re-run goes through "Re-run failed jobs" (same inputs, same commit) rather than a new dispatch. */
+const RERUN =
+  'In the failed run, use "Re-run failed jobs": it runs with exactly the same inputs, which the checkpoint requires to continue (a new dispatch with other inputs is refused while the migration is unfinished); dispatch anew only to change the workflow itself, with the same inputs.';
 
 /** This run changed nothing: say so, and whether an earlier run's migration is unfinished. */
 async function refusedState(err: unknown, s: Session): Promise<Omit<FailureInfo, 'message'>> {
   const again = s.cancel.aborted
-    ? 'Re-run the workflow with the same inputs to continue where this run stopped.'
-    : 'Fix the cause named above and run the workflow again.';
+    ? `Run the workflow again with the same inputs to continue where this run stopped (${'"Re-run failed jobs"'} does that).`
+    : 'Fix the cause named above, then start a new run (a new dispatch, or "Re-run failed jobs" if nothing in the workflow or its inputs has to change).';
   const u = s.report.resume;
   if (!u && !(err instanceof CheckpointRejected))
-    return { clusterState: 'No change was made to the cluster.', nextSteps: [again] };
+    return { stand: 'untouched', clusterState: 'No change was made to the cluster.', nextSteps: [again] };
   const inProgress = u
     ? `An unfinished migration by this action is in progress (started ${u.startedAt}${u.actor ? ` by ${u.actor}` : ''}, ${u.stepsDone} of ${u.stepsTotal} steps done), recorded in ConfigMap ${CHECKPOINT_REF.namespace}/${CHECKPOINT_REF.name}.`
     : '';
@@ -48,9 +90,12 @@ async function refusedState(err: unknown, s: Session): Promise<Omit<FailureInfo,
         : err instanceof SettingsDiffer
           ? `Run again with the inputs the unfinished migration was started with (see above) to continue it; to abandon it instead, ${rollbackNextStep(s)}`
           : again;
+  const f = await facts(s);
   return {
-    clusterState: ['This run made no change.', inProgress, await network(s)].filter(Boolean).join(' '),
+    stand: standOf(f, s),
+    clusterState: ['This run made no change.', inProgress, await network(s, f)].filter(Boolean).join(' '),
     nextSteps: [next],
+    commands: [...LOOK_FIRST],
   };
 }
 
@@ -58,21 +103,23 @@ async function refusedState(err: unknown, s: Session): Promise<Omit<FailureInfo,
 async function stoppedState(err: unknown, s: Session): Promise<Omit<FailureInfo, 'message'>> {
   const { report, variant } = s;
   const earlierSteps = s.earlier?.state.completedSteps ?? [];
-  const cancelled = s.cancel.aborted;
   const where =
     err instanceof StepFailure
       ? `during "${err.phase.title}" (step ${err.stepId})`
       : 'after changes were made';
-  const last = report.changes.slice(-3).map((c) => `${c.object} ${c.field} = ${JSON.stringify(c.to)}`);
+  const f = await facts(s);
   const state = [
     `The ${variant?.to === 'OpenShiftSDN' ? 'rollback' : 'migration'} (procedure ${variant?.id ?? '?'}) stopped ${where}.`,
     earlierSteps.length
       ? `Earlier runs completed ${earlierSteps.length} step(s) (${earlierSteps.join(', ')}).`
       : '',
     report.changes.length
-      ? `This run made ${report.changes.length} change(s); the last: ${last.join('; ')}.`
+      ? `This run made ${report.changes.length} change(s); the last: ${report.changes
+          .slice(-3)
+          .map((c) => `${c.object} ${c.field} = ${JSON.stringify(c.to)}`)
+          .join('; ')}.`
       : 'This run made no change to the network configuration.',
-    await network(s),
+    await network(s, f),
     err instanceof VerificationFailed
       ? 'Cleanup did not run: the migration annotation / spec.migration and the openshift-sdn namespace are still in place.'
       : '',
@@ -82,12 +129,15 @@ async function stoppedState(err: unknown, s: Session): Promise<Omit<FailureInfo,
     .join(' ');
   const continueNext = s.lease?.lost
     ? 'Another run holds the checkpoint lease now and continues the migration: follow that run.'
-    : cancelled
-      ? 'Re-run the workflow with the same inputs to continue where this run stopped.'
-      : 'Fix the cause named above (see the checks and the node table), then run the workflow again with the same inputs: it continues from the checkpoint; completed steps are not repeated and rebooted nodes are not rebooted again.';
+    : s.cancel.aborted
+      ? `Re-run the workflow with the same inputs to continue where this run stopped. ${RERUN}`
+      : `Fix the cause named above (see what happened and the node table), then continue: ${RERUN} It continues from the checkpoint; completed steps are not repeated and rebooted nodes are not rebooted again.`;
   return {
+    stand: standOf(f, s),
+    phase: err instanceof StepFailure ? err.phase.title : undefined,
     clusterState: state,
     nextSteps: [continueNext, rollbackNextStep(s)],
+    commands: [...LOOK_FIRST],
   };
 }
 
@@ -96,8 +146,12 @@ export async function describeFailure(err: unknown, s: Session): Promise<Failure
   if (s.onTarget && err instanceof VerificationFailed)
     return {
       message,
-      clusterState: `The cluster is on ${s.variant?.to ?? '?'} and this run changed nothing; the failed checks are listed below.`,
-      nextSteps: ['Fix what the failed checks name, then run again to verify.'],
+      stand: 'on-target-unhealthy',
+      clusterState: `The cluster is on ${s.variant?.to ?? '?'} and this run changed nothing; the failed checks are listed above.`,
+      nextSteps: [
+        'Fix what the failed checks name, then run again to verify (a new dispatch or "Re-run failed jobs").',
+      ],
+      commands: [...LOOK_FIRST],
     };
   const refused = !s.started && s.report.changes.length === 0;
   return { message, ...(await (refused ? refusedState(err, s) : stoppedState(err, s))) };

@@ -7,7 +7,7 @@ import { Cluster } from '../cluster/client.ts';
 import { NodeShell } from '../nodes/ssh.ts';
 import type { NodeAccess } from '../nodes/access.ts';
 import { ApiNodeAccess } from '../nodes/api-access.ts';
-import { describeNodeAccess, nodeAccessOf } from '../inputs/node-access.ts';
+import { nodeAccessOf } from '../inputs/node-access.ts';
 import { NodeWatch } from '../nodes/node-watch.ts';
 import { coreLogger, type Logger } from '../util/log.ts';
 import type { Checkpoint } from '../procedure/checkpoint.ts';
@@ -135,7 +135,6 @@ export function openSession(settings: Settings, cancel: AbortSignal): Session {
   report.settings = publicSettings(settings);
   report.warnings.push(...(settings.kubeconfigWarnings ?? []));
   const workDir = workDirectory(settings);
-  log.info(describeNodeAccess(nodeAccessOf(settings), settings.ssh));
   return {
     settings,
     cancel,

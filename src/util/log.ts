@@ -14,8 +14,14 @@ import { capText, escapeControls, inertLine, inertLines } from './untrusted-text
 export interface Logger {
   /** A log line (our own line breaks start new lines; any other control character is shown escaped). */
   info(msg: string): void;
-  /** A warning annotation. */
-  warn(msg: string): void;
+  /** A warning annotation; `title` is its heading in the run's annotation panel. */
+  warn(msg: string, title?: string): void;
+  /**
+   * An error annotation with a title (a blocking check, the run's failure). It does not fail the step:
+   * main.ts sets the exit code, so that each error is reported once. Optional so that the loggers
+   * tests and scripts write for themselves stay valid; call it through `logError`.
+   */
+  error?(msg: string, title?: string): void;
   /** Shown only with step debugging on. */
   debug(msg: string): void;
   /**
@@ -58,22 +64,32 @@ export function blockLines(title: string, text: string): string[] {
   ];
 }
 
+/** An error annotation through `log`, or a warning where the logger has no error level. */
+export function logError(log: Logger, msg: string, title?: string): void {
+  if (log.error) log.error(msg, title);
+  else log.warn(msg, title);
+}
+
 /** Writes to the Actions log: warnings become annotations, debug lines show only with step debugging on. */
 export const coreLogger: Logger = {
   info: (msg) => write(inertLines(msg, MAX_LINE_CHARS)),
-  warn: (msg) => core.warning(annotationText(msg)),
+  warn: (msg, title) => core.warning(annotationText(msg), title ? { title: annotationText(title) } : {}),
+  error: (msg, title) => core.error(annotationText(msg), title ? { title: annotationText(title) } : {}),
   debug: (msg) => core.debug(annotationText(msg)),
   block: (title, text) => write(blockLines(title, text)),
 };
 
 /** A logger that keeps every line, for tests and for callers that want to replay lines later. */
 export class MemoryLogger implements Logger {
-  readonly lines: { level: 'info' | 'warn' | 'debug'; msg: string }[] = [];
+  readonly lines: { level: 'info' | 'warn' | 'debug' | 'error'; msg: string; title?: string }[] = [];
   info(msg: string): void {
     this.lines.push({ level: 'info', msg });
   }
-  warn(msg: string): void {
-    this.lines.push({ level: 'warn', msg });
+  warn(msg: string, title?: string): void {
+    this.lines.push({ level: 'warn', msg, title });
+  }
+  error(msg: string, title?: string): void {
+    this.lines.push({ level: 'error', msg, title });
   }
   debug(msg: string): void {
     this.lines.push({ level: 'debug', msg });
@@ -82,7 +98,7 @@ export class MemoryLogger implements Logger {
     this.lines.push({ level: 'info', msg: `${title}\n${text}` });
   }
   /** Messages of one level (all levels when none is given). */
-  messages(level?: 'info' | 'warn' | 'debug'): string[] {
+  messages(level?: 'info' | 'warn' | 'debug' | 'error'): string[] {
     return this.lines.filter((l) => !level || l.level === level).map((l) => l.msg);
   }
 }

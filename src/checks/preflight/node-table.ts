@@ -39,9 +39,11 @@ export async function describeNodes(f: PreflightFacts): Promise<void> {
   });
   ctx.report.estimate = estimate;
   const minutes = (ms: number) => Math.round(ms / 60_000);
-  ctx.report.warnings.push(
-    `Every node (${nodes.length}) will be rebooted and the cluster network is down during the migration: workloads are disrupted. Estimated duration about ${minutes(estimate.totalMs)} min (see the estimate).`,
-  );
+  // The plan's warning; after the fact the summary's risk section says it in the past tense.
+  if (f.opts.mode === 'plan')
+    ctx.report.warnings.push(
+      `Every node (${nodes.length}) will be rebooted and the cluster network is down during the migration: workloads are disrupted. Estimated duration about ${minutes(estimate.totalMs)} min (see the estimate).`,
+    );
   ctx.log.info(
     `Nodes that will be rebooted (${nodes.length}): ${nodes.map((n) => n.metadata.name).join(', ')}\nEstimated duration: about ${minutes(estimate.totalMs)} min — ${estimate.parts.map((p) => `${p.what}: ${minutes(p.ms)} min (${p.basis})`).join('; ')}`,
   );
