@@ -12,7 +12,9 @@ import { Timers } from './timers.ts';
 
 export interface Controllers {
   /** Reboots `node` after `delaySeconds` (what `shutdown -r` over SSH does). Ignored if it is down or already rebooting. */
-  scheduleReboot(node: string, delaySeconds: number, command: string): void;
+  scheduleReboot(node: string, delaySeconds: number, command: string): boolean;
+  /** `shutdown -c`: a pending scheduled reboot does not happen. */
+  cancelReboot(node: string): void;
   /** The node is booted (SSH reachable), whether or not it is Ready. */
   isUp(node: string): boolean;
   /** Called whenever a node goes down or comes up (the SSH layer subscribes to close/reopen listeners). */
@@ -35,9 +37,8 @@ export function startControllers(ctx: TwinContext): Controllers {
   // A rollout interrupted by a restart of the twin (or seeded half-done) carries on.
   multus.kick();
   return {
-    scheduleReboot: (node, delaySeconds, command) => {
-      kubelet.scheduleReboot(node, delaySeconds, command);
-    },
+    scheduleReboot: (node, delaySeconds, command) => kubelet.scheduleReboot(node, delaySeconds, command),
+    cancelReboot: (node) => void kubelet.cancelReboot(node),
     isUp: (node) => kubelet.isUp(node),
     onNodeStateChange: (listener) => kubelet.onNodeStateChange(listener),
     rebootCount: (node) => kubelet.rebootCount(node),

@@ -39,9 +39,14 @@ export function makeContext(input: Omit<ScenarioInput, 'version'>, msPerSecond =
 /** A kubelet stand-in: records reboot requests; tests take nodes down and up by hand. */
 export class FakeHooks implements NodeHooks {
   readonly reboots: { node: string; delaySeconds: number; command: string }[] = [];
+  readonly cancelled: string[] = [];
   readonly down = new Set<string>();
-  scheduleReboot(node: string, delaySeconds: number, command: string): void {
+  scheduleReboot(node: string, delaySeconds: number, command: string): boolean {
     this.reboots.push({ node, delaySeconds, command });
+    return true;
+  }
+  cancelReboot(node: string): void {
+    this.cancelled.push(node);
   }
   isUp(node: string): boolean {
     return !this.down.has(node);
@@ -49,7 +54,10 @@ export class FakeHooks implements NodeHooks {
 }
 
 export interface RunResult {
-  code: number;
+  /** null: the channel closed without an exit status (ssh2 only). */
+  code: number | null;
+  /** ssh2 only: the connection closed before any exit status arrived. */
+  closedWithoutExit?: boolean;
   stdout: string;
   stderr: string;
   ms: number;
@@ -130,10 +138,20 @@ export function runWithSsh2(
         if (err) return reject(err);
         stream.on('data', (d: Buffer) => (stdout += d.toString()));
         stream.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-        stream.on('exit', (code: number) => {
-          stream.on('close', () => {
-            conn.end();
-            resolve({ code, stdout, stderr, ms: performance.now() - started });
+        let code: number | null = null;
+        let exited = false;
+        stream.on('exit', (c: number | null) => {
+          exited = true;
+          code = c;
+        });
+        stream.on('close', () => {
+          conn.end();
+          resolve({
+            code,
+            stdout,
+            stderr,
+            ms: performance.now() - started,
+            ...(exited ? {} : { closedWithoutExit: true }),
           });
         });
       });
