@@ -2,6 +2,7 @@
 // and the examples in scenarios/); `loadScenario` fills every default so controllers never guess.
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
+import type { BastionSpec } from './ssh/bastion.ts';
 import { DEFAULT_REALISM, type Realism, TIMING_PROFILES, type TimingProfile } from './realism.ts';
 
 export type NetworkType = 'OpenShiftSDN' | 'OVNKubernetes';
@@ -141,6 +142,8 @@ export interface Scenario {
   installConfig?: boolean;
   /** The bad day: API outages, controller latency, operators flapping (see realism.ts). */
   realism: Realism;
+  /** An SSH jump host in front of the nodes (ssh/bastion.ts); absent: none. */
+  bastion?: BastionSpec;
 }
 
 /** The ClusterOperators a 4.x cluster has (a representative subset, all healthy by default). */
@@ -189,6 +192,8 @@ export interface ScenarioInput {
   sshPort?: number;
   sdnFeatures?: SdnFeatures;
   installConfig?: boolean;
+  /** true, or `{address, exclusive}`: a bastion at 127.0.0.22 the nodes accept SSH from, exclusively. */
+  bastion?: boolean | Partial<BastionSpec>;
 }
 
 export function loadScenarioFile(path: string): Scenario {
@@ -283,7 +288,19 @@ export function normalizeScenario(input: ScenarioInput): Scenario {
     sshPort: input.sshPort ?? 0,
     ...(input.sdnFeatures ? { sdnFeatures: input.sdnFeatures } : {}),
     ...(input.installConfig !== undefined ? { installConfig: input.installConfig } : {}),
+    ...bastionOf(input.bastion),
   };
+}
+
+function bastionOf(input: ScenarioInput['bastion']): { bastion?: BastionSpec } {
+  if (!input) return {};
+  const spec = input === true ? {} : input;
+  // Not 127.0.0.1: that is the source address of every direct loopback connection, so `exclusive`
+  // could not tell the bastion's connections from a client skipping it.
+  const address = spec.address ?? '127.0.0.22';
+  if (!/^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(address))
+    throw new Error(`scenario: bastion.address must be in 127.0.0.0/8, got ${address}`);
+  return { bastion: { address, exclusive: spec.exclusive ?? true } };
 }
 
 function timingOf(input: (Partial<Timing> & { profile?: TimingProfile }) | undefined): Timing {

@@ -233,6 +233,9 @@ export async function startSshNodes(ctx: TwinContext, hooks: NodeHooks): Promise
     socket.on('error', () => {});
     socket.setNoDelay(true); // small SSH packets: Nagle plus delayed ACKs would add 40 ms per reply
     if (stopped || !hooks.isUp(name)) return void socket.destroy();
+    // Behind an exclusive bastion the node network takes SSH from the bastion only.
+    const bastion = ctx.scenario.bastion;
+    if (bastion?.exclusive && socket.remoteAddress !== bastion.address) return void socket.resetAndDestroy();
     const reset = ctx.faults.forNode('ssh-reset', name);
     if (reset && reset.count > 0) {
       reset.count--;

@@ -13,6 +13,7 @@ import { Store } from '../store.ts';
 import { Timeline } from '../timeline.ts';
 import { fingerprint } from './keys.ts';
 import type { NodeHooks, SshNodes } from './nodes.ts';
+import { tool } from '../../helpers/tools.ts';
 
 export function makeContext(input: Omit<ScenarioInput, 'version'>, msPerSecond = 1): TwinContext {
   const scenario = normalizeScenario({ version: '4.14.12', ...input });
@@ -105,7 +106,7 @@ export class OpenSshClient {
     ];
     const started = performance.now();
     return new Promise((resolve) => {
-      execFile('/usr/bin/ssh', args, { timeout: 30_000 }, (err, stdout, stderr) => {
+      execFile(tool('ssh'), args, { timeout: 30_000 }, (err, stdout, stderr) => {
         const code = err ? (typeof err.code === 'number' ? err.code : -1) : 0;
         resolve({ code, stdout, stderr, ms: performance.now() - started });
       });
