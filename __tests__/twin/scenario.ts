@@ -19,6 +19,13 @@ export interface NodeSpec {
   ready: boolean;
   /** Reboot time for this node (virtual seconds); defaults to timing.rebootSeconds. */
   rebootSeconds?: number;
+  /**
+   * More `node-role.kubernetes.io/<role>` labels besides the pool's: `[worker]` on the masters of a
+   * compact cluster (they stay in pool master, as MCO puts them), `[worker]` on infra nodes.
+   */
+  roles?: string[];
+  /** Cordoned from the start (spec.unschedulable and the node.kubernetes.io/unschedulable taint). */
+  unschedulable?: boolean;
 }
 
 export interface PoolSpec {
@@ -226,6 +233,8 @@ export function normalizeScenario(input: ScenarioInput): Scenario {
       mtu: n.mtu ?? 1500,
       ready: n.ready ?? true,
       rebootSeconds: n.rebootSeconds,
+      ...(n.roles?.length ? { roles: [...n.roles] } : {}),
+      ...(n.unschedulable ? { unschedulable: true } : {}),
     });
   }
   for (const set of input.nodeSets ?? []) {

@@ -6,6 +6,7 @@ import { Kubelet } from './kubelet.ts';
 import { Mco } from './mco.ts';
 import { MultusRollout } from './multus.ts';
 import { NamespaceController } from './namespaces.ts';
+import { NodeLifecycle } from './node-lifecycle.ts';
 import { OperatorFlapping } from './operators.ts';
 import { PodIndex } from './pod-index.ts';
 import { Timers } from './timers.ts';
@@ -33,6 +34,7 @@ export function startControllers(ctx: TwinContext): Controllers {
   const cno = new Cno(ctx, timers, pods, kubelet, multus);
   const mco = new Mco(ctx, timers, pods, kubelet);
   const namespaces = new NamespaceController(ctx, timers);
+  const lifecycle = new NodeLifecycle(ctx, timers);
   new OperatorFlapping(ctx, timers, kubelet);
   // A rollout interrupted by a restart of the twin (or seeded half-done) carries on.
   multus.kick();
@@ -44,7 +46,7 @@ export function startControllers(ctx: TwinContext): Controllers {
     rebootCount: (node) => kubelet.rebootCount(node),
     stop: () => {
       timers.stop();
-      for (const c of [namespaces, mco, cno, daemonSets, pods]) c.stop();
+      for (const c of [lifecycle, namespaces, mco, cno, daemonSets, pods]) c.stop();
     },
   };
 }
