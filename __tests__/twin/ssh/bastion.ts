@@ -65,25 +65,18 @@ export async function startBastion(
           return failChannel(conn, reject, ADMINISTRATIVELY_PROHIBITED, 'open failed');
         }
         ctx.timeline.count('bastion forward');
-        const sock = net.connect({ host: info.destIP, port: info.destPort, localAddress: spec.address });
-        sockets.add(sock);
-        sock.setNoDelay(true);
-        sock.once('error', (err: NodeJS.ErrnoException) => {
-          sockets.delete(sock);
-          if (sock.connecting || !sock.remoteAddress) {
+        connectOnward(spec.address, info.destIP, info.destPort, sockets, {
+          refused: (text) => {
             forwards.push({ to, result: 'refused' });
-            failChannel(conn, reject, CONNECT_FAILED, errnoText(err));
-          }
-        });
-        sock.once('connect', () => {
-          forwards.push({ to, result: 'forwarded' });
-          const ch = accept();
-          sock.pipe(ch).pipe(sock);
-          ch.on('close', () => sock.destroy());
-          sock.on('close', () => {
-            sockets.delete(sock);
-            ch.close();
-          });
+            failChannel(conn, reject, CONNECT_FAILED, text);
+          },
+          connected: (sock) => {
+            forwards.push({ to, result: 'forwarded' });
+            const ch = accept();
+            sock.pipe(ch).pipe(sock);
+            ch.on('close', () => sock.destroy());
+            sock.on('close', () => ch.close());
+          },
         });
       });
     });
@@ -106,6 +99,28 @@ export async function startBastion(
         server.close(() => resolve());
       }),
   };
+}
+
+/** The bastion's TCP connection to a node, from its own address (what `exclusive` nodes check). */
+function connectOnward(
+  from: string,
+  host: string,
+  port: number,
+  sockets: Set<net.Socket>,
+  on: { refused(text: string): void; connected(sock: net.Socket): void },
+): void {
+  const sock = net.connect({ host, port, localAddress: from });
+  sockets.add(sock);
+  sock.setNoDelay(true);
+  let connected = false;
+  sock.on('error', (err: NodeJS.ErrnoException) => {
+    if (!connected) on.refused(errnoText(err)); // later errors (a node rebooting) just close it
+  });
+  sock.on('close', () => sockets.delete(sock));
+  sock.once('connect', () => {
+    connected = true;
+    on.connected(sock);
+  });
 }
 
 /** strerror text sshd puts in "connect failed: …". */
