@@ -20,7 +20,7 @@ const log = new MemoryLogger();
 beforeAll(async () => {
   twin = await startNodesTwin(
     { nodes: NAMES.map((name, i) => ({ name, addresses: [`127.0.95.${i + 2}`] })) },
-    { msPerSecond: 10, rebootMs: 150 },
+    { msPerSecond: 1, rebootMs: 150 },
   );
   watch = await NodeWatch.start(twin.cluster(log), log);
   shell = new NodeShell(

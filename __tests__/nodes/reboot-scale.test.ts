@@ -17,7 +17,7 @@ const log = new MemoryLogger();
 beforeAll(async () => {
   twin = await startNodesTwin(
     { nodeSets: [{ prefix: 'worker-', count: COUNT, pool: 'worker' }] },
-    { msPerSecond: 10, rebootMs: 500 },
+    { msPerSecond: 1, rebootMs: 500 },
   );
   cluster = twin.cluster(log);
   watch = await NodeWatch.start(cluster, log);

@@ -17,7 +17,7 @@ const log = new MemoryLogger();
 beforeAll(async () => {
   twin = await startNodesTwin(
     { nodes: NAMES.map((name, i) => ({ name, addresses: [`127.0.94.${i + 2}`] })) },
-    { msPerSecond: 10, rebootMs: 250 },
+    { msPerSecond: 1, rebootMs: 250 },
   );
   cluster = twin.cluster(log);
   watch = await NodeWatch.start(cluster, log);

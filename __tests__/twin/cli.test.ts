@@ -8,6 +8,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { tool } from '../helpers/tools.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const CLI = join(ROOT, '__tests__/twin/cli.ts');
@@ -81,7 +82,7 @@ function kubectl(
 ): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((res) => {
     execFile(
-      '/usr/bin/kubectl',
+      tool('kubectl'),
       ['--kubeconfig', kubeconfig, ...args],
       { env: { PATH: process.env.PATH ?? '/usr/bin', HOME: dir }, timeout: 30_000 },
       (err, stdout, stderr) =>

@@ -23,6 +23,7 @@ import {
 } from './fidelity-support.ts';
 import type { Twin } from './index.ts';
 import type { KObject } from './store.ts';
+import { tool } from '../helpers/tools.ts';
 
 const SCRIPT_B = join(ROOT, 'scripts/twin-doc-procedure-4.14.sh');
 const SCRIPT_46 = join(ROOT, 'scripts/twin-doc-procedure.sh');
@@ -34,7 +35,7 @@ const twins = fidelityTwins(SCENARIO, 'fidelity-414-');
 const start = () => twins.start();
 const env = twins.env;
 
-const kubectl = (t: Twin, args: string[]) => run('/usr/bin/kubectl', args, env(t));
+const kubectl = (t: Twin, args: string[]) => run(tool('kubectl'), args, env(t));
 
 type Cond = { type: string; status: string; reason?: string; message?: string };
 const cond = (o: KObject, type: string) =>

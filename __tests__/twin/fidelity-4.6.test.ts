@@ -23,6 +23,7 @@ import {
 } from './fidelity-support.ts';
 import type { Twin } from './index.ts';
 import type { KObject } from './store.ts';
+import { tool } from '../helpers/tools.ts';
 
 const SCRIPT = join(ROOT, 'scripts/twin-doc-procedure.sh');
 const SCENARIO = join(import.meta.dirname, 'scenarios/ocp-4.6.yaml');
@@ -42,7 +43,7 @@ describe('the source document, literally, against a 4.6 twin', () => {
     const t = await start();
     const nodes = t.scenario.nodes.map((n) => n.name);
     const poolOf = new Map(t.scenario.nodes.map((n) => [n.name, n.pool]));
-    const version = await run('/usr/bin/kubectl', ['version', '-o', 'json'], kubectlEnv(t));
+    const version = await run(tool('kubectl'), ['version', '-o', 'json'], kubectlEnv(t));
     expect(version.code, version.stderr).toBe(0);
     const v = JSON.parse(version.stdout) as {
       clientVersion: { gitVersion: string };
@@ -245,12 +246,12 @@ describe('the source document, literally, against a 4.6 twin', () => {
       await new Promise((res) => setTimeout(res, 25));
     expect(poolConfig()).not.toBe(renderedBefore);
     const wait = await run(
-      '/usr/bin/kubectl',
+      tool('kubectl'),
       ['wait', 'mcp/infra', `--for=jsonpath={.status.configuration.name}=${poolConfig()}`, '--timeout=30s'],
       kubectlEnv(t),
     );
     expect(wait.code, wait.stderr).toBe(0);
-    const mcp = await run('/usr/bin/kubectl', ['get', 'mcp'], kubectlEnv(t));
+    const mcp = await run(tool('kubectl'), ['get', 'mcp'], kubectlEnv(t));
     const table = rows(mcp.stdout.trim().split('\n'));
     expect(table[0].slice(0, 5)).toEqual(['NAME', 'CONFIG', 'UPDATED', 'UPDATING', 'DEGRADED']);
     const byPool = new Map(table.slice(1).map((row) => [row[0], row]));

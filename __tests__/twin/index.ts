@@ -13,6 +13,7 @@ import { seedCluster, startControllers, type Controllers } from './controllers/i
 import { seedInventory } from './controllers/seed-inventory.ts';
 import { Faults } from './faults.ts';
 import { loadScenarioFile, normalizeScenario, type Scenario, type ScenarioInput } from './scenario.ts';
+import { startBastion, type Bastion } from './ssh/bastion.ts';
 import { startSshNodes, type SshNodeInfo } from './ssh/nodes.ts';
 import { Store } from './store.ts';
 import { Timeline } from './timeline.ts';
@@ -41,6 +42,8 @@ export interface Twin {
     knownHostsPath: string;
   };
   nodes: SshNodeInfo[];
+  /** The SSH jump host (scenario `bastion`), its host key in `ssh.knownHosts` too. */
+  bastion?: Bastion;
   ctx: TwinContext;
   controllers: Controllers;
   /**
@@ -90,6 +93,9 @@ export async function startTwin(scenario: Scenario | ScenarioInput | string): Pr
   const ssh = await startSshNodes(ctx, controllers);
   ctx.nodeShells = ssh;
   controllers.onNodeStateChange(() => void ssh.refresh());
+  const bastion = sc.bastion
+    ? await startBastion(ctx, sc.bastion, ssh.clientPublicKey, () => ssh.port)
+    : undefined;
   const outage = sc.realism.apiOutage ? new ApiOutage(ctx, controllers, api) : undefined;
 
   const dir = mkdtempSync(join(tmpdir(), 'ocp-twin-'));
@@ -111,7 +117,10 @@ export async function startTwin(scenario: Scenario | ScenarioInput | string): Pr
   writeFileSync(kubeconfigPath, kubeconfig, { mode: 0o600 });
   const keyPath = join(dir, 'id_ed25519');
   writeFileSync(keyPath, ssh.clientPrivateKey, { mode: 0o600 });
-  const knownHosts = ssh.nodes.flatMap((n) => n.knownHostsLines).join('\n') + '\n';
+  const knownHosts =
+    [...(bastion ? [bastion.knownHostsLine] : []), ...ssh.nodes.flatMap((n) => n.knownHostsLines)].join(
+      '\n',
+    ) + '\n';
   const knownHostsPath = join(dir, 'known_hosts');
   writeFileSync(knownHostsPath, knownHosts, { mode: 0o600 });
 
@@ -135,6 +144,7 @@ export async function startTwin(scenario: Scenario | ScenarioInput | string): Pr
       knownHostsPath,
     },
     nodes: ssh.nodes,
+    ...(bastion ? { bastion } : {}),
     ctx,
     controllers,
     api: {
@@ -160,6 +170,15 @@ export async function startTwin(scenario: Scenario | ScenarioInput | string): Pr
       sshKeyPath: keyPath,
       knownHostsPath,
       msPerSecond: sc.timing.msPerSecond,
+      ...(bastion
+        ? {
+            bastion: {
+              address: bastion.address,
+              port: bastion.port,
+              hostKeyFingerprint: bastion.hostKeyFingerprint,
+            },
+          }
+        : {}),
       nodes: ssh.nodes.map((n) => ({
         name: n.name,
         addresses: n.addresses,
@@ -172,7 +191,7 @@ export async function startTwin(scenario: Scenario | ScenarioInput | string): Pr
       outage?.stop();
       controllers.stop();
       clock.stop();
-      await Promise.all([api.stop(), ssh.stop()]);
+      await Promise.all([api.stop(), ssh.stop(), bastion?.stop()]);
       rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -12,6 +12,7 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startTwin, type Twin } from './index.ts';
+import { tool } from '../helpers/tools.ts';
 
 const SCENARIOS = join(import.meta.dirname, 'scenarios');
 const MB = (n: number) => Math.round((n / 1024 / 1024) * 10) / 10;
@@ -29,7 +30,7 @@ function ssh(
 ): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((res) =>
     execFile(
-      '/usr/bin/ssh',
+      tool('ssh'),
       [
         '-o',
         'BatchMode=yes',

@@ -2,6 +2,7 @@
 // and the examples in scenarios/); `loadScenario` fills every default so controllers never guess.
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
+import type { BastionSpec } from './ssh/bastion.ts';
 import { DEFAULT_REALISM, type Realism, TIMING_PROFILES, type TimingProfile } from './realism.ts';
 
 export type NetworkType = 'OpenShiftSDN' | 'OVNKubernetes';
@@ -22,6 +23,13 @@ export interface NodeSpec {
   staticRoutes?: { dst: string; via: string }[];
   /** Addresses (CIDR form) on the primary interface besides its own. */
   extraAddresses?: string[];
+  /**
+   * More `node-role.kubernetes.io/<role>` labels besides the pool's: `[worker]` on the masters of a
+   * compact cluster (they stay in pool master, as MCO puts them), `[worker]` on infra nodes.
+   */
+  roles?: string[];
+  /** Cordoned from the start (spec.unschedulable and the node.kubernetes.io/unschedulable taint). */
+  unschedulable?: boolean;
 }
 
 export interface PoolSpec {
@@ -158,6 +166,8 @@ export interface Scenario {
   objects?: SeedObject[];
   /** The bad day: API outages, controller latency, operators flapping (see realism.ts). */
   realism: Realism;
+  /** An SSH jump host in front of the nodes (ssh/bastion.ts); absent: none. */
+  bastion?: BastionSpec;
 }
 
 /** The ClusterOperators a 4.x cluster has (a representative subset, all healthy by default). */
@@ -208,6 +218,8 @@ export interface ScenarioInput {
   installConfig?: boolean;
   crds?: string[];
   objects?: SeedObject[];
+  /** true, or `{address, exclusive}`: a bastion at 127.0.0.22 the nodes accept SSH from, exclusively. */
+  bastion?: boolean | Partial<BastionSpec>;
 }
 
 /** A Kubernetes object as a scenario gives it (apiVersion, kind, metadata.name; the rest as the kind has it). */
@@ -250,6 +262,8 @@ export function normalizeScenario(input: ScenarioInput): Scenario {
       rebootSeconds: n.rebootSeconds,
       ...(n.staticRoutes ? { staticRoutes: n.staticRoutes } : {}),
       ...(n.extraAddresses ? { extraAddresses: n.extraAddresses } : {}),
+      ...(n.roles?.length ? { roles: [...n.roles] } : {}),
+      ...(n.unschedulable ? { unschedulable: true } : {}),
     });
   }
   for (const set of input.nodeSets ?? []) {
@@ -314,7 +328,19 @@ export function normalizeScenario(input: ScenarioInput): Scenario {
     ...(input.installConfig !== undefined ? { installConfig: input.installConfig } : {}),
     ...(input.crds ? { crds: input.crds } : {}),
     ...(input.objects ? { objects: input.objects } : {}),
+    ...bastionOf(input.bastion),
   };
+}
+
+function bastionOf(input: ScenarioInput['bastion']): { bastion?: BastionSpec } {
+  if (!input) return {};
+  const spec = input === true ? {} : input;
+  // Not 127.0.0.1: that is the source address of every direct loopback connection, so `exclusive`
+  // could not tell the bastion's connections from a client skipping it.
+  const address = spec.address ?? '127.0.0.22';
+  if (!/^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(address))
+    throw new Error(`scenario: bastion.address must be in 127.0.0.0/8, got ${address}`);
+  return { bastion: { address, exclusive: spec.exclusive ?? true } };
 }
 
 function timingOf(input: (Partial<Timing> & { profile?: TimingProfile }) | undefined): Timing {

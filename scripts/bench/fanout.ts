@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { nodeBinary, REPO_ROOT } from '../../__tests__/helpers/run-action.ts';
 import type { Twin } from '../../__tests__/twin/index.ts';
 import { findType } from '../../__tests__/twin/resources.ts';
+import { tool } from '../../__tests__/helpers/tools.ts';
 
 const NODE_TYPE = findType('', 'nodes')!;
 
@@ -63,7 +64,7 @@ export function fanoutScenario(nodes: number) {
 export function docLoopScript(twin: Twin, sample?: number): string {
   const list = `kubectl get nodes -o jsonpath='{.items[*].status.addresses[?(@.type=="InternalIP")].address}'`;
   const ips = sample ? `$(${list} | tr ' ' '\\n' | head -n ${sample})` : `$(${list})`;
-  const ssh = `/usr/bin/ssh -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o BatchMode=yes -o LogLevel=ERROR -i ${twin.ssh.keyPath} -p ${twin.ssh.port}`;
+  const ssh = `${tool('ssh')} -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o BatchMode=yes -o LogLevel=ERROR -i ${twin.ssh.keyPath} -p ${twin.ssh.port}`;
   return `for ip in ${ips}; do echo "reboot node $ip"; ${ssh} core@$ip sudo shutdown -r -t 3; done`;
 }
 

@@ -35,6 +35,8 @@ export interface SshSettings {
   recordEveryAddress?: boolean;
   /** Longest wait for TCP connect + SSH handshake + auth, ms (default 15 s). */
   connectTimeoutMs?: number;
+  /** The reboot command (default the document's `sudo shutdown -r -t 3`). */
+  rebootCommand?: string;
 }
 
 /** `address` is the address the command ran through. */
@@ -130,7 +132,7 @@ function hostPort(address: string, port: number): string {
 
 export class NodeShell implements NodeAccess {
   readonly kind = 'ssh' as const;
-  readonly rebootCommand = SSH_REBOOT_COMMAND;
+  readonly rebootCommand: string;
   /** Node name → `SHA256:...` of the host key it presented. */
   readonly fingerprints = new Map<string, string>();
   /** The bastion's host key fingerprint, once connected. */
@@ -153,6 +155,7 @@ export class NodeShell implements NodeAccess {
     this.settings = settings;
     this.log = log;
     this.connectTimeoutMs = settings.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
+    this.rebootCommand = settings.rebootCommand ?? SSH_REBOOT_COMMAND;
     this.known = settings.knownHosts?.trim() ? parseKnownHosts(settings.knownHosts) : undefined;
     // Read (and decrypt) the key once: a wrong passphrase is one clear message, not one per node, and
     // the bcrypt KDF of an encrypted OpenSSH key does not run again for each of a thousand connections.
@@ -220,7 +223,7 @@ export class NodeShell implements NodeAccess {
   }
 
   scheduleReboot(node: NodeTarget, opts: { timeoutMs: number; signal?: AbortSignal }): Promise<ExecResult> {
-    return this.exec(node, SSH_REBOOT_COMMAND, { ...opts, expectDisconnect: true });
+    return this.exec(node, this.rebootCommand, { ...opts, expectDisconnect: true });
   }
 
   /** A host key mismatch: no command goes to any further node. */

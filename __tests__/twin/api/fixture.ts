@@ -13,6 +13,7 @@ import { type KObject, Store } from '../store.ts';
 import { Timeline } from '../timeline.ts';
 import { makeKubeconfig } from './kubeconfig.ts';
 import { type ApiServer, startApiServer } from './server.ts';
+import { tool } from '../../helpers/tools.ts';
 
 export interface KubectlResult {
   code: number;
@@ -222,7 +223,7 @@ export async function startFixture(version = '4.14.12'): Promise<ApiFixture> {
     kubectl(args, o = {}) {
       return new Promise((resolve) => {
         execFile(
-          '/usr/bin/kubectl',
+          tool('kubectl'),
           ['--kubeconfig', o.kubeconfig ?? adminKubeconfig, '--cache-dir', join(dir, 'cache'), ...args],
           { env: { PATH: process.env.PATH ?? '', HOME: dir }, timeout: o.timeoutMs ?? 30_000 },
           (err, stdout, stderr) => {

@@ -10,7 +10,15 @@ import type { TwinContext } from '../context.ts';
 import { findType, qualifiedName, type ResourceType, servedTypes } from '../resources.ts';
 import { type KObject, StoreError } from '../store.ts';
 import { type ApiUser, forbidden, isAllowed, reviewAccess } from './authz.ts';
-import { apiGroup, apiGroupList, apiResourceList, coreVersions, versionInfo } from './discovery.ts';
+import {
+  apiGroup,
+  apiGroupList,
+  apiResourceList,
+  coreVersions,
+  kubeVersionFor,
+  versionInfo,
+} from './discovery.ts';
+import { serveOpenApi } from './openapi.ts';
 import { jsonPatch, mergePatch } from './patch.ts';
 import { decodeSelfSubjectAccessReview, PROTOBUF_TYPE } from './protobuf.ts';
 import { parseRoute, type Route } from './routes.ts';
@@ -271,6 +279,11 @@ async function handle(
   await applyLatency(ctx);
   const user = authenticate(users, req);
   const url = new URL(req.url ?? '/', 'https://twin');
+  if (
+    req.method === 'GET' &&
+    serveOpenApi(req, res, url.pathname, kubeVersionFor(ctx.scenario.version).gitVersion)
+  )
+    return void ctx.timeline.count(`get ${url.pathname}`);
   const parsed = parseRoute(url.pathname);
   // A CRD the scenario did not install is not there: its paths are unknown, as on a real cluster.
   const route: Route =

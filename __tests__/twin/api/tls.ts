@@ -6,9 +6,10 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { tool } from '../../helpers/tools.ts';
 
 const run = promisify(execFile);
-const OPENSSL = '/usr/bin/openssl';
+const OPENSSL = tool('openssl');
 
 export interface ServingCertificates {
   caPem: string;

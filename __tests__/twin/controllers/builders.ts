@@ -80,6 +80,20 @@ export function nodeConditions(ready: boolean): Condition[] {
 export const NOT_READY_MESSAGE =
   'container runtime network not ready: NetworkReady=false reason:NetworkPluginNotReady message:Network plugin returns error: No CNI configuration file in /etc/kubernetes/cni/net.d/. Has your network provider started?';
 
+/**
+ * Masters carry the NoSchedule taint unless they are workers too (a compact cluster's schedulable
+ * masters); a cordoned node is unschedulable with the taint the node lifecycle controller adds.
+ */
+function nodeSpec(n: NodeSpec): Record<string, unknown> {
+  const taints: { key: string; effect: string; timeAdded?: string }[] = [];
+  if (n.pool === 'master' && !n.roles?.includes('worker'))
+    taints.push({ key: 'node-role.kubernetes.io/master', effect: 'NoSchedule' });
+  if (n.unschedulable) taints.push({ key: UNSCHEDULABLE_TAINT, effect: 'NoSchedule' });
+  return { ...(n.unschedulable ? { unschedulable: true } : {}), ...(taints.length ? { taints } : {}) };
+}
+
+export const UNSCHEDULABLE_TAINT = 'node.kubernetes.io/unschedulable';
+
 export function nodeObject(n: NodeSpec, facts: ReleaseFacts, renderedConfig: string): KObject {
   const master = n.pool === 'master';
   return {
@@ -97,6 +111,7 @@ export function nodeObject(n: NodeSpec, facts: ReleaseFacts, renderedConfig: str
         ...(master
           ? { 'node-role.kubernetes.io/master': '', 'node-role.kubernetes.io/control-plane': '' }
           : {}),
+        ...Object.fromEntries((n.roles ?? []).map((r) => [`node-role.kubernetes.io/${r}`, ''])),
         'node.openshift.io/os_id': 'rhcos',
       },
       annotations: {
@@ -107,7 +122,7 @@ export function nodeObject(n: NodeSpec, facts: ReleaseFacts, renderedConfig: str
         'volumes.kubernetes.io/controller-managed-attach-detach': 'true',
       },
     },
-    spec: master ? { taints: [{ key: 'node-role.kubernetes.io/master', effect: 'NoSchedule' }] } : {},
+    spec: nodeSpec(n),
     status: {
       addresses: [
         ...n.addresses.map((address) => ({ type: 'InternalIP', address })),

@@ -6,13 +6,16 @@ import { Kubelet } from './kubelet.ts';
 import { Mco } from './mco.ts';
 import { MultusRollout } from './multus.ts';
 import { NamespaceController } from './namespaces.ts';
+import { NodeLifecycle } from './node-lifecycle.ts';
 import { OperatorFlapping } from './operators.ts';
 import { PodIndex } from './pod-index.ts';
 import { Timers } from './timers.ts';
 
 export interface Controllers {
   /** Reboots `node` after `delaySeconds` (what `shutdown -r` over SSH does). Ignored if it is down or already rebooting. */
-  scheduleReboot(node: string, delaySeconds: number, command: string): void;
+  scheduleReboot(node: string, delaySeconds: number, command: string): boolean;
+  /** `shutdown -c`: a pending scheduled reboot does not happen. */
+  cancelReboot(node: string): void;
   /** The node is booted (SSH reachable), whether or not it is Ready. */
   isUp(node: string): boolean;
   /** Called whenever a node goes down or comes up (the SSH layer subscribes to close/reopen listeners). */
@@ -31,19 +34,19 @@ export function startControllers(ctx: TwinContext): Controllers {
   const cno = new Cno(ctx, timers, pods, kubelet, multus);
   const mco = new Mco(ctx, timers, pods, kubelet);
   const namespaces = new NamespaceController(ctx, timers);
+  const lifecycle = new NodeLifecycle(ctx, timers);
   new OperatorFlapping(ctx, timers, kubelet);
   // A rollout interrupted by a restart of the twin (or seeded half-done) carries on.
   multus.kick();
   return {
-    scheduleReboot: (node, delaySeconds, command) => {
-      kubelet.scheduleReboot(node, delaySeconds, command);
-    },
+    scheduleReboot: (node, delaySeconds, command) => kubelet.scheduleReboot(node, delaySeconds, command),
+    cancelReboot: (node) => void kubelet.cancelReboot(node),
     isUp: (node) => kubelet.isUp(node),
     onNodeStateChange: (listener) => kubelet.onNodeStateChange(listener),
     rebootCount: (node) => kubelet.rebootCount(node),
     stop: () => {
       timers.stop();
-      for (const c of [namespaces, mco, cno, daemonSets, pods]) c.stop();
+      for (const c of [lifecycle, namespaces, mco, cno, daemonSets, pods]) c.stop();
     },
   };
 }

@@ -16,6 +16,10 @@ import { type Condition, setCondition, uuid } from './util.ts';
 interface NodeState {
   up: boolean;
   rebootPending: boolean;
+  /** Virtual time the pending reboot is due. */
+  pendingAt: number;
+  /** Bumped by every (re)scheduling and cancel: a timer that is no longer the latest does nothing. */
+  pendingToken: number;
   bootID: string;
   /** Sequence number of the current boot (comparable with the plugin change sequence). */
   bootSeq: number;
@@ -43,6 +47,8 @@ export class Kubelet {
       this.nodes.set(node.metadata.name, {
         up: true,
         rebootPending: false,
+        pendingAt: 0,
+        pendingToken: 0,
         bootID: info?.bootID ?? uuid(),
         bootSeq: 0,
         reboots: 0,
@@ -68,14 +74,31 @@ export class Kubelet {
 
   /**
    * Reboots `node` after `delaySeconds`. Ignored (false) for an unknown node, a node that is down or
-   * one with a reboot already pending: a second `shutdown -r` does not make a second boot. The
-   * command is the caller's to record (the SSH layer logs what it ran); the boot is recorded here.
+   * one with a reboot already due no later: a second `shutdown -r` does not make a second boot, but
+   * `systemctl reboot` while a `shutdown -r +1` is pending reboots now, as logind does. The command is
+   * the caller's to record (the SSH layer logs what it ran); the boot is recorded here.
    */
   scheduleReboot(node: string, delaySeconds: number, _command: string): boolean {
     const st = this.nodes.get(node);
-    if (!st || !st.up || st.rebootPending) return false;
+    if (!st || !st.up) return false;
+    const delay = Math.max(0, delaySeconds);
+    const at = this.ctx.clock.now() + delay;
+    if (st.rebootPending && st.pendingAt <= at) return false;
     st.rebootPending = true;
-    this.timers.after(Math.max(0, delaySeconds), () => this.goDown(node));
+    st.pendingAt = at;
+    const token = ++st.pendingToken;
+    this.timers.after(delay, () => {
+      if (st.rebootPending && st.pendingToken === token) this.goDown(node);
+    });
+    return true;
+  }
+
+  /** `shutdown -c`: the pending reboot does not happen. */
+  cancelReboot(node: string): boolean {
+    const st = this.nodes.get(node);
+    if (!st?.rebootPending) return false;
+    st.rebootPending = false;
+    st.pendingToken++;
     return true;
   }
 

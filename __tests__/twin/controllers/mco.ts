@@ -6,7 +6,7 @@
 import type { TwinContext } from '../context.ts';
 import type { NetworkType } from '../scenario.ts';
 import type { KObject, StoreEvent } from '../store.ts';
-import { MC_ANNOTATION } from './builders.ts';
+import { MC_ANNOTATION, UNSCHEDULABLE_TAINT } from './builders.ts';
 import type { Kubelet } from './kubelet.ts';
 import { renderedConfig } from './machineconfigs.ts';
 import { appendMcdLog, mcdLines } from './mcd-log.ts';
@@ -16,8 +16,6 @@ import { MCD_DS, NS } from './seed.ts';
 import type { Timers } from './timers.ts';
 import { ACTOR, T } from './types.ts';
 import { type Condition, getCondition, setCondition } from './util.ts';
-
-const UNSCHEDULABLE_TAINT = 'node.kubernetes.io/unschedulable';
 
 interface PoolObject extends KObject {
   spec: {

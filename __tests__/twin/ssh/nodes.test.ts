@@ -45,29 +45,62 @@ describe('ssh nodes with OpenSSH client', () => {
     );
   });
 
-  it('schedules reboots through the hooks and records them', async () => {
+  it('schedules reboots as RHCOS does: -t is ignored, +1 minute, and records them', async () => {
     hooks.reboots.length = 0;
     const r = await client.run(WORKER, 'sudo shutdown -r -t 3');
     expect(r.code).toBe(0);
+    expect(r.stdout).toBe('');
+    // 4.14 runs RHCOS 9 (systemd 252): "Reboot scheduled", on stderr; -t 3 is a no-op, so +1 minute.
     expect(r.stderr).toMatch(
-      /^Shutdown scheduled for \w{3} \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC, use 'shutdown -c' to cancel\.\n$/,
+      /^Reboot scheduled for \w{3} \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC, use 'shutdown -c' to cancel\.\n$/,
     );
-    expect(hooks.reboots).toEqual([{ node: 'worker-0', delaySeconds: 3, command: 'sudo shutdown -r -t 3' }]);
+    expect(hooks.reboots).toEqual([{ node: 'worker-0', delaySeconds: 60, command: 'sudo shutdown -r -t 3' }]);
     expect(ctx.timeline.entries.at(-1)).toMatchObject({
       actor: 'ssh:core',
       verb: 'reboot',
       object: 'Node/worker-0',
       change: 'sudo shutdown -r -t 3',
     });
-    expect((await client.run(WORKER, 'sudo -n shutdown -r +1')).code).toBe(0);
-    expect((await client.run(WORKER, 'sudo systemctl reboot')).code).toBe(0);
-    expect((await client.run(WORKER, 'sudo -n reboot')).code).toBe(0);
-    expect((await client.run(WORKER, 'sudo shutdown -r now')).stderr).toBe('');
-    expect(hooks.reboots.map((x) => x.delaySeconds)).toEqual([3, 60, 0, 0, 0]);
+    expect((await client.run(WORKER, 'sudo -n shutdown -r +2')).code).toBe(0);
+    expect((await client.run(WORKER, 'sudo shutdown -r')).code).toBe(0);
+    expect(hooks.reboots.map((x) => x.delaySeconds)).toEqual([60, 120, 60]);
     const denied = await client.run(WORKER, 'shutdown -r now');
     expect(denied.code).toBe(1);
     expect(denied.stderr).toContain('Interactive authentication required');
-    expect(hooks.reboots).toHaveLength(5);
+    expect(hooks.reboots).toHaveLength(3);
+  });
+
+  it('drops the session without an exit status when a reboot is immediate', async () => {
+    hooks.reboots.length = 0;
+    for (const command of ['sudo systemctl reboot', 'sudo -n reboot', 'sudo shutdown -r now; echo after']) {
+      const r = await client.run(WORKER, command);
+      expect(r.code, command).toBe(255); // OpenSSH: the connection closed before any exit status
+      expect(r.stdout, command).toBe('');
+      expect(r.stderr, command).toMatch(/closed by remote host/);
+    }
+    expect(hooks.reboots.map((x) => x.delaySeconds)).toEqual([0, 0, 0]);
+    const viaSsh2 = await runWithSsh2(ssh, WORKER, 'sudo systemctl reboot');
+    expect(viaSsh2).toMatchObject({ code: null, closedWithoutExit: true });
+  });
+
+  it('schedules systemd-run timers and cancels with shutdown -c', async () => {
+    hooks.reboots.length = 0;
+    const r = await client.run(WORKER, 'sudo systemd-run --on-active=90 systemctl reboot');
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(
+      /^Running timer as unit: run-r[0-9a-f]{32}\.timer\nWill run service as unit: run-r[0-9a-f]{32}\.service\n$/,
+    );
+    expect((await client.run(WORKER, "sudo systemd-run --on-active='1min 30s' /usr/sbin/reboot")).code).toBe(
+      0,
+    );
+    expect(hooks.reboots.map((x) => x.delaySeconds)).toEqual([90, 90]);
+    expect((await client.run(WORKER, 'systemd-run --on-active=5 systemctl reboot')).stderr).toContain(
+      'Interactive authentication required',
+    );
+    expect((await client.run(WORKER, 'sudo systemd-run --on-active=5 rm -rf /')).code).toBe(1);
+    expect(await client.run(WORKER, 'sudo shutdown -c')).toMatchObject({ code: 0, stderr: '' });
+    expect(hooks.cancelled).toEqual(['worker-0']);
+    expect(hooks.reboots).toHaveLength(2);
   });
 
   it('reports the node MTU through ip and sysfs', async () => {

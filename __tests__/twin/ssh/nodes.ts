@@ -17,8 +17,14 @@ import { NodeFilesystem } from './node-fs.ts';
 import { runCommandLine, type CommandResult, type ShellEnv } from './shell.ts';
 
 export interface NodeHooks {
-  /** Schedules a reboot of `node` in `delaySeconds` virtual seconds (shutdown -r -t 3 → 3; shutdown -r +1 → 60; systemctl reboot / reboot → 0). */
-  scheduleReboot(node: string, delaySeconds: number, command: string): void;
+  /**
+   * Schedules a reboot of `node` in `delaySeconds` virtual seconds (shutdown -r +1 and -r -t 3 → 60;
+   * systemctl reboot / reboot / shutdown -r now → 0). False when the node will not go down then
+   * (already down, or an earlier reboot is pending).
+   */
+  scheduleReboot(node: string, delaySeconds: number, command: string): boolean | void;
+  /** `shutdown -c`: drops a pending scheduled reboot. */
+  cancelReboot?(node: string): void;
   /** False while the node is down (rebooting or never returned): its SSH server must refuse connections. */
   isUp(node: string): boolean;
 }
@@ -152,6 +158,7 @@ export async function startSshNodes(ctx: TwinContext, hooks: NodeHooks): Promise
             reply({ stdout: '', stderr: `twin: ${err.stack ?? err.message}\n`, code: 70 }),
           );
           function reply(r: CommandResult) {
+            if (r.hangup) return dropSessions(node);
             if (stream.destroyed || !stream.writable) return;
             if (r.stdout) stream.write(r.stdout);
             if (r.stderr) stream.stderr.write(r.stderr);
@@ -181,12 +188,13 @@ export async function startSshNodes(ctx: TwinContext, hooks: NodeHooks): Promise
                 if (/^\s*exit(\s+\d+)?\s*$/.test(line))
                   return finish(Number(line.trim().split(/\s+/)[1] ?? last));
                 if (!line.trim()) return;
-                const r = await execute(node, line).catch((err: Error) => ({
+                const r = await execute(node, line).catch((err: Error): CommandResult => ({
                   stdout: '',
                   stderr: `twin: ${err.stack ?? err.message}\n`,
                   code: 70,
                 }));
                 last = r.code;
+                if (r.hangup) return dropSessions(node);
                 if (done || stream.destroyed) return;
                 if (r.stdout) stream.write(r.stdout);
                 if (r.stderr) stream.stderr.write(r.stderr);
@@ -199,6 +207,11 @@ export async function startSshNodes(ctx: TwinContext, hooks: NodeHooks): Promise
         });
       });
     });
+  };
+
+  /** The node goes down now: systemd stops every sshd session, each client sees its connection close. */
+  const dropSessions = (node: NodeRuntime) => {
+    for (const s of node.sockets) s.destroy();
   };
 
   const execute = async (
@@ -229,6 +242,9 @@ export async function startSshNodes(ctx: TwinContext, hooks: NodeHooks): Promise
     socket.on('error', () => {});
     socket.setNoDelay(true); // small SSH packets: Nagle plus delayed ACKs would add 40 ms per reply
     if (stopped || !hooks.isUp(name)) return void socket.destroy();
+    // Behind an exclusive bastion the node network takes SSH from the bastion only.
+    const bastion = ctx.scenario.bastion;
+    if (bastion?.exclusive && socket.remoteAddress !== bastion.address) return void socket.resetAndDestroy();
     const reset = ctx.faults.forNode('ssh-reset', name);
     if (reset && reset.count > 0) {
       reset.count--;

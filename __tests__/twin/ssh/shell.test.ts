@@ -72,8 +72,31 @@ describe('node shell', () => {
   it('rejects shutdown times it cannot parse and does not reboot', async () => {
     const e = env();
     expect((await runCommandLine(e, 'sudo shutdown -r tomorrow')).code).toBe(1);
-    expect((await runCommandLine(e, 'sudo shutdown -r -t x')).code).toBe(1);
+    expect((await runCommandLine(e, 'sudo shutdown -r 25:00')).code).toBe(1);
+    expect((await runCommandLine(e, 'sudo systemd-run --on-active=soon systemctl reboot')).code).toBe(1);
     expect(e.hooks.reboots).toEqual([]);
+  });
+
+  it('takes -t with its argument as a no-op, HH:MM as a time of day, and words after the time as the wall', async () => {
+    const e = env();
+    expect((await runCommandLine(e, 'sudo shutdown -r -t x')).code).toBe(0);
+    expect((await runCommandLine(e, 'sudo shutdown -r +5 "maintenance window"')).code).toBe(0);
+    const at = new Date(Date.now() + 3 * 3600_000);
+    const hhmm = `${at.getUTCHours()}:${String(at.getUTCMinutes()).padStart(2, '0')}`;
+    expect((await runCommandLine(e, `sudo shutdown -r ${hhmm}`)).code).toBe(0);
+    const [a, b, c] = e.hooks.reboots.map((r) => r.delaySeconds);
+    expect([a, b]).toEqual([60, 300]);
+    expect(c).toBeGreaterThan(3 * 3600 - 120);
+    expect(c).toBeLessThanOrEqual(3 * 3600);
+  });
+
+  it('says "Shutdown scheduled" on RHCOS 8 (4.12 and older) and stops a list at an immediate reboot', async () => {
+    const e = env();
+    e.ctx.scenario.version = '4.6.21';
+    expect((await runCommandLine(e, 'sudo shutdown -r -t 3')).stderr).toMatch(/^Shutdown scheduled for /);
+    const r = await runCommandLine(e, 'echo before; sudo systemctl reboot; echo after');
+    expect(r).toEqual({ stdout: 'before\n', stderr: '', code: 0, hangup: true });
+    expect((await runCommandLine(e, 'sudo shutdown -r now && echo after')).hangup).toBe(true);
   });
 
   it('prints the backup usage without a directory and mkdir/ls/stat behave', async () => {
@@ -89,6 +112,7 @@ describe('node shell', () => {
       code: 1,
       stderr: "stat: cannot statx 'missing': No such file or directory\n",
     });
-    expect(await runCommandLine(e, 'ip -j addr')).toMatchObject({ code: 1 });
+    expect(await runCommandLine(e, 'ip -j neigh')).toMatchObject({ code: 1 });
+    expect(JSON.parse((await runCommandLine(e, 'ip -j addr')).stdout)).toEqual(expect.any(Array));
   });
 });

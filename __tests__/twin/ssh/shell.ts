@@ -2,9 +2,10 @@
 // `;`, `bash -c`, the common redirections) over the handful of commands a migration needs — sudo,
 // reboots, MTU discovery, boot IDs and the etcd backup — answering with real-looking output and exit
 // codes. Anything else is `command not found` (127), as on a real node.
+import { randomBytes } from 'node:crypto';
 import { findType } from '../resources.ts';
 import type { TwinContext } from '../context.ts';
-import type { NodeSpec } from '../scenario.ts';
+import { minorVersion, type NodeSpec } from '../scenario.ts';
 import { BACKUP_SCRIPT, clusterBackup } from './backup.ts';
 import { ipCommand, linksOf } from './iproute.ts';
 import type { NodeFilesystem } from './node-fs.ts';
@@ -14,6 +15,11 @@ export interface CommandResult {
   stdout: string;
   stderr: string;
   code: number;
+  /**
+   * The command took the node down at once (`systemctl reboot`, `shutdown -r now`): systemd stops
+   * sshd's sessions, so the client gets no exit status, only a closed connection.
+   */
+  hangup?: boolean;
 }
 
 export interface ShellEnv {
@@ -102,10 +108,12 @@ export async function runCommandLine(outer: ShellEnv, line: string): Promise<Com
       result.stdout += r.stdout;
       result.stderr += r.stderr;
       result.code = r.code;
+      if (r.hangup) result.hangup = true;
     }
     words = [];
   };
   for (const t of tokens) {
+    if (result.hangup) break; // nothing after the reboot runs
     if ('op' in t) {
       if (!words.length && t.op !== ';')
         return {
@@ -117,7 +125,7 @@ export async function runCommandLine(outer: ShellEnv, line: string): Promise<Com
       pendingOp = t.op;
     } else words.push(t.word);
   }
-  await runPending();
+  if (!result.hangup) await runPending();
   return result;
 }
 
@@ -145,7 +153,12 @@ async function withRedirections(
     r.stdout += r.stderr;
     r.stderr = '';
   }
-  return { stdout: dropOut ? '' : r.stdout, stderr: dropErr ? '' : r.stderr, code: r.code };
+  return {
+    stdout: dropOut ? '' : r.stdout,
+    stderr: dropErr ? '' : r.stderr,
+    code: r.code,
+    ...(r.hangup ? { hangup: true } : {}),
+  };
 }
 
 function ok(stdout = ''): CommandResult {
@@ -206,11 +219,14 @@ async function dispatch(env: ShellEnv, w: string[], root: boolean): Promise<Comm
     case '/usr/sbin/reboot':
     case '/sbin/reboot':
       return reboot(env, root, w.join(' '));
-    case 'systemd-run':
-      return systemdRun(env, args, root, w.join(' '));
     case 'systemctl':
       if (args[0] === 'reboot') return reboot(env, root, w.join(' '));
       return fail(`Unknown command verb ${args[0] ?? ''}.\n`);
+    case 'systemd-run':
+    case '/usr/bin/systemd-run':
+      return systemdRun(env, args, root);
+    case 'sleep':
+      return sleep(env, args);
     case BACKUP_SCRIPT:
     case 'cluster-backup.sh':
       // The script is laid down by the etcd operator on control-plane nodes only; sudo's secure_path
@@ -291,64 +307,142 @@ function cat(env: ShellEnv, args: string[]): CommandResult {
   return r;
 }
 
-function shutdown(env: ShellEnv, args: string[], root: boolean, command: string): CommandResult {
-  let rebootFlag = false;
-  let delay: number | undefined;
+interface ShutdownRequest {
+  reboot: boolean;
+  cancel: boolean;
+  /** Seconds from now; systemd's default is "+1". */
+  seconds: number;
+}
+
+/**
+ * systemd's `shutdown` as on RHCOS: `-t`, `-a`, `-f`, `-F` are compatibility no-ops (`-t 3` does NOT
+ * mean 3 seconds: the reboot comes at the default, one minute later), the time is `now`, `+M` or
+ * `HH:MM`, and any further words are the wall message.
+ */
+function parseShutdown(args: string[]): ShutdownRequest | CommandResult {
+  const req: ShutdownRequest = { reboot: false, cancel: false, seconds: 60 };
+  const positional: string[] = [];
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
-    if (a === '-r' || a === '--reboot') rebootFlag = true;
-    else if (a === '-t') {
-      // The document's `shutdown -r -t 3`: taken as "in 3 seconds" (see NodeHooks.scheduleReboot).
-      const n = Number(args[++i]);
-      if (!Number.isFinite(n)) return fail(`Failed to parse time specification: ${args[i]}\n`);
-      delay = n;
-    } else if (a === 'now') delay = 0;
-    else if (/^\+\d+$/.test(a)) delay = Number(a.slice(1)) * 60;
-    else if (a.startsWith('-')) return fail(`shutdown: invalid option -- '${a.slice(1)}'\n`);
-    else return fail(`Failed to parse time specification: ${a}\n`);
+    if (a === '-r' || a === '--reboot') req.reboot = true;
+    else if (a === '-c') req.cancel = true;
+    else if (a === '-t')
+      i++; // takes an argument, ignored with it
+    else if (['-a', '-f', '-F', '--no-wall'].includes(a) || /^-t./.test(a)) continue;
+    else if (a.startsWith('-') && a !== '-') return fail(`shutdown: invalid option -- '${a.slice(1)}'\n`);
+    else positional.push(a);
   }
-  if (!rebootFlag) return fail('shutdown: only reboots are simulated on twin nodes\n');
+  const when = positional[0];
+  if (when === undefined || req.cancel) return req;
+  const hhmm = /^(\d{1,2}):(\d{2})$/.exec(when);
+  if (when === 'now') req.seconds = 0;
+  else if (/^\+\d+$/.test(when)) req.seconds = Number(when.slice(1)) * 60;
+  else if (hhmm && Number(hhmm[1]) < 24 && Number(hhmm[2]) < 60) {
+    const now = new Date();
+    const at = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate(), +hhmm[1], +hhmm[2]);
+    const ms = at > now.getTime() ? at - now.getTime() : at + 86_400_000 - now.getTime();
+    req.seconds = Math.ceil(ms / 1000);
+  } else return fail(`Failed to parse time specification: ${when}\n`);
+  return req;
+}
+
+function shutdown(env: ShellEnv, args: string[], root: boolean, command: string): CommandResult {
+  const req = parseShutdown(args);
+  if ('code' in req) return req;
+  if (req.cancel) {
+    if (!root)
+      return fail(
+        "Failed to talk to logind, shutdown hasn't been cancelled: Interactive authentication required.\n",
+      );
+    env.hooks.cancelReboot?.(env.node.name);
+    return ok();
+  }
+  if (!req.reboot) return fail('shutdown: only reboots are simulated on twin nodes\n');
   if (!root) return fail(notAuthorized('schedule shutdown'));
-  const seconds = delay ?? 60; // systemd's shutdown defaults to "+1"
-  scheduleReboot(env, seconds, command);
-  if (seconds === 0) return ok();
-  const at = new Date(Date.now() + seconds * 1000);
-  return fail(`Shutdown scheduled for ${systemdDate(at)}, use 'shutdown -c' to cancel.\n`, 0);
+  if (req.seconds === 0) return reboot(env, root, command);
+  scheduleReboot(env, req.seconds, command);
+  return fail(
+    `${scheduledWord(env)} scheduled for ${systemdDate(virtualDate(env, req.seconds))}, use 'shutdown -c' to cancel.\n`,
+    0,
+  );
+}
+
+/** RHCOS 8 (systemd 239, OpenShift ≤ 4.12) says "Shutdown scheduled" even for a reboot; RHCOS 9's systemd 252 says "Reboot". */
+function scheduledWord(env: ShellEnv): string {
+  const [major, minor] = minorVersion(env.ctx.scenario.version);
+  return major > 4 || minor >= 13 ? 'Reboot' : 'Shutdown';
+}
+
+/** The wall-clock date `seconds` virtual seconds from now, as the node's clock would print it. */
+function virtualDate(env: ShellEnv, seconds: number): Date {
+  return new Date(Date.now() + env.ctx.clock.delayMs(seconds));
 }
 
 function reboot(env: ShellEnv, root: boolean, command: string): CommandResult {
   if (!root) return fail(notAuthorized('reboot system'));
-  scheduleReboot(env, 0, command);
-  return ok();
+  // The node goes down under the command: the client sees the connection close, no exit status.
+  return { ...ok(), hangup: scheduleReboot(env, 0, command) };
 }
 
-/** `systemd-run --on-active=3 systemctl reboot`: a transient timer that reboots the node in 3 s. */
-function systemdRun(env: ShellEnv, args: string[], root: boolean, command: string): CommandResult {
-  let seconds = 0;
+/** `systemd-run --on-active=<time> <reboot command>`: a transient timer that reboots the node later. */
+function systemdRun(env: ShellEnv, args: string[], root: boolean): CommandResult {
+  let seconds: number | undefined;
   let i = 0;
-  for (; i < args.length && args[i].startsWith('--'); i++) {
-    const m = /^--on-active=(\d+)s?$/.exec(args[i]);
-    if (m) seconds = Number(m[1]);
-    else if (args[i] !== '--quiet' && args[i] !== '-q')
+  for (; i < args.length && args[i].startsWith('-'); i++) {
+    const m = /^--on-active(?:=(.*))?$/.exec(args[i]);
+    if (m) {
+      const spec = m[1] ?? args[++i];
+      seconds = timespan(spec);
+      if (seconds === undefined) return fail(`Failed to parse timer value: ${spec}\n`);
+    } else if (!/^--(unit|description|timer-property|property)=/.test(args[i]) && args[i] !== '--no-block')
       return fail(`systemd-run: unrecognized option '${args[i]}'\n`);
   }
-  const unit = args.slice(i).join(' ');
-  if (unit !== 'systemctl reboot' && unit !== 'reboot' && unit !== '/usr/bin/systemctl reboot')
-    return fail('systemd-run: only reboots are simulated on twin nodes\n');
-  if (!root) return fail(notAuthorized('start transient timer'));
-  scheduleReboot(env, seconds, command);
-  const id = `r${Math.random().toString(16).slice(2, 14)}`;
-  return fail(`Running timer as unit: run-${id}.timer\nWill run service as unit: run-${id}.service\n`, 0);
+  const command = args.slice(i);
+  if (!command.length) return fail('Command line to execute required.\n');
+  if (seconds === undefined) return fail('twin: systemd-run is simulated only with --on-active\n');
+  const rebootCommand =
+    (command[0].endsWith('systemctl') && command[1] === 'reboot') ||
+    command[0].endsWith('reboot') ||
+    (command[0].endsWith('shutdown') && command.includes('-r') && command.includes('now'));
+  if (!rebootCommand)
+    return fail(`twin: systemd-run is simulated only for reboot commands, not ${command.join(' ')}\n`);
+  if (!root) return fail('Failed to start transient timer unit: Interactive authentication required.\n');
+  scheduleReboot(env, seconds, env.line ?? ['systemd-run', ...args].join(' '));
+  const unit = `run-r${randomBytes(16).toString('hex')}`;
+  return fail(`Running timer as unit: ${unit}.timer\nWill run service as unit: ${unit}.service\n`, 0);
+}
+
+/** systemd time spans: `90`, `30s`, `2min`, `1m 30s`, `1h`. */
+function timespan(spec: string | undefined): number | undefined {
+  if (!spec) return undefined;
+  const units: Record<string, number> = { '': 1, s: 1, sec: 1, m: 60, min: 60, h: 3600, hr: 3600 };
+  let total = 0;
+  const parts = spec.trim().split(/\s+/);
+  for (const p of parts) {
+    const m = /^(\d+)([a-z]*)$/.exec(p);
+    if (!m || units[m[2]] === undefined) return undefined;
+    total += Number(m[1]) * units[m[2]];
+  }
+  return total;
+}
+
+/** `sleep N` in virtual seconds: long enough for a scheduled reboot to catch the session. */
+async function sleep(env: ShellEnv, args: string[]): Promise<CommandResult> {
+  const seconds = timespan(args[0]);
+  if (seconds === undefined) return fail(`sleep: invalid time interval '${args[0] ?? ''}'\n`);
+  await env.ctx.clock.sleep(seconds);
+  return ok();
 }
 
 function notAuthorized(what: string): string {
   return `Failed to set wall message, ignoring: Interactive authentication required.\nFailed to ${what} via logind: Interactive authentication required.\n`;
 }
 
-function scheduleReboot(env: ShellEnv, seconds: number, words: string): void {
+/** Records the request and hands it to the kubelet; true when the node will go down at that time. */
+function scheduleReboot(env: ShellEnv, seconds: number, words: string): boolean {
   const command = env.line ?? words;
   env.ctx.timeline.record(env.actor ?? 'ssh:core', 'reboot', `Node/${env.node.name}`, command);
-  env.hooks.scheduleReboot(env.node.name, seconds, command);
+  return env.hooks.scheduleReboot(env.node.name, seconds, command) !== false;
 }
 
 const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];

@@ -13,6 +13,7 @@ import { Store } from '../store.ts';
 import { Timeline } from '../timeline.ts';
 import { fingerprint } from './keys.ts';
 import type { NodeHooks, SshNodes } from './nodes.ts';
+import { tool } from '../../helpers/tools.ts';
 
 export function makeContext(input: Omit<ScenarioInput, 'version'>, msPerSecond = 1): TwinContext {
   const scenario = normalizeScenario({ version: '4.14.12', ...input });
@@ -39,9 +40,14 @@ export function makeContext(input: Omit<ScenarioInput, 'version'>, msPerSecond =
 /** A kubelet stand-in: records reboot requests; tests take nodes down and up by hand. */
 export class FakeHooks implements NodeHooks {
   readonly reboots: { node: string; delaySeconds: number; command: string }[] = [];
+  readonly cancelled: string[] = [];
   readonly down = new Set<string>();
-  scheduleReboot(node: string, delaySeconds: number, command: string): void {
+  scheduleReboot(node: string, delaySeconds: number, command: string): boolean {
     this.reboots.push({ node, delaySeconds, command });
+    return true;
+  }
+  cancelReboot(node: string): void {
+    this.cancelled.push(node);
   }
   isUp(node: string): boolean {
     return !this.down.has(node);
@@ -49,7 +55,10 @@ export class FakeHooks implements NodeHooks {
 }
 
 export interface RunResult {
-  code: number;
+  /** null: the channel closed without an exit status (ssh2 only). */
+  code: number | null;
+  /** ssh2 only: the connection closed before any exit status arrived. */
+  closedWithoutExit?: boolean;
   stdout: string;
   stderr: string;
   ms: number;
@@ -97,7 +106,7 @@ export class OpenSshClient {
     ];
     const started = performance.now();
     return new Promise((resolve) => {
-      execFile('/usr/bin/ssh', args, { timeout: 30_000 }, (err, stdout, stderr) => {
+      execFile(tool('ssh'), args, { timeout: 30_000 }, (err, stdout, stderr) => {
         const code = err ? (typeof err.code === 'number' ? err.code : -1) : 0;
         resolve({ code, stdout, stderr, ms: performance.now() - started });
       });
@@ -130,10 +139,20 @@ export function runWithSsh2(
         if (err) return reject(err);
         stream.on('data', (d: Buffer) => (stdout += d.toString()));
         stream.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-        stream.on('exit', (code: number) => {
-          stream.on('close', () => {
-            conn.end();
-            resolve({ code, stdout, stderr, ms: performance.now() - started });
+        let code: number | null = null;
+        let exited = false;
+        stream.on('exit', (c: number | null) => {
+          exited = true;
+          code = c;
+        });
+        stream.on('close', () => {
+          conn.end();
+          resolve({
+            code,
+            stdout,
+            stderr,
+            ms: performance.now() - started,
+            ...(exited ? {} : { closedWithoutExit: true }),
           });
         });
       });
