@@ -46,16 +46,8 @@ const clientNodeSideEffectFree = {
   },
 };
 
-// Chunk names carry a content hash: start from an empty dist/ so no stale chunk is left behind.
-rmSync('dist', { recursive: true, force: true });
-
-const result = await build({
-  metafile: true,
-  entryPoints: ['src/index.ts'],
-  // index.js plus chunks for what is loaded lazily (the artifact client).
-  outdir: 'dist',
-  splitting: true,
-  chunkNames: 'chunks/[name]-[hash]',
+/** What both bundles share: ESM for node24, a source map, no minified names. */
+const COMMON = {
   bundle: true,
   platform: 'node',
   format: 'esm',
@@ -67,6 +59,19 @@ const result = await build({
   sourcesContent: false,
   legalComments: 'none',
   logLevel: 'warning',
+};
+
+// Chunk names carry a content hash: start from an empty dist/ so no stale chunk is left behind.
+rmSync('dist', { recursive: true, force: true });
+
+const result = await build({
+  metafile: true,
+  entryPoints: ['src/index.ts'],
+  // index.js plus chunks for what is loaded lazily (the artifact client).
+  outdir: 'dist',
+  splitting: true,
+  chunkNames: 'chunks/[name]-[hash]',
+  ...COMMON,
   plugins: [excludeNative, clientNodeSideEffectFree],
   // CommonJS dependencies (ssh2, yaml's cjs parts) call require() and read __dirname (ssh2's agent);
   // give the ESM bundle both. __dirname is then dist/, which only ssh2's Windows pageant path uses.
@@ -160,14 +165,5 @@ if (unlicensed.length) process.stderr.write(`bundle: no licence file in ${unlice
 await build({
   entryPoints: ['src/fleet/index.ts'],
   outfile: 'dist/fleet.js',
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  target: 'node24',
-  sourcemap: true,
-  minifyWhitespace: true,
-  minifySyntax: true,
-  sourcesContent: false,
-  legalComments: 'none',
-  logLevel: 'warning',
+  ...COMMON,
 });
