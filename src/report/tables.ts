@@ -129,10 +129,11 @@ export function hostKeys(r: RunReport, maxRows: number): string {
       k.verified ? 'listed in ssh-known-hosts' : '⚠️ **not verified**',
     ]);
   const more = r.hostKeys.length > maxRows ? `… ${r.hostKeys.length - maxRows} more in report.json\n` : '';
-  return details(
-    `Host keys (${r.hostKeys.length})`,
-    table(['Node', 'Address', 'Key', 'Fingerprint', 'Verified'], rows) + more,
-  );
+  const body = table(['Node', 'Address', 'Key', 'Fingerprint', 'Verified'], rows) + more;
+  // Unverified keys are what an approver must compare with the nodes' own: never collapsed.
+  return r.hostKeys.some((k) => !k.verified)
+    ? `### Host keys (${r.hostKeys.length})\n${body}`
+    : details(`Host keys (${r.hostKeys.length})`, body);
 }
 
 export function inventory(r: RunReport, maxRows: number): string {
