@@ -32,7 +32,12 @@ export function hostileText(victim: string): string {
  * Markdown a renderer would turn into a link or image (conservative: raw text patterns, checked on the
  * Markdown source; e-mail addresses on the text with character references decoded, as cmark-gfm does).
  */
-export function liveLinks(md: string): string[] {
+export function liveLinks(md: string, ownLinkPrefixes: string[] = []): string[] {
+  // The action's own links (to the run's artifacts, built from the runner's context, not from the
+  // cluster) are allowed; fenced code blocks render literally (no link, no autolink inside them).
+  for (const prefix of ownLinkPrefixes)
+    md = md.replace(/\[[^\]\n]*\]\(([^)\s]*)\)/g, (m, url: string) => (url.startsWith(prefix) ? '' : m));
+  md = md.replace(/^```[^\n]*\n[\s\S]*?^```\s*$/gm, '');
   const decoded = md.replace(/&#(\d+);/g, (_m, n: string) => String.fromCodePoint(Number(n)));
   const found: string[] = [];
   const raw: [string, RegExp][] = [
