@@ -70,7 +70,7 @@ describe('dist/index.js', () => {
     const server = `https://127.0.0.1:${await closedPort()}`;
     const run = await runAction({ inputs: { kubeconfig: kubeconfig(server) } });
     expect(run.code).toBe(1);
-    expect(run.stdout).toContain('mode: plan');
+    expect(run.stdout).toContain(': mode plan');
     expect(run.errors[0]).toBe(
       `cannot reach the API server at ${server}: connect ECONNREFUSED ${server.slice(8)} (ECONNREFUSED) — check the kubeconfig's server address and that the runner can reach it`,
     );
