@@ -56,7 +56,9 @@ describe('mode: plan', () => {
     expect(r.checks.find((c: { id: string }) => c.id === 'preflight-platform')).toMatchObject({ ok: true });
     expect(run.summary).toContain('SDN features that change form in the migration');
     expect(run.summary).toMatch(/Multicast-enabled namespaces \| 2 \| trading<br>video/);
-    expect(run.summary).toContain('⚠️ warn');
+    // Warnings are listed, never collapsed, under the verdict that counts them.
+    expect(run.summary).toMatch(/^## ✅ \d+\/\d+ checks pass, \d+ warnings —/);
+    expect(run.summary).toContain('### Warnings\n- ⚠️');
   });
 
   it('still writes the plan when a blocking check fails, and fails as refused so no approval is asked', async () => {

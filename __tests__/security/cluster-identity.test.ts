@@ -35,7 +35,9 @@ describe('the approved cluster is the migrated cluster', () => {
     expect(id).toMatch(/^[0-9a-f-]{36}$/);
     expect(run.outputs['cluster-id']).toBe(id);
     // The URL is shown as text, not a live link (":" before "//" is a character reference).
-    expect(run.summary).toContain(`${approved.twin.apiUrl.replace('://', '&#58;//')}<br>ID \`${id}\``);
+    expect(run.summary).toContain(
+      `| ${approved.twin.apiUrl.replace('://', '&#58;//')} | <code>${id}</code> |`,
+    );
   });
 
   it("migrate with another cluster's kubeconfig is refused before any change", async () => {
