@@ -11,8 +11,13 @@ import {
   waitForMultus,
 } from './migration-steps.ts';
 import { restorePausesPhase } from './rollback-b.ts';
-import { rememberPoolConfigsToReplace, sdnSettings, verifyWithoutReboot } from './rollback-steps.ts';
-import { deleteNamespace, setAllPoolsPaused, setAnnotation } from './steps.ts';
+import {
+  deleteOvnNamespace,
+  rememberPoolConfigsToReplace,
+  sdnSettings,
+  verifyWithoutReboot,
+} from './rollback-steps.ts';
+import { setAllPoolsPaused, setAnnotation } from './steps.ts';
 import type { Step, Variant } from './types.ts';
 import { MIGRATION_ANNOTATION } from './variant-a.ts';
 
@@ -94,11 +99,7 @@ export const rollbackA: Variant = {
         // 9. oc annotate Network.operator.openshift.io cluster networkoperator.openshift.io/network-migration-
         removeAnnotation('annotate'),
         // 10. oc delete namespace openshift-ovn-kubernetes
-        deleteNamespace({
-          id: 'delete-ovn-namespace',
-          title: 'Delete namespace openshift-ovn-kubernetes',
-          name: 'openshift-ovn-kubernetes',
-        }),
+        deleteOvnNamespace(),
       ],
     },
   ],

@@ -11,12 +11,13 @@ import {
 } from './migration-steps.ts';
 import { repausePools } from './paused-pools.ts';
 import {
+  deleteOvnNamespace,
   migrationAccepted,
   rememberPoolConfigsToReplace,
   sdnSettings,
   verifyWithoutReboot,
 } from './rollback-steps.ts';
-import { deleteNamespace, setAllPoolsPaused, setField } from './steps.ts';
+import { setAllPoolsPaused, setField } from './steps.ts';
 import type { Phase, Step, Variant } from './types.ts';
 import { clearStaleMigration } from './variant-b.ts';
 
@@ -109,15 +110,7 @@ export const rollbackB: Variant = {
       id: 'cleanup',
       title: 'Clean up',
       // 10. spec.migration: null; ovnKubernetesConfig: null; delete namespace openshift-ovn-kubernetes
-      steps: [
-        clearMigration('set-migration'),
-        clearOvnConfig(),
-        deleteNamespace({
-          id: 'delete-ovn-namespace',
-          title: 'Delete namespace openshift-ovn-kubernetes',
-          name: 'openshift-ovn-kubernetes',
-        }),
-      ],
+      steps: [clearMigration('set-migration'), clearOvnConfig(), deleteOvnNamespace()],
     },
   ],
 };

@@ -7,7 +7,7 @@ import { NETWORK_CONFIG, NETWORK_OPERATOR, POOLS } from '../cluster/types.ts';
 import { verifyMigration } from '../checks/verify.ts';
 import { configureOvsLine, CONFIGURE_OVS } from '../openshift/objects.ts';
 import { rememberPausedPools } from './paused-pools.ts';
-import { getPath, recordChange, reportName, waitStep } from './steps.ts';
+import { deleteNamespace, getPath, recordChange, reportName, waitStep } from './steps.ts';
 import type { Step, StepContext } from './types.ts';
 
 /** openshiftSDNConfig fields a rollback restores; what the backup held, unless an input overrides it. */
@@ -157,4 +157,13 @@ export function verifyWithoutReboot(): Step {
       ctx.report.checks = ctx.report.checks.filter((c) => c.id !== 'nodes-rebooted');
     },
   };
+}
+
+/** The rollbacks' last cleanup step (both variants): the namespace OVN-Kubernetes ran in. */
+export function deleteOvnNamespace(): Step {
+  return deleteNamespace({
+    id: 'delete-ovn-namespace',
+    title: 'Delete namespace openshift-ovn-kubernetes',
+    name: 'openshift-ovn-kubernetes',
+  });
 }
