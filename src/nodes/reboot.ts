@@ -66,9 +66,7 @@ export async function rebootNodes(nodes: string[], opts: RebootOptions): Promise
   const command = access.rebootCommand;
   const total = nodes.length;
   const outcomes = new Map<string, RebootOutcome>();
-  const inFlight = new Map<string, number>();
-  let back = 0;
-  let failed = 0;
+  const tally: Tally = { back: 0, failed: 0, inFlight: new Map() };
 
   // Aborted by the caller's signal (cancel) or by a host key mismatch (fatal).
   const stop = new AbortController();
@@ -80,44 +78,13 @@ export async function rebootNodes(nodes: string[], opts: RebootOptions): Promise
   const fatalPromise = new Promise<never>((_, reject) => (failFast = reject));
   fatalPromise.catch(() => {});
 
-  // ---- progress ----
-  let lastCounts = '';
-  let lastEmitAt = 0;
-  let trailing: NodeJS.Timeout | undefined;
-  const progressLine = (): string => {
-    const pending = total - back - failed;
-    let slowest = '';
-    let oldest = Infinity;
-    for (const [name, at] of inFlight)
-      if (at < oldest) {
-        oldest = at;
-        slowest = name;
-      }
-    const slow = slowest ? `; slowest ${slowest} ${formatDuration(Date.now() - oldest)}` : '';
-    return `reboot: ${back}/${total} back, ${pending} pending${failed ? `, ${failed} failed` : ''}${slow}`;
-  };
-  const emit = () => {
-    clearTimeout(trailing);
-    trailing = undefined;
-    const line = progressLine();
-    lastCounts = `${back}/${failed}`;
-    lastEmitAt = Date.now();
-    log.info(line);
-    opts.onProgress?.(line);
-  };
-  const countsChanged = () => {
-    if (`${back}/${failed}` === lastCounts) return;
-    const wait = lastEmitAt + PROGRESS_MIN_GAP_MS - Date.now();
-    if (wait <= 0) emit();
-    else trailing ??= setTimeout(emit, wait);
-  };
-  const ticker = setInterval(emit, PROGRESS_EVERY_MS);
+  const progress = rebootProgress(total, tally, log, opts.onProgress);
 
   const fail = (o: Omit<RebootOutcome, 'ok'> & { error: string }) => {
     outcomes.set(o.node, { ...o, ok: false });
-    failed++;
+    tally.failed++;
     log.warn(oneLine(o.error));
-    countsChanged();
+    progress.countsChanged();
   };
 
   // ---- one node: send the command ----
@@ -135,7 +102,7 @@ export async function rebootNodes(nodes: string[], opts: RebootOptions): Promise
     if (opts.alreadyRebooted?.(node, before.bootID)) {
       log.info(`${node}: already rebooted (bootID ${shortId(before.bootID)}), not rebooting it again`);
       const sentAt = Date.now();
-      inFlight.set(node, sentAt);
+      tally.inFlight.set(node, sentAt);
       return { node, before, address: '', sentAt, resumed: true };
     }
     try {
@@ -154,7 +121,7 @@ export async function rebootNodes(nodes: string[], opts: RebootOptions): Promise
         });
         return undefined;
       }
-      inFlight.set(node, sentAt);
+      tally.inFlight.set(node, sentAt);
       log.info(`${node}: reboot command sent via ${r.address} (bootID ${shortId(before.bootID)})`);
       return { node, before, address: r.address, sentAt, resumed: false };
     } catch (err) {
@@ -196,11 +163,11 @@ export async function rebootNodes(nodes: string[], opts: RebootOptions): Promise
       );
       const backAt = Date.now();
       outcomes.set(s.node, { ...base, bootIdAfter: after.bootID, backAt, ok: true });
-      back++;
+      tally.back++;
       log.info(
         `${s.node} back after ${formatDuration(backAt - s.sentAt)} (bootID ${shortId(s.before.bootID)} → ${shortId(after.bootID)})`,
       );
-      countsChanged();
+      progress.countsChanged();
     } catch (err) {
       if (isAbortError(err)) {
         outcomes.set(s.node, {
@@ -221,7 +188,7 @@ export async function rebootNodes(nodes: string[], opts: RebootOptions): Promise
       }
       fail({ ...base, error: `waiting for ${s.node} to come back failed: ${(err as Error).message}` });
     } finally {
-      inFlight.delete(s.node);
+      tally.inFlight.delete(s.node);
     }
   };
 
@@ -270,12 +237,11 @@ export async function rebootNodes(nodes: string[], opts: RebootOptions): Promise
   try {
     await Promise.race([work, fatalPromise]);
   } finally {
-    clearInterval(ticker);
-    clearTimeout(trailing);
+    progress.stop();
     opts.signal?.removeEventListener('abort', onCallerAbort);
   }
   if (fatal) throw fatal;
-  emit();
+  progress.emit();
   return nodes.map(
     (node) =>
       outcomes.get(node) ?? {
@@ -306,4 +272,56 @@ function lastSeen(before: NodeState, now: NodeState | undefined): string {
       ? 'bootID unchanged'
       : `bootID ${shortId(before.bootID)} → ${shortId(now.bootID)}`;
   return `${ready}, ${boot}`;
+}
+/** Nodes back, failed, and in flight (name → when its command was sent), as the fan-out goes. */
+interface Tally {
+  back: number;
+  failed: number;
+  inFlight: Map<string, number>;
+}
+
+/**
+ * The fan-out's progress line: on every count change (at most one per PROGRESS_MIN_GAP_MS, the last
+ * change never lost) and every PROGRESS_EVERY_MS while nothing changes, naming the slowest node.
+ */
+function rebootProgress(total: number, tally: Tally, log: Logger, onProgress?: (line: string) => void) {
+  let lastCounts = '';
+  let lastEmitAt = 0;
+  let trailing: NodeJS.Timeout | undefined;
+  const counts = () => `${tally.back}/${tally.failed}`;
+  const line = (): string => {
+    const pending = total - tally.back - tally.failed;
+    let slowest = '';
+    let oldest = Infinity;
+    for (const [name, at] of tally.inFlight)
+      if (at < oldest) {
+        oldest = at;
+        slowest = name;
+      }
+    const slow = slowest ? `; slowest ${slowest} ${formatDuration(Date.now() - oldest)}` : '';
+    return `reboot: ${tally.back}/${total} back, ${pending} pending${tally.failed ? `, ${tally.failed} failed` : ''}${slow}`;
+  };
+  const emit = () => {
+    clearTimeout(trailing);
+    trailing = undefined;
+    const text = line();
+    lastCounts = counts();
+    lastEmitAt = Date.now();
+    log.info(text);
+    onProgress?.(text);
+  };
+  const ticker = setInterval(emit, PROGRESS_EVERY_MS);
+  return {
+    emit,
+    countsChanged: () => {
+      if (counts() === lastCounts) return;
+      const wait = lastEmitAt + PROGRESS_MIN_GAP_MS - Date.now();
+      if (wait <= 0) emit();
+      else trailing ??= setTimeout(emit, wait);
+    },
+    stop: () => {
+      clearInterval(ticker);
+      clearTimeout(trailing);
+    },
+  };
 }
