@@ -26,7 +26,7 @@ import { describe, expect, it } from 'vitest';
 import { variantA } from '../../src/procedure/variant-a.ts';
 import { variantB } from '../../src/procedure/variant-b.ts';
 import type { Variant } from '../../src/procedure/types.ts';
-import { startHarness, type Harness } from '../helpers/twin-action.ts';
+import { smallScenario, startHarness, type Harness } from '../helpers/twin-action.ts';
 import type { ActionRun } from '../helpers/run-action.ts';
 import { findType } from '../twin/resources.ts';
 import type { ScenarioInput } from '../twin/scenario.ts';
@@ -39,18 +39,13 @@ const CHECKPOINT = `ConfigMap/${CHECKPOINT_NS}/${CHECKPOINT_NAME}`;
 const MUTATING = /^(create|update|patch|delete|deletecollection) (?!selfsubjectaccessreviews\.|configmaps$)/;
 
 function scenario(version: string): ScenarioInput {
-  return {
+  return smallScenario({
     version,
-    nodes: [
-      { name: 'master-0', pool: 'master' },
-      { name: 'worker-0', pool: 'worker' },
-      { name: 'worker-1', pool: 'worker' },
-    ],
     pools: [{ name: 'master' }, { name: 'worker' }],
     podsPerNode: 1,
     // Waits long enough (a few hundred ms) that a run starting one always logs that it waits.
     timing: { msPerSecond: 2, multusPodRestartSeconds: 50, namespaceTerminatingSeconds: 150 },
-  };
+  });
 }
 
 interface CancelPoint {
