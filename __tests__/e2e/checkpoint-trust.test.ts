@@ -97,6 +97,11 @@ describe('a checkpoint that lies', () => {
     const run = await h.run({});
     expect(run.code, run.stdout.slice(-3000)).toBe(0);
     expect(run.stdout).toContain('is not on the node: a new one is taken now');
+    // The seeded "before" configs were never the pools': the MCO wait sets the pools' SDN config
+    // aside instead of taking it for the migration's, and waits for the one that runs OVNKubernetes.
+    expect(run.stdout).toMatch(
+      /pool \w+ is Updated on rendered-\w+-\w+, whose ovs-configuration.service runs "\/usr\/local\/bin\/configure-ovs.sh OpenShiftSDN".*waiting for MCO/,
+    );
     const entries = h.twin.timeline.entries;
     const backup = entries.findIndex((e) => e.verb === 'backup');
     const firstWrite = entries.findIndex((e) => e.actor.startsWith('client:'));

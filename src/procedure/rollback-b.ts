@@ -2,13 +2,8 @@
 // 4.8–4.16)"), step by step; and the shorter way back from a migration that stopped before the
 // network type switched. Read beside the document: the numbers are its steps.
 import { NETWORK_OPERATOR } from '../cluster/types.ts';
-import {
-  rebootEveryNode,
-  switchNetworkType,
-  verify,
-  waitForMachineConfigRollout,
-  waitForMultus,
-} from './migration-steps.ts';
+import { rebootEveryNode, switchNetworkType, verify, waitForMultus } from './migration-steps.ts';
+import { waitForMachineConfigRollout } from './mco-rollout.ts';
 import { repausePools } from './paused-pools.ts';
 import {
   deleteOvnNamespace,

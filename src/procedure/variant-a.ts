@@ -6,12 +6,11 @@ import {
   backupNetworkConfig,
   ovnSettings,
   rebootEveryNode,
-  rememberPoolConfigs,
   switchNetworkType,
   verify,
-  waitForMachineConfigRollout,
   waitForMultus,
 } from './migration-steps.ts';
+import { rememberPoolConfigs, waitForMachineConfigRollout } from './mco-rollout.ts';
 import { restorePoolMaxUnavailable, setPoolMaxUnavailable } from './pool-max-unavailable.ts';
 import { repausePools } from './paused-pools.ts';
 import { deleteNamespace, setAllPoolsPaused, setAnnotation } from './steps.ts';

@@ -8,12 +8,11 @@ import {
   backupNetworkConfig,
   ovnSettings,
   rebootEveryNode,
-  rememberPoolConfigs,
   switchNetworkType,
   verify,
-  waitForMachineConfigRollout,
   waitForMultus,
 } from './migration-steps.ts';
+import { rememberPoolConfigs, waitForMachineConfigRollout } from './mco-rollout.ts';
 import { restorePoolMaxUnavailable, setPoolMaxUnavailable } from './pool-max-unavailable.ts';
 import { deleteNamespace, reportName, recordChange, setField, waitStep } from './steps.ts';
 import type { Step, Variant } from './types.ts';
