@@ -80,6 +80,8 @@ export class LiveMigration {
   private readonly minor: number;
   private readonly cno: CnoPlugins;
   private readonly unsubscribe: () => void;
+  /** Network.config carries the trigger annotation (mirrored from its events: a cheap filter). */
+  private annotated: boolean;
 
   constructor(ctx: TwinContext, timers: Timers, multus: MultusRollout, minor: number, cno: CnoPlugins) {
     this.ctx = ctx;
@@ -87,6 +89,8 @@ export class LiveMigration {
     this.multus = multus;
     this.minor = minor;
     this.cno = cno;
+    const config = ctx.store.get(T.networkConfig, undefined, 'cluster');
+    this.annotated = config?.metadata.annotations?.[LIVE_MIGRATION_ANNOTATION] !== undefined;
     this.unsubscribe = ctx.store.subscribe((e) => this.onEvent(e));
   }
 
@@ -103,8 +107,10 @@ export class LiveMigration {
 
   /** What the live machine watches besides Network.config/operator (which CNO already watches). */
   private onEvent(e: StoreEvent): void {
-    const config = this.ctx.store.get(T.networkConfig, undefined, 'cluster');
-    if (!config || config.metadata.annotations?.[LIVE_MIGRATION_ANNOTATION] === undefined) return;
+    if (e.resource === T.networkConfig && e.object.metadata.name === 'cluster')
+      this.annotated =
+        e.type !== 'DELETED' && e.object.metadata.annotations?.[LIVE_MIGRATION_ANNOTATION] !== undefined;
+    if (!this.annotated) return;
     const ns = e.object.metadata.namespace;
     const relevant =
       e.resource === T.pool ||
