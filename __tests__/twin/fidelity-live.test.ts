@@ -65,6 +65,30 @@ describe('OpenShift 4.16 live migration through kubectl', () => {
     expect(t.timeline.clientWrites().filter((e) => e.verb === 'reboot')).toEqual([]);
   });
 
+  it('4.15 (kubectl 1.28): the same script reaches OVN-Kubernetes', async () => {
+    const t = await twins.start((sc) => {
+      sc.version = '4.15.31';
+    });
+    const v = JSON.parse((await kubectl(t, ['version', '-o', 'json'])).stdout) as {
+      clientVersion: { gitVersion: string };
+      serverVersion: { gitVersion: string };
+    };
+    console.log(`kubectl ${v.clientVersion.gitVersion} against server ${v.serverVersion.gitVersion}`);
+    expect(v.serverVersion.gitVersion).toBe('v1.28.0');
+    const r = await run('/bin/bash', [SCRIPT], twins.env(t), 120_000);
+    expect(r.code, `${r.stdout}\n${r.stderr}`).toBe(0);
+    for (const step of [
+      'wait-started',
+      'wait-target-cni',
+      'wait-mtu',
+      'wait-target-in-use',
+      'wait-completed',
+    ])
+      expect(r.steps.get(step), step).toEqual([CONDITION_MET]);
+    expect(r.steps.get('network-type')).toEqual(['OVNKubernetes']);
+    expectEveryNodeRebootedTwice(t);
+  });
+
   it('the live rollback (TARGET=OpenShiftSDN) of a migrated cluster reaches OpenShift SDN', async () => {
     const t = await twins.start((sc) => {
       sc.network.type = 'OVNKubernetes';
