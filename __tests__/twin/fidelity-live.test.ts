@@ -33,6 +33,14 @@ describe('OpenShift 4.16 live migration through kubectl', () => {
     };
     console.log(`kubectl ${v.clientVersion.gitVersion} against server ${v.serverVersion.gitVersion}`);
     expect(v.serverVersion.gitVersion).toBe('v1.29.0');
+    const gate = await kubectl(t, [
+      'get',
+      'featuregate',
+      'cluster',
+      '-o',
+      'jsonpath={.status.featureGates[0].version}: {.status.featureGates[0].enabled[*].name}',
+    ]);
+    expect(gate.stdout).toMatch(/^4\.16\.20: .*\bNetworkLiveMigration\b/);
 
     const r = await run('/bin/bash', [SCRIPT], twins.env(t), 120_000);
     expect(r.code, `${r.stdout}\n${r.stderr}`).toBe(0);
