@@ -9,11 +9,12 @@ import { minorVersion, type NetworkType } from '../scenario.ts';
 import type { KObject, StoreEvent } from '../store.ts';
 import { daemonPodObject, daemonSetObject, namespaceObject } from './builders.ts';
 import { convertSdnFeatures } from './sdn-conversion.ts';
+import { defaultOverlayMtu, refuseInvalidConfig } from './cno-validation.ts';
 import type { Kubelet } from './kubelet.ts';
 import type { MultusRollout } from './multus.ts';
 import type { PodIndex } from './pod-index.ts';
 import { markPodNotReady } from './pod-status.ts';
-import { defaultMtu, MULTUS_DS, networkUpgradeable, NS, pluginContainers, pluginDaemonSet } from './seed.ts';
+import { MULTUS_DS, networkUpgradeable, NS, pluginContainers, pluginDaemonSet } from './seed.ts';
 import type { Timers } from './timers.ts';
 import { ACTOR, T } from './types.ts';
 import { type Condition, getCondition, randomHex, randomSuffix, setCondition } from './util.ts';
@@ -97,6 +98,9 @@ export class Cno {
         else delete status.migration;
       });
     }
+    // CNO's own validation (cno-validation.ts): an invalid spec degrades co/network, nothing renders.
+    if (refuseInvalidConfig(this.ctx, this.minor)) return;
+
     const wanted = config.spec.networkType as NetworkType | undefined;
     const current = config.status.networkType as NetworkType;
     if (wanted && wanted !== current) {
@@ -217,7 +221,7 @@ export class Cno {
     const op = this.ctx.store.get(T.networkOperator, undefined, 'cluster') as NetworkOperator | undefined;
     const dn = op?.spec.defaultNetwork;
     const configured = type === 'OVNKubernetes' ? dn?.ovnKubernetesConfig?.mtu : dn?.openshiftSDNConfig?.mtu;
-    return configured ?? defaultMtu(this.ctx.scenario, type);
+    return configured ?? defaultOverlayMtu(this.ctx, type);
   }
 
   /** The overlay MTU in Network.config status follows the running plugin's configured MTU. */
