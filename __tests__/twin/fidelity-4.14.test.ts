@@ -32,7 +32,7 @@ const SCRIPT_B = join(ROOT, 'scripts/twin-doc-procedure-4.14.sh');
 const SCRIPT_46 = join(ROOT, 'scripts/twin-doc-procedure.sh');
 const SCENARIO = join(import.meta.dirname, 'scenarios/ocp-4.14.yaml');
 const NOT_MIGRATING =
-  "The operator configuration is invalid (cannot change default network type when not doing migration). Use 'oc edit network.operator.openshift.io cluster' to fix.";
+  "Not applying unsafe configuration change: invalid configuration: [cannot change default network type when not doing migration]. Use 'oc edit network.operator.openshift.io cluster' to undo the change.";
 
 const twins = fidelityTwins(SCENARIO, 'fidelity-414-');
 const start = () => twins.start();

@@ -119,6 +119,25 @@ export function refuseInvalidConfig(ctx: TwinContext, minor: number): boolean {
   return true;
 }
 
+/**
+ * The refusal of a network type change without the migration trigger. It is `IsChangeSafe`, not
+ * `Validate`, that refuses it (operconfig_controller.go):
+ *   "Not applying unsafe configuration change: %v. Use 'oc edit network.operator.openshift.io cluster' to undo the change."
+ * with render.go isDefaultNetworkChangeSafe's error: 4.5–4.7 "cannot change default network type"
+ * (the annotation lifts the check); 4.8+ "cannot change default network type when not doing
+ * migration", or, with `spec.migration` naming another type, "can only change default network type to
+ * the target migration network type".
+ */
+export function unsafeTypeChangeMessage(minor: number, migrationTarget: string | undefined): string {
+  const error =
+    minor <= 7
+      ? 'cannot change default network type'
+      : migrationTarget
+        ? 'can only change default network type to the target migration network type'
+        : 'cannot change default network type when not doing migration';
+  return `Not applying unsafe configuration change: invalid configuration: [${error}]. Use 'oc edit network.operator.openshift.io cluster' to undo the change.`;
+}
+
 /** The node the network-operator pod runs on (hostNetwork, on a master), or the first master. */
 export function cnoHost(ctx: TwinContext): string {
   const pod = ctx.store

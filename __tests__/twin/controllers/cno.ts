@@ -9,7 +9,7 @@ import { minorVersion, type NetworkType } from '../scenario.ts';
 import type { KObject, StoreEvent } from '../store.ts';
 import { daemonPodObject, daemonSetObject, namespaceObject } from './builders.ts';
 import { convertSdnFeatures } from './sdn-conversion.ts';
-import { defaultOverlayMtu, refuseInvalidConfig } from './cno-validation.ts';
+import { defaultOverlayMtu, refuseInvalidConfig, unsafeTypeChangeMessage } from './cno-validation.ts';
 import type { Kubelet } from './kubelet.ts';
 import type { MultusRollout } from './multus.ts';
 import type { PodIndex } from './pod-index.ts';
@@ -21,8 +21,6 @@ import { type Condition, getCondition, randomHex, randomSuffix, setCondition } f
 
 export const MIGRATION_ANNOTATION = 'networkoperator.openshift.io/network-migration';
 export const INVALID_CONFIG_REASON = 'InvalidOperatorConfig';
-export const NOT_MIGRATING_MESSAGE =
-  "The operator configuration is invalid (cannot change default network type when not doing migration). Use 'oc edit network.operator.openshift.io cluster' to fix.";
 
 interface NetworkConfig extends KObject {
   spec: { networkType?: string };
@@ -109,7 +107,7 @@ export class Cno {
           ? operator.metadata.annotations?.[MIGRATION_ANNOTATION] !== undefined
           : wanted === migrationTarget;
       if (!allowed) {
-        this.setDegraded(true);
+        this.setDegraded(unsafeTypeChangeMessage(this.minor, migrationTarget));
         return;
       }
       if (!this.switchPlugin(current, wanted)) {
@@ -118,15 +116,15 @@ export class Cno {
         return;
       }
     }
-    this.setDegraded(false);
+    this.setDegraded(undefined);
     this.syncMtu();
   }
 
   /** Degraded=True for a refused type change; cleared once the request is withdrawn or honoured. */
-  private setDegraded(refused: boolean): void {
+  private setDegraded(refusal: string | undefined): void {
     const apply = (conditions: Condition[]) => {
       const existing = getCondition(conditions, 'Degraded');
-      if (refused) setCondition(conditions, 'Degraded', 'True', INVALID_CONFIG_REASON, NOT_MIGRATING_MESSAGE);
+      if (refusal) setCondition(conditions, 'Degraded', 'True', INVALID_CONFIG_REASON, refusal);
       else if (existing?.status === 'True' && existing.reason === INVALID_CONFIG_REASON)
         setCondition(conditions, 'Degraded', 'False', 'AsExpected', '');
     };
