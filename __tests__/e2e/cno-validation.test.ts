@@ -89,6 +89,28 @@ describe('the action refuses what the network operator would refuse, before any 
     expect(plan.outputs.result).toBe('planned');
   });
 
+  it('4.14 dual-stack, ovnKubernetesConfig.mtu 1200 already set by hand and the mtu input empty: refused, zero writes', async () => {
+    h = await startHarness(smallScenario({ network: DUAL_STACK }));
+    // An administrator's earlier step: the action would write no mtu, so the operator would take this one.
+    await kubectlOk(h.twin, [
+      'patch',
+      'network.operator.openshift.io',
+      'cluster',
+      '--type=merge',
+      '-p',
+      '{"spec":{"defaultNetwork":{"ovnKubernetesConfig":{"mtu":1200}}}}',
+    ]);
+    const before = h.twin.timeline.clientWrites().length;
+    const run = await h.run();
+    expect(run.code, run.stdout).toBe(1);
+    expect(run.outputs.result).toBe('refused');
+    expect(h.twin.timeline.clientWrites()).toHaveLength(before);
+    expect(h.twin.timeline.entries.filter((e) => e.actor.startsWith('ssh'))).toEqual([]);
+    expect(run.errors[0]).toMatch(
+      /^Preflight refused.*Network\.operator cluster already sets ovnKubernetesConfig\.mtu 1200, which the network operator will use \(the mtu input replaces it\): mtu 1200 is below 1280/,
+    );
+  });
+
   it("mtu unset with the master's MTU above a worker's: refused, naming the MTU to set", async () => {
     h = await startHarness(smallScenario({ nodes: MIXED_MTUS }));
     const run = await h.run();
