@@ -64,6 +64,56 @@ describe('the summary of each kind of run', () => {
     expect(md).toContain('**Untouched** — This run changed nothing');
   });
 
+  it('each error once: a refusal, a verification failure, a node that did not come back', () => {
+    const count = (md: string, text: string) => md.split(text).length - 1;
+    // A refused plan: each check's detail once (in the verdict's list), its objects under What happened;
+    // the preflight message and the "would be refused" warning restate them and are not shown.
+    const refused = report('refused', 6, 'plan');
+    refused.checks[3] = {
+      ...check('nodes-ready', false),
+      items: ['worker-1: Ready=False (KubeletNotReady)'],
+    };
+    refused.checks[5] = check('pools-updated', false);
+    refused.warnings.push('mode: migrate would be refused: Check nodes-ready; Check pools-updated');
+    refused.failure = {
+      message:
+        'Preflight refused the migration (no change was made): 2 blocking check(s) failed — [Check nodes-ready] nodes-ready is not fine: worker-1: Ready=False (KubeletNotReady); [Check pools-updated] pools-updated is not fine',
+      stand: 'untouched',
+      clusterState: 'No change was made to the cluster.',
+      nextSteps: ['Fix the cause'],
+    };
+    const md = renderSummary(refused);
+    expect(count(md, 'nodes-ready is not fine')).toBe(1);
+    expect(count(md, 'pools-updated is not fine')).toBe(1);
+    expect(count(md, 'worker-1: Ready=False (KubeletNotReady)')).toBe(1);
+    expect(md).toContain(
+      '### What happened\nThe blocking checks listed at the top stopped the run before any change.\n\n- ❌ **Check nodes-ready**: worker-1: Ready=False (KubeletNotReady)\n\n',
+    );
+    expect(md).not.toContain('would be refused:');
+    expect(md).not.toContain('### Warnings');
+
+    // A failed verification: "verification failed: <titles>" says nothing the checks do not.
+    const failed = failedRun();
+    failed.failure!.message = 'verification failed: No pod in an error state';
+    failed.node('worker-2').notes.splice(0);
+    expect(renderSummary(failed)).toContain(
+      '### What happened\n- ❌ **No pod in an error state** — 25 pod(s) in error<br>app-0/web-0 on worker-0',
+    );
+
+    // A node that did not come back: its note repeats the failure message, so it is left out.
+    const lost = failedRun();
+    lost.checks = lost.checks.filter((c) => c.ok);
+    const error = 'worker-2 did not come back within 10m (last seen NotReady, bootID unchanged)';
+    lost.failure!.message = `1 node(s) did not come back from the reboot: ${error}`;
+    lost.node('worker-2').notes.splice(0, 1, error);
+    const lostMd = renderSummary(lost);
+    // Once in what is open; the collapsed node table keeps each node's notes as its record.
+    expect(count(lostMd.slice(0, lostMd.indexOf('<details>')), error)).toBe(1);
+    expect(lostMd).toContain(
+      '- ❌ node **worker-2** is NotReady — Ready=Unknown (NodeStatusUnknown: Kubelet stopped posting node status.)\n',
+    );
+  });
+
   it('migrated: past tense, time taken beside the estimate', () => {
     const r = report('migrated');
     r.phases = [
