@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { renderSummary } from '../../src/report/markdown.ts';
 import { expectFixture } from './fixture-file.ts';
+import type { RunReport } from '../../src/report/model.ts';
 import { check, failedRun, report, T0 } from './sample-reports.ts';
 
 const lines = (md: string) => md.split('\n');
@@ -218,6 +219,88 @@ describe('the summary of each kind of run', () => {
       '## ⚠️ Already on OVN-Kubernetes, but verification failed — Check pods-healthy: ns/p on worker-1: Error (and 1 more) (nothing changed)',
     );
     expect(md).toContain('**On OVN-Kubernetes, unhealthy**');
+  });
+
+  it('every kind, migrate and rollback: its first line, its first section and its size', () => {
+    const refusedRun = () => {
+      const r = report('refused', 6, 'plan');
+      r.checks[3] = check('nodes-ready', false);
+      r.failure = { message: 'x', stand: 'untouched', clusterState: 'No change.', nextSteps: ['Fix it'] };
+      return r;
+    };
+    const cancelled = () => {
+      const r = failedRun();
+      r.result = 'cancelled';
+      r.checks = r.checks.filter((c) => c.ok);
+      for (const n of r.nodes.values()) n.ready = true;
+      return r;
+    };
+    const rollbackFailed = () => {
+      const r = failedRun();
+      r.settings.mode = 'rollback';
+      return r;
+    };
+    const kinds: [string, RunReport, RegExp, string][] = [
+      [
+        'plan',
+        report('planned', 6, 'plan'),
+        /^## ✅ 16\/16 checks pass — migrate will change 3 objects/,
+        'The risk',
+      ],
+      [
+        'plan-rollback',
+        report('planned', 6, 'plan-rollback'),
+        /^## ✅ 16\/16 checks pass — rollback will change 3 objects/,
+        'The risk',
+      ],
+      ['refused', refusedRun(), /^## ⛔ migrate would be refused — 1 blocking check:$/, 'What happened'],
+      [
+        'migrated',
+        report('migrated'),
+        /^## ✅ Migrated to OVN-Kubernetes — 6 nodes rebooted in 41m/,
+        'What this run did',
+      ],
+      [
+        'rolled-back',
+        report('rolled-back', 6, 'rollback'),
+        /^## ↩️ Rolled back to OpenShift SDN — verified, 6 nodes in 41m/,
+        'Estimate (about 33m) beside the actual time',
+      ],
+      ['failed', failedRun(), /^## ❌ Migration failed during Reboot every node — worker-2/, 'What happened'],
+      [
+        'rollback failed',
+        rollbackFailed(),
+        /^## ❌ Rollback failed during Reboot every node — worker-2/,
+        'What happened',
+      ],
+      [
+        'cancelled',
+        cancelled(),
+        /^## ⏹️ Migration cancelled during Reboot every node — cluster: /,
+        'What happened',
+      ],
+      [
+        'already-migrated',
+        report('already-migrated'),
+        /^## ✅ Already on OVN-Kubernetes — verified/,
+        'Passing checks (16)',
+      ],
+    ];
+    for (const [kind, r, first, section] of kinds) {
+      if (r.result === 'rolled-back' || r.result === 'migrated')
+        r.estimateVsActual = r.estimate!.parts.map((p) => ({
+          phase: p.what,
+          what: p.what,
+          estimateMs: p.ms,
+          actualMs: p.ms,
+        }));
+      if (r.result === 'already-migrated') r.plan = [];
+      const md = renderSummary(r);
+      expect(lines(md)[0], kind).toMatch(first);
+      expect(headings(md)[0], kind).toBe(section);
+      // A 6-node run's summary is read, not searched: a few kilobytes.
+      expect(Buffer.byteLength(md), kind).toBeLessThan(12 * 1024);
+    }
   });
 
   it('a 500-node migration stays under 200 KB, with the full node table collapsed', () => {
