@@ -107,6 +107,7 @@ describe('the summary of each kind of run', () => {
     const error = 'worker-2 did not come back within 10m (last seen NotReady, bootID unchanged)';
     lost.failure!.message = `1 node(s) did not come back from the reboot: ${error}`;
     lost.node('worker-2').notes.splice(0, 1, error);
+    lost.phases[1]!.detail = lost.failure!.message; // the engine records the failure as the phase's detail
     const lostMd = renderSummary(lost);
     // Once in what is open; the collapsed node table keeps each node's notes as its record.
     expect(count(lostMd.slice(0, lostMd.indexOf('<details>')), error)).toBe(1);
