@@ -41,31 +41,47 @@ export class WaitTimeoutError extends Error {
   }
 }
 
+/**
+ * The wait's progress lines: `[2m10s / 1h30m] waiting for …: …` on every change of the progress text;
+ * while nothing changes, the same state again every `progressEveryMs` (the heartbeat), with its
+ * elapsed time moved on. `limitMs` is the whole wait's (more than timeoutMs when it continues one).
+ */
+function waitProgress(
+  opts: Pick<WaitOptions<unknown>, 'description' | 'log' | 'progressEveryMs'>,
+  startedAt: number,
+  limitMs: number,
+) {
+  const every = opts.progressEveryMs ?? 60_000;
+  const printer = new ProgressPrinter({ log: opts.log, startedAt, limit: formatDuration(limitMs) });
+  let logged: string | undefined;
+  let repeat: NodeJS.Timeout | undefined;
+  const print = (progress: string, why?: string) => {
+    clearTimeout(repeat);
+    printer.print(`waiting for ${opts.description}: ${progress}`, why);
+    logged = progress;
+    repeat = setTimeout(() => print(progress), every);
+  };
+  return {
+    /** Prints `progress` unless it is what was printed last; `why` explains a count that went down. */
+    changed: (progress: string, why: string) => {
+      if (progress !== logged) print(progress, why);
+    },
+    stop: () => clearTimeout(repeat),
+  };
+}
+
 export function waitFor<T extends KObject>(
   cluster: Cluster,
   ref: ListRef,
   opts: WaitOptions<T>,
 ): Promise<T[]> {
-  const every = opts.progressEveryMs ?? 60_000;
   const stop = new AbortController();
   let lastProgress = 'nothing yet (the first list has not answered)';
-  let logged: string | undefined;
-  let repeat: NodeJS.Timeout | undefined;
   let settled = false;
-
   const now = Date.now();
   const startedAt = Math.min(opts.startedAt ?? now, now);
-  // The whole wait's limit (more than timeoutMs when it continues an earlier wait).
   const limitMs = now + opts.timeoutMs - startedAt;
-  const printer = new ProgressPrinter({ log: opts.log, startedAt, limit: formatDuration(limitMs) });
-  // `[2m10s / 1h30m] waiting for …: …` on every change; while nothing changes, the same state again
-  // every `progressEveryMs` (the heartbeat), with its elapsed time moved on.
-  const logProgress = (progress: string, why?: string) => {
-    clearTimeout(repeat);
-    printer.print(`waiting for ${opts.description}: ${progress}`, why);
-    logged = progress;
-    repeat = setTimeout(() => logProgress(lastProgress), every);
-  };
+  const progress = waitProgress(opts, startedAt, limitMs);
   // A LIST after the first (an expired watch, a restart after an outage) replaces every object: a
   // count that is lower after it is said to come from the re-list.
   let lists = 0;
@@ -75,7 +91,7 @@ export function waitFor<T extends KObject>(
       if (settled) return;
       settled = true;
       clearTimeout(deadline);
-      clearTimeout(repeat);
+      progress.stop();
       opts.signal?.removeEventListener('abort', onAbort);
       stop.abort();
       settle();
@@ -105,11 +121,10 @@ export function waitFor<T extends KObject>(
         }
         lastProgress = verdict.progress;
         if (verdict.done) return finish(() => resolve(items));
-        if (verdict.progress !== logged)
-          logProgress(
-            verdict.progress,
-            relisted ? 're-listed: the watch had to start over' : 'as the cluster reports it now',
-          );
+        progress.changed(
+          verdict.progress,
+          relisted ? 're-listed: the watch had to start over' : 'as the cluster reports it now',
+        );
       },
     }).then(
       () => {},
