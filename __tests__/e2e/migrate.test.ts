@@ -146,6 +146,10 @@ describe('mode: migrate on OpenShift 4.6 (variant A, the source document)', () =
     expectOneWaitsProgress(run.stdout, 'waiting for every MachineConfigPool');
     const reboot = expectOneWaitsProgress(run.stdout, 'reboot: ');
     expect(reboot.at(-1)!.body).toMatch(/^reboot: (\d+)\/\1 back, 0 pending$/);
+    // The artifact upload sits in a log group of its own.
+    expect(run.stdout).toMatch(
+      /^::group::Upload the artifact \S+\n(?:(?!::endgroup::).*\n)*Uploaded artifact .*\n::endgroup::$/m,
+    );
     expect(run.summary).toContain('Migrated to OVN-Kubernetes');
     expect(run.summary).toMatch(/Phases[\s\S]*Reboot every node/);
   });
