@@ -2,7 +2,7 @@
 // words, and — when the run stopped — what happened, where the cluster stands and what to do next.
 // Failures and warnings are never collapsed.
 import { escapeHtml } from './escape.ts';
-import { STANDS, type CheckRecord, type RunReport } from './model.ts';
+import type { CheckRecord, RunReport } from './model.ts';
 import {
   afterTheFact,
   details,
@@ -15,6 +15,8 @@ import {
   safeName,
   table,
 } from './parts.ts';
+import { standWords } from './rollback-stands.ts';
+import { runNoun } from './verdict.ts';
 
 /** The inputs that change what the run does (never a secret: settings come from publicSettings). */
 const INPUTS_THAT_MATTER: [key: string, label: string][] = [
@@ -139,7 +141,7 @@ export function whatHappened(r: RunReport, maxItems: number): string {
 export function whereItStands(r: RunReport, maxRows: number): string {
   const f = r.failure;
   if (!f) return '';
-  const stand = f.stand ? STANDS[f.stand] : undefined;
+  const stand = f.stand ? standWords(f.stand, runNoun(r) === 'Rollback') : undefined;
   const head = stand ? `**${escapeHtml(stand.label)}** — ${escapeHtml(stand.consequence)}\n\n` : '';
   const changes = r.changes
     .slice(0, Math.min(maxRows, 20))

@@ -1,7 +1,7 @@
 // The summary's first line: the verdict an approver or on-call reads before anything else, the way a
 // terraform plan reads — what the result is, and the numbers or the object that matter.
 import type { CheckRecord, RunReport } from './model.ts';
-import { STANDS } from './model.ts';
+import { standWords } from './rollback-stands.ts';
 import { duration, minutes, networkDownMs, plannedObjects } from './parts.ts';
 
 export interface Verdict {
@@ -109,7 +109,9 @@ export function verdict(r: RunReport): Verdict {
       );
     case 'cancelled': {
       const phase = failedPhase(r);
-      const stand = r.failure?.stand ? STANDS[r.failure.stand].label.toLowerCase() : 'see below';
+      const stand = r.failure?.stand
+        ? standWords(r.failure.stand, runNoun(r) === 'Rollback').label.toLowerCase()
+        : 'see below';
       return line(`⏹️ ${runNoun(r)} cancelled${phase ? ` during ${phase}` : ''} — cluster: ${stand}`);
     }
     default: {

@@ -4,7 +4,7 @@ import { CheckpointRejected, CHECKPOINT_REF, DELETE_CHECKPOINT } from '../proced
 import { StepFailure, VerificationFailed } from '../procedure/engine.ts';
 import type { ClusterStand, FailureInfo, RunReport } from '../report/model.ts';
 import { LeaseHeld } from './lease.ts';
-import { describeNetwork, readNetworkFacts, type NetworkFacts } from './network-now.ts';
+import { describeNetwork, readNetworkFacts, type NetworkFacts, type RunKind } from './network-now.ts';
 import { SettingsDiffer } from './prepare.ts';
 import { rollbackNextStep } from './rollback-advice.ts';
 import type { Session } from './session.ts';
@@ -23,6 +23,14 @@ function messageOf(err: unknown, s: Session): string {
   return cause instanceof Error ? cause.message : String(cause);
 }
 
+/** Whose words a description uses: a rollback's (its target is OpenShift SDN) or a migration's. */
+function runKind(s: Pick<Session, 'variant' | 'settings'>): RunKind {
+  const mode = s.settings?.mode;
+  return s.variant?.to === 'OpenShiftSDN' || mode === 'rollback' || mode === 'plan-rollback'
+    ? 'rollback'
+    : 'migration';
+}
+
 /** The live network facts (reads only — also after a cancel), or why they could not be read. */
 async function facts(s: Session): Promise<NetworkFacts | Error> {
   try {
@@ -38,7 +46,7 @@ async function network(s: Session, f: NetworkFacts | Error): Promise<string> {
   const text =
     f instanceof Error
       ? `The network's state could not be read (${f.message}).`
-      : describeNetwork(f, s.variant.to, s.variant.from, rebooted);
+      : describeNetwork(f, s.variant.to, s.variant.from, rebooted, runKind(s));
   return `Network now: ${text}`;
 }
 
@@ -50,6 +58,11 @@ export function standOf(
   if (f instanceof Error) return 'unknown';
   const target = s.variant?.to;
   const done = (id: string) => s.checkpoint?.completed(id) ?? false;
+  // A rollback before the switch: the network type never left its target, no node needs the action's reboot.
+  if (target && s.variant?.from === target) {
+    if ((f.migration && f.migration !== target) || f.annotated) return 'prepared';
+    return done('verify') ? 'verified-cleanup-pending' : 'rebooted-not-verified';
+  }
   if (target && f.specType === target) {
     if (!done('reboot-nodes')) return 'switched-not-rebooted';
     return done('verify') ? 'verified-cleanup-pending' : 'rebooted-not-verified';
@@ -68,8 +81,8 @@ const LOOK_FIRST: readonly string[] = [
 ];
 
 /** Why a re-run goes through "Re-run failed jobs" (same inputs, same commit) rather than a new dispatch. */
-const RERUN =
-  'In the failed run, use "Re-run failed jobs": it runs with exactly the same inputs, which the checkpoint requires to continue (a new dispatch with other inputs is refused while the migration is unfinished); dispatch anew only to change the workflow itself, with the same inputs.';
+const rerun = (run: RunKind) =>
+  `In the failed run, use "Re-run failed jobs": it runs with exactly the same inputs, which the checkpoint requires to continue (a new dispatch with other inputs is refused while the ${run} is unfinished); dispatch anew only to change the workflow itself, with the same inputs.`;
 
 /** This run changed nothing: say so, and whether an earlier run's migration is unfinished. */
 async function refusedState(err: unknown, s: Session): Promise<Omit<FailureInfo, 'message'>> {
@@ -79,8 +92,9 @@ async function refusedState(err: unknown, s: Session): Promise<Omit<FailureInfo,
   const u = s.report.resume;
   if (!u && !(err instanceof CheckpointRejected))
     return { stand: 'untouched', clusterState: 'No change was made to the cluster.', nextSteps: [again] };
+  const run = runKind(s);
   const inProgress = u
-    ? `An unfinished migration by this action is in progress (started ${u.startedAt}${u.actor ? ` by ${u.actor}` : ''}, ${u.stepsDone} of ${u.stepsTotal} steps done), recorded in ConfigMap ${CHECKPOINT_REF.namespace}/${CHECKPOINT_REF.name}.`
+    ? `An unfinished ${run} by this action is in progress (started ${u.startedAt}${u.actor ? ` by ${u.actor}` : ''}, ${u.stepsDone} of ${u.stepsTotal} steps done), recorded in ConfigMap ${CHECKPOINT_REF.namespace}/${CHECKPOINT_REF.name}.`
     : '';
   const next =
     err instanceof LeaseHeld
@@ -88,7 +102,9 @@ async function refusedState(err: unknown, s: Session): Promise<Omit<FailureInfo,
       : err instanceof CheckpointRejected
         ? `Inspect the checkpoint; if no migration by this action is under way, delete it (${DELETE_CHECKPOINT}) and run again.`
         : err instanceof SettingsDiffer
-          ? `Run again with the inputs the unfinished migration was started with (see above) to continue it; to abandon it instead, ${rollbackNextStep(s)}`
+          ? run === 'rollback'
+            ? 'Run again with the inputs the unfinished rollback was started with (see above) to continue it.'
+            : `Run again with the inputs the unfinished migration was started with (see above) to continue it; to abandon it instead, ${rollbackNextStep(s)}`
           : again;
   const f = await facts(s);
   return {
@@ -108,8 +124,9 @@ async function stoppedState(err: unknown, s: Session): Promise<Omit<FailureInfo,
       ? `during "${err.phase.title}" (step ${err.stepId})`
       : 'after changes were made';
   const f = await facts(s);
+  const run = runKind(s);
   const state = [
-    `The ${variant?.to === 'OpenShiftSDN' ? 'rollback' : 'migration'} (procedure ${variant?.id ?? '?'}) stopped ${where}.`,
+    `The ${run} (procedure ${variant?.id ?? '?'}) stopped ${where}.`,
     earlierSteps.length
       ? `Earlier runs completed ${earlierSteps.length} step(s) (${earlierSteps.join(', ')}).`
       : '',
@@ -121,17 +138,17 @@ async function stoppedState(err: unknown, s: Session): Promise<Omit<FailureInfo,
       : 'This run made no change to the network configuration.',
     await network(s, f),
     err instanceof VerificationFailed
-      ? 'Cleanup did not run: the migration annotation / spec.migration and the openshift-sdn namespace are still in place.'
+      ? `Cleanup did not run: the migration annotation / spec.migration and the ${run === 'rollback' ? 'openshift-ovn-kubernetes' : 'openshift-sdn'} namespace are still in place.`
       : '',
     `The checkpoint in ConfigMap ${CHECKPOINT_REF.namespace}/${CHECKPOINT_REF.name} records what is done.`,
   ]
     .filter(Boolean)
     .join(' ');
   const continueNext = s.lease?.lost
-    ? 'Another run holds the checkpoint lease now and continues the migration: follow that run.'
+    ? `Another run holds the checkpoint lease now and continues the ${run}: follow that run.`
     : s.cancel.aborted
-      ? `Re-run the workflow with the same inputs to continue where this run stopped. ${RERUN}`
-      : `Fix the cause named above (see what happened and the node table), then continue: ${RERUN} It continues from the checkpoint; completed steps are not repeated and rebooted nodes are not rebooted again.`;
+      ? `Re-run the workflow with the same inputs to continue where this run stopped. ${rerun(run)}`
+      : `Fix the cause named above (see what happened and the node table), then continue: ${rerun(run)} It continues from the checkpoint; completed steps are not repeated and rebooted nodes are not rebooted again.`;
   return {
     stand: standOf(f, s),
     phase: err instanceof StepFailure ? err.phase.title : undefined,
