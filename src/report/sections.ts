@@ -15,6 +15,7 @@ import {
   safeName,
   table,
 } from './parts.ts';
+import { rollbackRisk } from './rollback-risk.ts';
 import { standWords } from './rollback-stands.ts';
 import { runNoun } from './verdict.ts';
 
@@ -91,6 +92,7 @@ function rebootOrder(r: RunReport): string {
 
 /** The risk, plainly: which nodes reboot, how often and in what order; downtime; what is irreversible. */
 export function risk(r: RunReport): string {
+  if (runNoun(r) === 'Rollback') return rollbackRisk(r);
   if (!r.nodes.size || (r.result !== 'planned' && r.result !== 'refused' && r.result !== 'migrated'))
     return '';
   const done = afterTheFact(r);

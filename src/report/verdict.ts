@@ -1,6 +1,7 @@
 // The summary's first line: the verdict an approver or on-call reads before anything else, the way a
 // terraform plan reads — what the result is, and the numbers or the object that matter.
 import type { CheckRecord, RunReport } from './model.ts';
+import { isUndo } from './rollback-risk.ts';
 import { standWords } from './rollback-stands.ts';
 import { duration, minutes, networkDownMs, plannedObjects } from './parts.ts';
 
@@ -30,7 +31,9 @@ function planNumbers(r: RunReport): string {
   const down = networkDownMs(r);
   return [
     `change ${plannedObjects(r)} objects`,
-    `reboot ${r.nodes.size} nodes (each twice)`,
+    isUndo(r)
+      ? `reboot no node itself (the Machine Config Operator rolls the SDN configuration back)`
+      : `reboot ${r.nodes.size} nodes (each twice)`,
     r.estimate ? `about ${minutes(r.estimate.totalMs)}` : '',
     down !== undefined ? `network down ~${minutes(down)}` : '',
   ]
