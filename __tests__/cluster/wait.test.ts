@@ -59,12 +59,17 @@ describe('waitFor', () => {
 
   it('resolves on the watch event that makes the condition true, logging progress as it changes', async () => {
     const { cluster, log } = setup();
-    setTimeout(() => label('master-0', 'step', 'a'), 50);
-    setTimeout(() => label('worker-0', 'step', 'a'), 150);
+    // Each change follows the wait's previous look (not a fixed delay, which a loaded machine can
+    // outrun): the first after the LIST, the second after the watch event of the first.
+    let looks = 0;
     const items = await waitFor<KObject>(cluster, NODES, {
       description: 'nodes to be labelled',
       timeoutMs: 5_000,
-      evaluate: allLabelled('step', 'a'),
+      evaluate: (items) => {
+        looks++;
+        if (looks <= 2) setImmediate(() => label(looks === 1 ? 'master-0' : 'worker-0', 'step', 'a'));
+        return allLabelled('step', 'a')(items);
+      },
       log,
     });
     expect(items.every((i) => i.metadata.labels?.step === 'a')).toBe(true);
@@ -130,13 +135,14 @@ describe('waitFor', () => {
     const { cluster, log } = setup();
     const err = await waitFor<KObject>(cluster, NODES, {
       description: 'pool worker to be Updated',
-      timeoutMs: 300,
+      // Long enough for the first LIST to answer on a loaded machine: "last seen" needs one look.
+      timeoutMs: 2_000,
       evaluate: (items) => ({ done: false, progress: `pool worker: 0/${items.length} updated` }),
       log,
     }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(WaitTimeoutError);
     expect((err as Error).message).toBe(
-      'timed out after 0.3s waiting for pool worker to be Updated; last seen: pool worker: 0/2 updated',
+      'timed out after 2s waiting for pool worker to be Updated; last seen: pool worker: 0/2 updated',
     );
     expect((err as WaitTimeoutError).lastProgress).toBe('pool worker: 0/2 updated');
   });

@@ -91,7 +91,9 @@ describe('a checkpoint that lies', () => {
   });
 
   it('a recorded etcd backup whose files are not on the node is not trusted: a new one is taken first', async () => {
-    h = await startHarness(smallScenario());
+    // MCO takes 1 s (real) to render the migration's config, so the wait surely sees the pools still
+    // Updated on their SDN config first, which differs from the seeded "before" names below.
+    h = await startHarness(smallScenario({ realism: { mcoReactionSeconds: 1_000 } }));
     // Only the (local) backup step is claimed, which the restored backup file confirms.
     seedCheckpoint(h, { completed: ['backup'], backup: SDN_BACKUP, etcdSnapshot: 'snapshot_missing.db' });
     const run = await h.run({});
