@@ -227,3 +227,67 @@ describe('a rollback that fails on a node that never came back', () => {
     expect(again.summary).toContain('Rolled back to OpenShift SDN — verified');
   });
 });
+
+describe('on-failure: rollback when a node never came back', () => {
+  it('the same-job rollback cannot reach the node and changes nothing; once the node is fixed, mode: rollback completes', async () => {
+    h = await startHarness(smallScenario());
+    const twin = h.twin;
+    customiseSdn(twin);
+    let out = '';
+    const migrate = await h.run(
+      { 'on-failure': 'rollback', 'reboot-timeout': '3s', 'artifact-name': 'migrate' },
+      {
+        onStdout: (chunk: string) => {
+          out += chunk;
+          if (out.includes(REBOOT_STEP) && !twin.faults.forNode('node-never-returns', 'worker-1'))
+            twin.faults.add({ kind: 'node-never-returns', node: 'worker-1' });
+        },
+      },
+    );
+    if (process.env.DUMP_SUMMARY) process.stderr.write(`${migrate.summary}\n`);
+    expect(migrate.code).toBe(1);
+    expect(migrate.outputs.result).toBe('failed');
+    expect(migrate.stdout).toContain('rolling the cluster back to OpenShift SDN');
+    const art = h.results.artifacts.find((a) => a.name === 'migrate')!;
+    const rollback = JSON.parse(art.files.get('rollback/report.json')!.toString());
+    // Its preflight reaches every node over SSH first: worker-1 is down, so it is refused before any change.
+    expect(rollback.result).toBe('refused');
+    expect(JSON.stringify(rollback.checks.filter((c: { ok: boolean }) => !c.ok))).toContain('worker-1');
+    expect(networkType(twin)).toBe('OVNKubernetes');
+    expect(migrate.summary).toContain('Migration failed during Reboot every node');
+    expect(migrate.summary).toMatch(/Refused before any change/);
+    // Both ends say what happened: the rollback was tried and refused, the network is still OVN-Kubernetes.
+    const migrateReport = JSON.parse(art.files.get('report.json')!.toString());
+    expect(migrateReport.warnings.join('\n')).toContain(
+      'this job tried to roll it back, but the rollback ended refused',
+    );
+    expect(migrateReport.warnings.join('\n')).toContain(
+      'on-failure: rollback ended with result refused; network type now OVNKubernetes.',
+    );
+    expect(migrateReport.warnings.join('\n')).not.toContain('so this job rolled it back');
+    expect(rollback.failure.message).toMatch(/^Preflight refused the rollback \(no change was made\)/);
+    // The refused rollback left the unfinished migration alone and describes it in its own terms.
+    expect(rollback.failure.stand).toBe('switched-not-rebooted');
+    expect(rollback.failure.standTerms).toBe('migration');
+    expect(rollback.failure.clusterState).toMatch(/stays as it was: this rollback did not take it over/);
+    expect(rollback.failure.clusterState).toMatch(
+      /spec\.networkType is already OVNKubernetes: the pod network is down/,
+    );
+    expect(migrate.summary).toContain(
+      '**Network switched, nodes not rebooted** — The pod network is down until the migration continues',
+    );
+    expect(migrate.summary).not.toMatch(/\*\*Untouched\*\*|Switched back to OpenShift SDN/);
+    const cm = twin.store.get(
+      findType('', 'configmaps')!,
+      'openshift-network-operator',
+      'sdn-to-ovn-migration-checkpoint',
+    )!;
+    expect(JSON.parse((cm.data as Record<string, string>)['checkpoint.json']).identity.to).toBe(
+      'OVNKubernetes',
+    );
+
+    const fixedAt = await fixNode(twin, 'worker-1', twin.timeline.entries.length);
+    const run = await h.run({ mode: 'rollback', 'artifact-name': 'rollback' });
+    expectBackOnSdn(h, run, fixedAt);
+  });
+});

@@ -1,6 +1,6 @@
 // The fixed cluster states (STANDS) in a rollback's words: its target is OpenShift SDN, what continues
 // is the rollback, and the leftovers are OVN-Kubernetes'. A migration keeps STANDS as they are.
-import { STANDS, type ClusterStand } from './model.ts';
+import { STANDS, type ClusterStand, type RunReport } from './model.ts';
 
 type Words = { label: string; consequence: string };
 
@@ -26,6 +26,12 @@ const ROLLBACK_STANDS: Partial<Record<ClusterStand, Words>> = {
       "The cluster runs OpenShift SDN and passed verification; the OVN-Kubernetes leftovers (spec.migration or the migration annotation, the openshift-ovn-kubernetes namespace) stay until the rollback's cleanup runs.",
   },
 };
+
+/** Whether the run's stand is in a rollback's terms: a rollback run's, unless the failure says otherwise. */
+export function rollbackTerms(r: RunReport): boolean {
+  if (r.failure?.standTerms) return r.failure.standTerms === 'rollback';
+  return r.settings.mode === 'rollback' || r.settings.mode === 'plan-rollback';
+}
 
 /** A stand's label and consequence for this run: a rollback's words when `rollback`, else STANDS'. */
 export function standWords(stand: ClusterStand, rollback: boolean): Words {

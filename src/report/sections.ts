@@ -16,7 +16,7 @@ import {
   table,
 } from './parts.ts';
 import { rollbackRisk } from './rollback-risk.ts';
-import { standWords } from './rollback-stands.ts';
+import { rollbackTerms, standWords } from './rollback-stands.ts';
 import { runNoun } from './verdict.ts';
 
 /** The inputs that change what the run does (never a secret: settings come from publicSettings). */
@@ -143,7 +143,7 @@ export function whatHappened(r: RunReport, maxItems: number): string {
 export function whereItStands(r: RunReport, maxRows: number): string {
   const f = r.failure;
   if (!f) return '';
-  const stand = f.stand ? standWords(f.stand, runNoun(r) === 'Rollback') : undefined;
+  const stand = f.stand ? standWords(f.stand, rollbackTerms(r)) : undefined;
   const head = stand ? `**${escapeHtml(stand.label)}** — ${escapeHtml(stand.consequence)}\n\n` : '';
   const changes = r.changes
     .slice(0, Math.min(maxRows, 20))

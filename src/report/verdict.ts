@@ -2,7 +2,7 @@
 // terraform plan reads — what the result is, and the numbers or the object that matter.
 import type { CheckRecord, RunReport } from './model.ts';
 import { isUndo } from './rollback-risk.ts';
-import { standWords } from './rollback-stands.ts';
+import { rollbackTerms, standWords } from './rollback-stands.ts';
 import { duration, minutes, networkDownMs, plannedObjects } from './parts.ts';
 
 export interface Verdict {
@@ -113,7 +113,7 @@ export function verdict(r: RunReport): Verdict {
     case 'cancelled': {
       const phase = failedPhase(r);
       const stand = r.failure?.stand
-        ? standWords(r.failure.stand, runNoun(r) === 'Rollback').label.toLowerCase()
+        ? standWords(r.failure.stand, rollbackTerms(r)).label.toLowerCase()
         : 'see below';
       return line(`⏹️ ${runNoun(r)} cancelled${phase ? ` during ${phase}` : ''} — cluster: ${stand}`);
     }

@@ -40,14 +40,32 @@ async function facts(s: Session): Promise<NetworkFacts | Error> {
   }
 }
 
-async function network(s: Session, f: NetworkFacts | Error): Promise<string> {
+type View = Pick<Session, 'variant' | 'checkpoint' | 'report'>;
+
+async function network(s: View, f: NetworkFacts | Error, run: RunKind): Promise<string> {
   if (!s.variant) return '';
   const rebooted = s.checkpoint?.completed('reboot-nodes') ?? false;
   const text =
     f instanceof Error
       ? `The network's state could not be read (${f.message}).`
-      : describeNetwork(f, s.variant.to, s.variant.from, rebooted, runKind(s));
+      : describeNetwork(f, s.variant.to, s.variant.from, rebooted, run);
   return `Network now: ${text}`;
+}
+
+/**
+ * A rollback refused before it took an unfinished migration over: the cluster stands where that
+ * migration left it, so it is described in the migration's terms (its target, its completed steps).
+ */
+function migrationTakenOver(s: Session): (View & { steps: string[] }) | undefined {
+  const of = s.checkpoint?.state.memory.rollbackOf as { completedSteps?: string[] } | undefined;
+  if (!of) return undefined;
+  const steps = of.completedSteps ?? [];
+  return {
+    variant: { from: 'OpenShiftSDN', to: 'OVNKubernetes' } as Session['variant'],
+    checkpoint: { completed: (id: string) => steps.includes(id) } as Session['checkpoint'],
+    report: s.report,
+    steps,
+  };
 }
 
 /** The fixed state the summary and report.json name, from the live objects and the checkpoint. */
@@ -90,12 +108,15 @@ async function refusedState(err: unknown, s: Session): Promise<Omit<FailureInfo,
     ? `Run the workflow again with the same inputs to continue where this run stopped (${'"Re-run failed jobs"'} does that).`
     : 'Fix the cause named above, then start a new run (a new dispatch, or "Re-run failed jobs" if nothing in the workflow or its inputs has to change).';
   const u = s.report.resume;
-  if (!u && !(err instanceof CheckpointRejected))
+  const taken = migrationTakenOver(s);
+  if (!u && !taken && !(err instanceof CheckpointRejected))
     return { stand: 'untouched', clusterState: 'No change was made to the cluster.', nextSteps: [again] };
   const run = runKind(s);
   const inProgress = u
     ? `An unfinished ${run} by this action is in progress (started ${u.startedAt}${u.actor ? ` by ${u.actor}` : ''}, ${u.stepsDone} of ${u.stepsTotal} steps done), recorded in ConfigMap ${CHECKPOINT_REF.namespace}/${CHECKPOINT_REF.name}.`
-    : '';
+    : taken
+      ? `The unfinished migration recorded in ConfigMap ${CHECKPOINT_REF.namespace}/${CHECKPOINT_REF.name} (${taken.steps.length} step(s) done: ${taken.steps.join(', ') || 'none'}) stays as it was: this rollback did not take it over.`
+      : '';
   const next =
     err instanceof LeaseHeld
       ? 'Wait for the run named above to finish (its summary says how it ended). If its runner is dead, run again once its lease has not been renewed for 5 minutes: the new run takes it over and continues.'
@@ -107,9 +128,13 @@ async function refusedState(err: unknown, s: Session): Promise<Omit<FailureInfo,
             : `Run again with the inputs the unfinished migration was started with (see above) to continue it; to abandon it instead, ${rollbackNextStep(s)}`
           : again;
   const f = await facts(s);
+  const view = taken ?? s;
   return {
-    stand: standOf(f, s),
-    clusterState: ['This run made no change.', inProgress, await network(s, f)].filter(Boolean).join(' '),
+    stand: standOf(f, view),
+    ...(taken ? { standTerms: 'migration' as const } : {}),
+    clusterState: ['This run made no change.', inProgress, await network(view, f, taken ? 'migration' : run)]
+      .filter(Boolean)
+      .join(' '),
     nextSteps: [next],
     commands: [...LOOK_FIRST],
   };
@@ -136,7 +161,7 @@ async function stoppedState(err: unknown, s: Session): Promise<Omit<FailureInfo,
           .map((c) => `${c.object} ${c.field} = ${JSON.stringify(c.to)}`)
           .join('; ')}.`
       : 'This run made no change to the network configuration.',
-    await network(s, f),
+    await network(s, f, run),
     err instanceof VerificationFailed
       ? `Cleanup did not run: the migration annotation / spec.migration and the ${run === 'rollback' ? 'openshift-ovn-kubernetes' : 'openshift-sdn'} namespace are still in place.`
       : '',

@@ -192,7 +192,7 @@ async function preflight(s: Session, r: RollbackStart, ctx: StepContext): Promis
     await describeNodes(facts);
     return out;
   });
-  const refusal = refusalFor(checks);
+  const refusal = refusalFor(checks, 'rollback');
   phase.endedAt = new Date().toISOString();
   phase.durationMs = Date.parse(phase.endedAt) - Date.parse(phase.startedAt);
   phase.outcome = refusal ? 'failed' : 'ok';
