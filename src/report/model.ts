@@ -169,6 +169,11 @@ export interface FailureInfo {
   message: string;
   /** Where the cluster stands (one fixed state); absent only in reports written before it existed. */
   stand?: ClusterStand;
+  /**
+   * Whose terms `stand` is in, when not the run's own: a refused rollback describes the unfinished
+   * migration it left alone in the migration's terms.
+   */
+  standTerms?: 'migration' | 'rollback';
   /** The phase the run stopped in, when it stopped inside the procedure. */
   phase?: string;
   /** Where the cluster stands, in words an administrator acts on (the details behind `stand`). */

@@ -2,8 +2,7 @@
 // words, and — when the run stopped — what happened, where the cluster stands and what to do next.
 // Failures and warnings are never collapsed.
 import { escapeHtml } from './escape.ts';
-import { WOULD_REFUSE } from './verdict.ts';
-import { STANDS, type CheckRecord, type RunReport } from './model.ts';
+import type { CheckRecord, RunReport } from './model.ts';
 import {
   afterTheFact,
   details,
@@ -16,6 +15,9 @@ import {
   safeName,
   table,
 } from './parts.ts';
+import { rollbackRisk } from './rollback-risk.ts';
+import { rollbackTerms, standWords } from './rollback-stands.ts';
+import { runNoun, WOULD_REFUSE } from './verdict.ts';
 
 /** The inputs that change what the run does (never a secret: settings come from publicSettings). */
 const INPUTS_THAT_MATTER: [key: string, label: string][] = [
@@ -90,6 +92,7 @@ function rebootOrder(r: RunReport): string {
 
 /** The risk, plainly: which nodes reboot, how often and in what order; downtime; what is irreversible. */
 export function risk(r: RunReport): string {
+  if (runNoun(r) === 'Rollback') return rollbackRisk(r);
   if (!r.nodes.size || (r.result !== 'planned' && r.result !== 'refused' && r.result !== 'migrated'))
     return '';
   const done = afterTheFact(r);
@@ -165,7 +168,7 @@ export function whatHappened(r: RunReport, maxItems: number): string {
 export function whereItStands(r: RunReport, maxRows: number): string {
   const f = r.failure;
   if (!f) return '';
-  const stand = f.stand ? STANDS[f.stand] : undefined;
+  const stand = f.stand ? standWords(f.stand, rollbackTerms(r)) : undefined;
   const head = stand ? `**${escapeHtml(stand.label)}** — ${escapeHtml(stand.consequence)}\n\n` : '';
   const changes = r.changes
     .slice(0, Math.min(maxRows, 20))

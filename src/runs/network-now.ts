@@ -30,15 +30,39 @@ export async function readNetworkFacts(cluster: Cluster): Promise<NetworkFacts> 
   };
 }
 
+/** Which run's words: a migration to OVN-Kubernetes, or a rollback to OpenShift SDN. */
+export type RunKind = 'migration' | 'rollback';
+
+/**
+ * A rollback that started before the network type switched (from = target): the network never left
+ * OpenShift SDN, so the pod network works; what remains is the migration's trigger and MCO's rollout.
+ */
+function neverSwitched(f: NetworkFacts, target: string): string {
+  const trigger =
+    f.migration && f.migration !== target
+      ? ` spec.migration still asks for ${f.migration}: the Machine Config Operator rolls the ${f.migration} host configuration out to unpaused pools, rebooting nodes, until the rollback clears it.`
+      : f.annotated
+        ? ` The ${MIGRATION_ANNOTATION} annotation is still set until the rollback removes it.`
+        : ` The migration's trigger is cleared: the Machine Config Operator rolls the ${target} host configuration back (its own reboots); verification remains.`;
+  return `The network type never switched: the cluster runs ${f.statusType ?? f.specType ?? target} and its pod network works.${trigger}`;
+}
+
 /**
  * The sentence. `rebooted`: the checkpoint records that every node was rebooted onto the new
- * network (after that the pod network works again).
+ * network (after that the pod network works again). `run`: whose words (what "continues").
  */
-export function describeNetwork(f: NetworkFacts, target: string, from: string, rebooted: boolean): string {
+export function describeNetwork(
+  f: NetworkFacts,
+  target: string,
+  from: string,
+  rebooted: boolean,
+  run: RunKind = 'migration',
+): string {
   const parts: string[] = [];
-  if (f.specType === target && !rebooted)
+  if (from === target) parts.push(neverSwitched(f, target));
+  else if (f.specType === target && !rebooted)
     parts.push(
-      `spec.networkType is already ${target}: the pod network is down until the migration continues (every node must still be rebooted onto ${target}).`,
+      `spec.networkType is already ${target}: the pod network is down until the ${run} continues (every node must still be rebooted onto ${target}).`,
     );
   else if (f.specType === target)
     parts.push(
@@ -46,15 +70,15 @@ export function describeNetwork(f: NetworkFacts, target: string, from: string, r
     );
   else if (f.migration === target || f.annotated)
     parts.push(
-      `The cluster is still on ${f.specType ?? from} and its pod network works, but the migration is started (${f.migration === target ? `spec.migration asks for ${target}: the Machine Config Operator rolls out the ${target} host configuration, rebooting nodes` : `the ${MIGRATION_ANNOTATION} annotation is set`}).`,
+      `The cluster is still on ${f.specType ?? from} and its pod network works, but the ${run} is started (${f.migration === target ? `spec.migration asks for ${target}: the Machine Config Operator rolls out the ${target} host configuration to unpaused pools, rebooting nodes` : `the ${MIGRATION_ANNOTATION} annotation is set`}).`,
     );
   else
     parts.push(
-      `The cluster is on ${f.statusType ?? f.specType ?? from}; the migration has not changed its network.`,
+      `The cluster is on ${f.statusType ?? f.specType ?? from}; the ${run} has not changed its network.`,
     );
   if (f.pausedPools.length)
     parts.push(
-      `Paused pools: ${f.pausedPools.join(', ')} (MachineConfig updates held until the migration continues).`,
+      `Paused pools: ${f.pausedPools.join(', ')} (MachineConfig updates held until the ${run} continues).`,
     );
   return parts.join(' ');
 }
@@ -65,9 +89,10 @@ export async function networkNow(
   target: string,
   from: string,
   rebooted: boolean,
+  run: RunKind = 'migration',
 ): Promise<string> {
   try {
-    return describeNetwork(await readNetworkFacts(cluster), target, from, rebooted);
+    return describeNetwork(await readNetworkFacts(cluster), target, from, rebooted, run);
   } catch (err) {
     return `The network's state could not be read (${err instanceof Error ? err.message : String(err)}).`;
   }

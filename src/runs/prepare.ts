@@ -61,13 +61,15 @@ export function stepCount(variant: Variant): number {
 /** Another run holds a fresh lease: refuse. A stale one is taken over, with a warning. */
 export function checkLease(s: Session, earlier: Checkpoint): void {
   const view = leaseView(earlier, thisRun(s.report.context));
+  const what = earlier.state.identity.to === 'OpenShiftSDN' ? 'rollback' : 'migration';
   if (view.kind === 'held')
     throw new LeaseHeld(
       view.holder,
       `lease renewed ${ageText(view.ageMs)}, held until not renewed for ${Math.round(view.staleAfterMs / 1000)} s`,
+      what,
     );
   if (view.kind === 'stale') {
-    const msg = `The checkpoint lease of run ${view.holder.runId} attempt ${view.holder.attempt} (runner ${view.holder.runner}) was last renewed ${ageText(view.ageMs)}: that run is taken to be dead, and this run takes the migration over.`;
+    const msg = `The checkpoint lease of run ${view.holder.runId} attempt ${view.holder.attempt} (runner ${view.holder.runner}) was last renewed ${ageText(view.ageMs)}: that run is taken to be dead, and this run takes the ${what} over.`;
     s.log.warn(msg);
     s.report.warnings.push(msg);
   }

@@ -10,6 +10,7 @@ import { NETWORK_CONFIG } from '../cluster/types.ts';
 import { runChecks, refusalFor } from '../checks/preflight.ts';
 import { apiCheck } from '../checks/preflight/api.ts';
 import { clusterFacts } from '../checks/preflight/facts.ts';
+import { describeNodes } from '../checks/preflight/node-table.ts';
 import { mtuCheck } from '../checks/preflight/mtu.ts';
 import { permissionsCheck } from '../checks/preflight/permissions.ts';
 import { runnerOutsideClusterCheck } from '../checks/preflight/runner-outside-cluster.ts';
@@ -184,13 +185,14 @@ async function preflight(s: Session, r: RollbackStart, ctx: StepContext): Promis
     startedAt: new Date().toISOString(),
   };
   s.report.phases.push(phase);
-  const checks = await core.group('Preflight checks (rollback)', () =>
-    runChecks(
-      clusterFacts(ctx, r.variant, { mode: plan ? 'plan' : 'migrate' }),
-      rollbackChecks(r.variant, r.continuing),
-    ),
-  );
-  const refusal = refusalFor(checks);
+  const facts = clusterFacts(ctx, r.variant, { mode: plan ? 'plan' : 'migrate' });
+  const checks = await core.group('Preflight checks (rollback)', async () => {
+    const out = await runChecks(facts, rollbackChecks(r.variant, r.continuing));
+    // The node table (addresses, pools) and the estimate, as a migration's preflight gives them.
+    await describeNodes(facts);
+    return out;
+  });
+  const refusal = refusalFor(checks, 'rollback');
   phase.endedAt = new Date().toISOString();
   phase.durationMs = Date.parse(phase.endedAt) - Date.parse(phase.startedAt);
   phase.outcome = refusal ? 'failed' : 'ok';
