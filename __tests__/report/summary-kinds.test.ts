@@ -265,7 +265,7 @@ describe('the summary of each kind of run', () => {
         'rolled-back',
         report('rolled-back', 6, 'rollback'),
         /^## ↩️ Rolled back to OpenShift SDN — verified, 6 nodes in 41m/,
-        'Estimate (about 33m) beside the actual time',
+        'What this run did',
       ],
       ['failed', failedRun(), /^## ❌ Migration failed during Reboot every node — worker-2/, 'What happened'],
       [
