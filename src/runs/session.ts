@@ -115,7 +115,7 @@ function nodeToolsFactory(cluster: Cluster, settings: Settings, log: Logger, sig
   const get = async (): Promise<NodeTools> => {
     access ??= openAccess(cluster, settings, log, signal);
     watch?.stop();
-    watch = await NodeWatch.start(cluster, log, signal);
+    watch = await NodeWatch.start(cluster, log, signal, settings.waitTimeoutMs);
     return { access, watch };
   };
   const close = async () => {
