@@ -211,6 +211,7 @@ export function publicSettings(s: Settings): Record<string, unknown> {
   return {
     context: s.context ?? '(current-context)',
     mode: s.mode,
+    strategy: s.strategy,
     nodeAccess: describeNodeAccess(nodeAccessOf(s), s.ssh),
     sshUser: s.ssh.user,
     sshPort: s.ssh.port,
