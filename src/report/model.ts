@@ -197,6 +197,27 @@ export interface EstimateRecord {
   model: string;
 }
 
+/** One change of a live migration condition, as this run saw it (report.liveConditions). */
+export interface LiveConditionRow {
+  /** `MTUReady` (the NetworkTypeMigration prefix left out). */
+  condition: string;
+  status: string;
+  reason?: string;
+  message?: string;
+  /** The condition's lastTransitionTime. */
+  transitionAt?: string;
+  /** When this run first saw it. */
+  seenAt: string;
+}
+
+/** How the strategy was chosen (input strategy): the one line the plan opens with. */
+export interface StrategyRecord {
+  requested: 'offline' | 'live' | 'auto';
+  chosen: 'offline' | 'live';
+  /** `live: 4.16.20 supports it; no blocker found; nodes reboot twice, rolling, no network outage`. */
+  line: string;
+}
+
 /** The etcd backup taken on a control-plane node before the first change (mode migrate). */
 export interface EtcdBackupRecord {
   node: string;
@@ -254,6 +275,10 @@ export class RunReport {
   /** The etcd backup on a control-plane node (files stay on the node; not part of the artifact). */
   etcdBackup?: EtcdBackupRecord;
   inventory?: InventoryRecord;
+  /** Input strategy: what was asked, what was chosen and why. */
+  strategy?: StrategyRecord;
+  /** Live migration: every change of the five NetworkTypeMigration* conditions, in the order seen. */
+  liveConditions?: LiveConditionRow[];
   estimate?: EstimateRecord;
   /** The estimate's parts beside the phases' actual durations (set when the run ends). */
   estimateVsActual?: { phase: string; what: string; estimateMs: number; actualMs?: number }[];
@@ -300,6 +325,8 @@ export class RunReport {
       backup: this.backup,
       etcdBackup: this.etcdBackup,
       inventory: this.inventory,
+      strategy: this.strategy,
+      liveConditions: this.liveConditions,
       estimate: this.estimate,
       resume: this.resume,
       cleanupLeft: this.cleanupLeft,

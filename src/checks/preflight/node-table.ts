@@ -3,6 +3,7 @@
 import { nodeAccessOf } from '../../inputs/node-access.ts';
 import { nodeMatchesPool, nodeReady } from '../../openshift/objects.ts';
 import { estimateDuration } from '../estimate.ts';
+import { isLive } from '../../procedure/variant-live.ts';
 import { internalIPs } from './node-probe.ts';
 import type { PreflightFacts } from './types.ts';
 
@@ -26,7 +27,8 @@ export async function describeNodes(f: PreflightFacts): Promise<void> {
       )?.metadata.name ?? pools?.find((p) => nodeMatchesPool(n, p))?.metadata.name;
     const probe = probes?.find((p) => p.name === n.metadata.name);
     if (probe?.mtu) rec.notes.push(`MTU ${probe.mtu} (${probe.iface})`);
-    if (f.opts.mode === 'plan') rec.notes.push('will be rebooted');
+    if (f.opts.mode === 'plan')
+      rec.notes.push(isLive(f.variant) ? 'will be rebooted twice by the Machine Config Operator' : 'will be rebooted');
   }
   const estimate = estimateDuration({
     variantId: f.variant.id,
@@ -42,7 +44,9 @@ export async function describeNodes(f: PreflightFacts): Promise<void> {
   // The plan's warning; after the fact the summary's risk section says it in the past tense.
   if (f.opts.mode === 'plan')
     ctx.report.warnings.push(
-      `Every node (${nodes.length}) will be rebooted and the cluster network is down during the migration: workloads are disrupted. Estimated duration about ${minutes(estimate.totalMs)} min (see the estimate).`,
+      isLive(f.variant)
+        ? `Every node (${nodes.length}) will be rebooted twice by the Machine Config Operator, pool by pool at each pool's maxUnavailable, with no cluster-wide network outage; once triggered, cancelling the run cannot stop the operators (a re-run attaches and follows the migration). Estimated duration about ${minutes(estimate.totalMs)} min (see the estimate).`
+        : `Every node (${nodes.length}) will be rebooted and the cluster network is down during the migration: workloads are disrupted. Estimated duration about ${minutes(estimate.totalMs)} min (see the estimate).`,
     );
   ctx.log.info(
     `Nodes that will be rebooted (${nodes.length}): ${nodes.map((n) => n.metadata.name).join(', ')}\nEstimated duration: about ${minutes(estimate.totalMs)} min — ${estimate.parts.map((p) => `${p.what}: ${minutes(p.ms)} min (${p.basis})`).join('; ')}`,
