@@ -163,7 +163,12 @@ function liveRolloutPart(o: EstimateOptions, update: Figure) {
 function liveEstimate(o: EstimateOptions, t: Required<KnownTimings>): EstimateRecord {
   const parts = [
     liveRolloutPart(o, t.updateMs),
-    { phase: 'other', what: 'Operator reactions, verification', ms: t.overheadMs.ms, basis: t.overheadMs.source },
+    {
+      phase: 'other',
+      what: 'Operator reactions, verification',
+      ms: t.overheadMs.ms,
+      basis: t.overheadMs.source,
+    },
   ];
   return {
     totalMs: parts.reduce((n, p) => n + p.ms, 0),

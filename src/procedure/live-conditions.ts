@@ -76,7 +76,8 @@ export function liveDone(config: KObject | undefined, target: NetworkType): bool
 /** Why the operator stopped the migration (co/network Degraded with a migration reason), or undefined. */
 export function liveFailure(network: KObject | undefined): string | undefined {
   const d = conditionOf(network, 'Degraded');
-  if (d?.status !== 'True' || !(FAILURE_REASONS as readonly string[]).includes(String(d.reason))) return undefined;
+  if (d?.status !== 'True' || !(FAILURE_REASONS as readonly string[]).includes(String(d.reason)))
+    return undefined;
   return `co/network Degraded (${oneLine(d.reason, 200)}): ${oneLine(d.message ?? '(no message)', 1000)}`;
 }
 

@@ -32,7 +32,8 @@ export function rememberBootIds(): Step {
       ctx.memory.bootIdsBefore = Object.fromEntries(
         nodes.map((n) => [n.metadata.name, String(n.status?.nodeInfo?.bootID ?? '')]),
       );
-      for (const n of nodes) ctx.report.node(n.metadata.name).bootIdBefore = ctx.memory.bootIdsBefore[n.metadata.name];
+      for (const n of nodes)
+        ctx.report.node(n.metadata.name).bootIdBefore = ctx.memory.bootIdsBefore[n.metadata.name];
       await ctx.saveProgress();
     },
   };
@@ -56,13 +57,23 @@ export function liveTrigger(): Step {
     ],
     isDone: async (ctx) => {
       const config = await ctx.cluster.get(NETWORK_CONFIG);
-      return config?.metadata.annotations?.[LIVE_ANNOTATION] !== undefined && config.spec?.networkType === ctx.target;
+      return (
+        config?.metadata.annotations?.[LIVE_ANNOTATION] !== undefined &&
+        config.spec?.networkType === ctx.target
+      );
     },
     apply: async (ctx) => {
       const before = await ctx.cluster.get(NETWORK_CONFIG);
       await ctx.cluster.mergePatch(NETWORK_CONFIG, triggerPatch(ctx));
       const name = reportName(NETWORK_CONFIG);
-      recordChange(ctx, LIVE_TRIGGER_STEP, name, `metadata.annotations["${LIVE_ANNOTATION}"]`, before?.metadata.annotations?.[LIVE_ANNOTATION], '');
+      recordChange(
+        ctx,
+        LIVE_TRIGGER_STEP,
+        name,
+        `metadata.annotations["${LIVE_ANNOTATION}"]`,
+        before?.metadata.annotations?.[LIVE_ANNOTATION],
+        '',
+      );
       recordChange(ctx, LIVE_TRIGGER_STEP, name, 'spec.networkType', before?.spec?.networkType, ctx.target);
     },
   };

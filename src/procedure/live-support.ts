@@ -33,7 +33,8 @@ export function liveGate(gate: KObject | undefined, version: string): 'enabled' 
   const all = (gate?.status?.featureGates ?? []) as GateStatus[];
   if (!Array.isArray(all) || !all.length) return undefined;
   // The entry for the running version; a single entry (or none matching) is read as the cluster's.
-  const mine = all.find((g) => String(g.version ?? '') === version) ?? (all.length === 1 ? all[0] : undefined);
+  const mine =
+    all.find((g) => String(g.version ?? '') === version) ?? (all.length === 1 ? all[0] : undefined);
   for (const g of mine ? [mine] : all) {
     if (names(g.enabled).includes(LIVE_GATE)) return 'enabled';
     if (names(g.disabled).includes(LIVE_GATE)) return 'disabled';

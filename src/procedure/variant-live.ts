@@ -54,7 +54,8 @@ export const variantLive: Variant = {
 
 export const liveRollback: Variant = {
   id: LIVE_ROLLBACK_ID,
-  title: 'C-rollback — live rollback to OpenShift SDN, OpenShift 4.15–4.16 (operators reboot every node twice, rolling)',
+  title:
+    'C-rollback — live rollback to OpenShift SDN, OpenShift 4.15–4.16 (operators reboot every node twice, rolling)',
   minors: LIVE_MINORS,
   from: 'OVNKubernetes',
   to: 'OpenShiftSDN',

@@ -129,6 +129,7 @@ export type ClusterStand =
   | 'rebooted-not-verified'
   | 'verified-cleanup-pending'
   | 'on-target-unhealthy'
+  | 'live-under-way'
   | 'unknown';
 
 export const STANDS: Record<ClusterStand, { label: string; consequence: string }> = {
@@ -158,6 +159,11 @@ export const STANDS: Record<ClusterStand, { label: string; consequence: string }
   'on-target-unhealthy': {
     label: 'On OVN-Kubernetes, unhealthy',
     consequence: 'This run changed nothing; the failed checks below say what is wrong.',
+  },
+  'live-under-way': {
+    label: 'Live migration under way',
+    consequence:
+      'The pod network works; the network and machine-config operators carry the live migration on (cancelling a run cannot stop them). A re-run with the same inputs attaches to it and follows it to the end.',
   },
   unknown: {
     label: 'Unknown — the cluster could not be read',

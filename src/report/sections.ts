@@ -3,6 +3,7 @@
 // Failures and warnings are never collapsed.
 import { escapeHtml } from './escape.ts';
 import { STANDS, type CheckRecord, type RunReport } from './model.ts';
+import { isLiveReport, liveRisk } from './live.ts';
 import {
   afterTheFact,
   details,
@@ -91,6 +92,7 @@ function rebootOrder(r: RunReport): string {
 export function risk(r: RunReport): string {
   if (!r.nodes.size || (r.result !== 'planned' && r.result !== 'refused' && r.result !== 'migrated'))
     return '';
+  if (isLiveReport(r)) return liveRisk(r);
   const done = afterTheFact(r);
   const n = r.nodes.size;
   const parallel = Number(r.settings.maxParallelReboots ?? 0);

@@ -6,6 +6,7 @@ import type { ClusterStand, FailureInfo, RunReport } from '../report/model.ts';
 import { LeaseHeld } from './lease.ts';
 import { describeNetwork, readNetworkFacts, type NetworkFacts } from './network-now.ts';
 import { SettingsDiffer } from './prepare.ts';
+import { isLive } from '../procedure/variant-live.ts';
 import { rollbackNextStep } from './rollback-advice.ts';
 import type { Session } from './session.ts';
 
@@ -50,6 +51,7 @@ export function standOf(
   if (f instanceof Error) return 'unknown';
   const target = s.variant?.to;
   const done = (id: string) => s.checkpoint?.completed(id) ?? false;
+  if (f.liveAnnotated) return done('verify') ? 'verified-cleanup-pending' : 'live-under-way';
   if (target && f.specType === target) {
     if (!done('reboot-nodes')) return 'switched-not-rebooted';
     return done('verify') ? 'verified-cleanup-pending' : 'rebooted-not-verified';
@@ -99,6 +101,12 @@ async function refusedState(err: unknown, s: Session): Promise<Omit<FailureInfo,
   };
 }
 
+/** A live run stopped after its trigger: the operators go on, and a re-run follows them. */
+function liveNote(s: Session, f: NetworkFacts | Error): string {
+  if (!isLive(s.variant) || f instanceof Error || !f.liveAnnotated) return '';
+  return `${s.cancel.aborted ? 'Cancelling' : 'Stopping this run'} cannot stop the network and machine-config operators: the live migration goes on on the cluster. A re-run with the same inputs attaches to it and follows it to the end.`;
+}
+
 /** The migration stopped after it started changing the cluster. */
 async function stoppedState(err: unknown, s: Session): Promise<Omit<FailureInfo, 'message'>> {
   const { report, variant } = s;
@@ -124,6 +132,7 @@ async function stoppedState(err: unknown, s: Session): Promise<Omit<FailureInfo,
       ? 'Cleanup did not run: the migration annotation / spec.migration and the openshift-sdn namespace are still in place.'
       : '',
     `The checkpoint in ConfigMap ${CHECKPOINT_REF.namespace}/${CHECKPOINT_REF.name} records what is done.`,
+    liveNote(s, f),
   ]
     .filter(Boolean)
     .join(' ');

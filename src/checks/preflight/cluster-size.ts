@@ -9,7 +9,9 @@ export const OFFLINE_NODE_LIMIT = 500;
 export const LIVE_NODE_LIMIT = 150;
 
 const limitOf = (f: PreflightFacts) =>
-  isLive(f.variant) ? { n: LIVE_NODE_LIMIT, what: 'a live migration' } : { n: OFFLINE_NODE_LIMIT, what: 'an offline migration' };
+  isLive(f.variant)
+    ? { n: LIVE_NODE_LIMIT, what: 'a live migration' }
+    : { n: OFFLINE_NODE_LIMIT, what: 'an offline migration' };
 
 function hours(ms: number): string {
   return `${(ms / 3_600_000).toFixed(1)} h`;

@@ -21,7 +21,8 @@ export function offlineSigns(operator: KObject | undefined, config: KObject | un
       `Network.operator.openshift.io cluster has the annotation ${MIGRATION_ANNOTATION} (4.5–4.7 migration)`,
     );
   const spec = operator?.spec?.migration as unknown;
-  if (isSet(spec)) found.push(`Network.operator.openshift.io cluster spec.migration = ${JSON.stringify(spec)}`);
+  if (isSet(spec))
+    found.push(`Network.operator.openshift.io cluster spec.migration = ${JSON.stringify(spec)}`);
   const status = config?.status?.migration as unknown;
   if (isSet(status) && !liveMode(status))
     found.push(`Network.config.openshift.io cluster status.migration = ${JSON.stringify(status)}`);
@@ -35,9 +36,13 @@ export function liveSigns(config: KObject | undefined): string[] {
     found.push(`Network.config.openshift.io cluster has the annotation ${LIVE_ANNOTATION} (live migration)`);
   const c = conditionOf(config, LIVE_CONDITIONS[0]);
   if (c?.status === 'True')
-    found.push(`Network.config.openshift.io cluster condition ${LIVE_CONDITIONS[0]} True${c.reason ? ` (${c.reason})` : ''}`);
+    found.push(
+      `Network.config.openshift.io cluster condition ${LIVE_CONDITIONS[0]} True${c.reason ? ` (${c.reason})` : ''}`,
+    );
   if (liveMode(config?.status?.migration))
-    found.push(`Network.config.openshift.io cluster status.migration = ${JSON.stringify(config?.status?.migration)}`);
+    found.push(
+      `Network.config.openshift.io cluster status.migration = ${JSON.stringify(config?.status?.migration)}`,
+    );
   return found;
 }
 

@@ -28,7 +28,9 @@ export async function describeNodes(f: PreflightFacts): Promise<void> {
     const probe = probes?.find((p) => p.name === n.metadata.name);
     if (probe?.mtu) rec.notes.push(`MTU ${probe.mtu} (${probe.iface})`);
     if (f.opts.mode === 'plan')
-      rec.notes.push(isLive(f.variant) ? 'will be rebooted twice by the Machine Config Operator' : 'will be rebooted');
+      rec.notes.push(
+        isLive(f.variant) ? 'will be rebooted twice by the Machine Config Operator' : 'will be rebooted',
+      );
   }
   const estimate = estimateDuration({
     variantId: f.variant.id,
