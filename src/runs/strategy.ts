@@ -102,6 +102,13 @@ export async function chooseStrategy(s: Session, version: string): Promise<Varia
   const offline = selectVariant(version);
   if (requested === 'offline') return decide(s, offline, `offline: strategy offline; ${OFFLINE_WAY}`);
   const sup = await support(s, version);
+  if (!sup.supported) {
+    if (requested === 'live')
+      throw new StrategyRefused(
+        `strategy live is refused before any change: OpenShift ${sup.why}. Use strategy offline (or auto, which picks offline here).`,
+      );
+    return decide(s, offline, `offline: live migration not available — ${sup.why}; ${OFFLINE_WAY}`);
+  }
   const current = await underWay(s);
   if (current === 'offline' && requested === 'auto')
     return decide(
@@ -116,13 +123,6 @@ export async function chooseStrategy(s: Session, version: string): Promise<Varia
         : 'an unfinished live migration by this action is continued';
     s.attachLive = current === 'attach';
     return decide(s, variantLive, `live: ${how} and follows it to the end; ${LIVE_WAY}`);
-  }
-  if (!sup.supported) {
-    if (requested === 'live')
-      throw new StrategyRefused(
-        `strategy live is refused before any change: OpenShift ${sup.why}. Use strategy offline (or auto, which picks offline here).`,
-      );
-    return decide(s, offline, `offline: live migration not available — ${sup.why}; ${OFFLINE_WAY}`);
   }
   return liveOrFallback(s, offline, sup);
 }
