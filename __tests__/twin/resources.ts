@@ -55,6 +55,7 @@ export const RESOURCE_TYPES: ResourceType[] = [
     subresources: ['status'],
   }),
   rt('config.openshift.io', 'v1', 'Infrastructure', 'infrastructures', false, { subresources: ['status'] }),
+  rt('config.openshift.io', 'v1', 'FeatureGate', 'featuregates', false, { subresources: ['status'] }),
   rt('operator.openshift.io', 'v1', 'Network', 'networks', false, { subresources: ['status'] }),
   rt('machineconfiguration.openshift.io', 'v1', 'MachineConfigPool', 'machineconfigpools', false, {
     shortNames: ['mcp'],

@@ -168,6 +168,8 @@ export interface Scenario {
   realism: Realism;
   /** An SSH jump host in front of the nodes (ssh/bastion.ts); absent: none. */
   bastion?: BastionSpec;
+  /** A hosted control plane (HyperShift): Infrastructure `status.controlPlaneTopology: External`. */
+  hostedControlPlane?: boolean;
 }
 
 /** The ClusterOperators a 4.x cluster has (a representative subset, all healthy by default). */
@@ -220,6 +222,7 @@ export interface ScenarioInput {
   objects?: SeedObject[];
   /** true, or `{address, exclusive}`: a bastion at 127.0.0.22 the nodes accept SSH from, exclusively. */
   bastion?: boolean | Partial<BastionSpec>;
+  hostedControlPlane?: boolean;
 }
 
 /** A Kubernetes object as a scenario gives it (apiVersion, kind, metadata.name; the rest as the kind has it). */
@@ -329,6 +332,7 @@ export function normalizeScenario(input: ScenarioInput): Scenario {
     ...(input.crds ? { crds: input.crds } : {}),
     ...(input.objects ? { objects: input.objects } : {}),
     ...bastionOf(input.bastion),
+    ...(input.hostedControlPlane ? { hostedControlPlane: true } : {}),
   };
 }
 

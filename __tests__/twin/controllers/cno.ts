@@ -8,6 +8,7 @@ import type { TwinContext } from '../context.ts';
 import { minorVersion, type NetworkType } from '../scenario.ts';
 import type { KObject, StoreEvent } from '../store.ts';
 import { daemonPodObject, daemonSetObject, namespaceObject } from './builders.ts';
+import { LiveMigration } from './cno-live.ts';
 import { convertSdnFeatures } from './sdn-conversion.ts';
 import type { Kubelet } from './kubelet.ts';
 import type { MultusRollout } from './multus.ts';
@@ -48,6 +49,8 @@ export class Cno {
   private readonly multus: MultusRollout;
   private readonly minor: number;
   private readonly unsubscribe: () => void;
+  /** 4.15–4.16 limited live migration (cno-live.ts): owns the reconcile while its annotation is set. */
+  private readonly live: LiveMigration;
 
   constructor(ctx: TwinContext, timers: Timers, pods: PodIndex, kubelet: Kubelet, multus: MultusRollout) {
     this.ctx = ctx;
@@ -56,12 +59,19 @@ export class Cno {
     this.kubelet = kubelet;
     this.multus = multus;
     this.minor = minorVersion(ctx.scenario.version)[1];
+    this.live = new LiveMigration(ctx, timers, multus, this.minor, {
+      deployPlugin: (type) => this.deployPlugin(type),
+      removePlugin: (type) => this.removePlugin(type),
+      mtuFor: (type) => this.mtuFor(type),
+      schedule: () => this.schedule(),
+    });
     this.unsubscribe = ctx.store.subscribe((e) => this.onEvent(e));
     this.schedule();
   }
 
   stop(): void {
     this.unsubscribe();
+    this.live.stop();
   }
 
   private onEvent(e: StoreEvent): void {
@@ -88,6 +98,7 @@ export class Cno {
     const config = store.get(T.networkConfig, undefined, 'cluster') as NetworkConfig | undefined;
     const operator = store.get(T.networkOperator, undefined, 'cluster') as NetworkOperator | undefined;
     if (!config || !operator) return;
+    if (this.live.reconcile(config, operator)) return;
     const migrationTarget =
       this.minor >= 8 ? (operator.spec.migration?.networkType as NetworkType | undefined) : undefined;
     if (this.minor >= 8 && (config.status.migration?.networkType ?? undefined) !== migrationTarget) {
@@ -240,10 +251,15 @@ export class Cno {
     const config = store.get(T.networkConfig, undefined, 'cluster') as NetworkConfig | undefined;
     if (!config) return;
     const plugin = pluginDaemonSet(config.status.networkType as NetworkType);
+    // The other plugin runs too during a live migration (elsewhere it is gone at the switch).
+    const other = pluginDaemonSet(
+      config.status.networkType === 'OVNKubernetes' ? 'OpenShiftSDN' : 'OVNKubernetes',
+    );
     const waiting: string[] = [];
     for (const [ns, name] of [
       [NS.multus, MULTUS_DS],
       [plugin.namespace, plugin.name],
+      [other.namespace, other.name],
     ]) {
       const ds = store.get(T.daemonSet, ns, name);
       if (!ds) continue;

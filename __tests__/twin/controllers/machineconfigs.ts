@@ -60,14 +60,55 @@ function kubeletUnit(pool: string): string {
   ].join('\n');
 }
 
+/**
+ * MCO's `mtu-migration.service`, rendered only while Network.config `status.migration.mtu` is set (the
+ * live migration's first rollout): it moves the host and the overlay to the routable MTU. CNO's live
+ * migration controller looks for exactly this unit (`routebleMtuUnitMatch` in cluster-network-operator
+ * pkg/controller/operconfig/migration.go).
+ */
+export interface MtuMigration {
+  network?: { from?: number; to?: number };
+  machine?: { from?: number; to?: number };
+}
+
+function mtuMigrationUnit(type: NetworkType, mtu: MtuMigration): string {
+  return [
+    '[Unit]',
+    'Description=Configures interfaces and routes with temporary MTUs during MTU migration',
+    'Requires=openvswitch.service ovs-configuration.service',
+    'Wants=NetworkManager-wait-online.service',
+    'After=NetworkManager-wait-online.service openvswitch.service network.service ovs-configuration.service',
+    'Before=kubelet-dependencies.target node-valid-hostname.service',
+    '',
+    '[Service]',
+    'Type=oneshot',
+    `Environment=NETWORK_TYPE=${type} TARGET_MTU=${mtu.machine?.to ?? ''} CNI_TARGET_MTU=${mtu.network?.to ?? ''}`,
+    'ExecStart=/usr/local/bin/mtu-migration.sh',
+    'StandardOutput=journal+console',
+    'StandardError=journal+console',
+    '',
+    '[Install]',
+    'WantedBy=kubelet-dependencies.target',
+    '',
+  ].join('\n');
+}
+
 function osImageURL(version: string): string {
   const digest = createHash('sha256').update(`rhcos ${version}`).digest('hex');
   return `quay.io/openshift-release-dev/ocp-v4.0-art-dev@sha256:${digest}`;
 }
 
 /** spec of the rendered config for a pool on a network type. */
-function renderedSpec(version: string, pool: string, type: NetworkType): Record<string, unknown> {
+function renderedSpec(
+  version: string,
+  pool: string,
+  type: NetworkType,
+  mtu?: MtuMigration,
+): Record<string, unknown> {
   const facts = releaseFacts(version);
+  const mtuUnit = mtu
+    ? [{ name: 'mtu-migration.service', enabled: true, contents: mtuMigrationUnit(type, mtu) }]
+    : [];
   return {
     config: {
       ignition: { version: facts.ignitionVersion },
@@ -88,6 +129,7 @@ function renderedSpec(version: string, pool: string, type: NetworkType): Record<
           { name: 'kubelet.service', enabled: true, contents: kubeletUnit(pool) },
           { name: 'ovs-configuration.service', enabled: true, contents: ovsConfigurationUnit(type) },
           { name: 'openvswitch.service', enabled: true },
+          ...mtuUnit,
         ],
       },
     },
@@ -99,14 +141,15 @@ function renderedSpec(version: string, pool: string, type: NetworkType): Record<
   };
 }
 
-/** Name and object of the rendered MachineConfig for `pool` on `type`. */
+/** Name and object of the rendered MachineConfig for `pool` on `type` (with `mtu`: during an MTU migration). */
 export function renderedConfig(
   version: string,
   pool: string,
   type: NetworkType,
   poolUid?: string,
+  mtu?: MtuMigration,
 ): { name: string; object: KObject } {
-  const spec = renderedSpec(version, pool, type);
+  const spec = renderedSpec(version, pool, type, mtu);
   const hash = createHash('md5').update(JSON.stringify(spec)).digest('hex');
   const name = `rendered-${pool}-${hash}`;
   const object: KObject = {

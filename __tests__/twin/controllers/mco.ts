@@ -8,7 +8,7 @@ import type { NetworkType } from '../scenario.ts';
 import type { KObject, StoreEvent } from '../store.ts';
 import { MC_ANNOTATION, UNSCHEDULABLE_TAINT } from './builders.ts';
 import type { Kubelet } from './kubelet.ts';
-import { renderedConfig } from './machineconfigs.ts';
+import { type MtuMigration, renderedConfig } from './machineconfigs.ts';
 import { appendMcdLog, mcdLines } from './mcd-log.ts';
 import type { PodIndex } from './pod-index.ts';
 import { minorVersion } from '../scenario.ts';
@@ -127,6 +127,17 @@ export class Mco {
     return status?.migration?.networkType ?? status?.networkType;
   }
 
+  /**
+   * Live migration (4.15–4.16): while Network.config `status.migration.mtu` is set, the rendered
+   * configs carry `mtu-migration.service` (the live migration's first rollout).
+   */
+  private mtuMigration(): MtuMigration | undefined {
+    const config = this.ctx.store.get(T.networkConfig, undefined, 'cluster');
+    return (
+      (config?.status as { migration?: { mtu?: MtuMigration } } | undefined)?.migration?.mtu ?? undefined
+    );
+  }
+
   private reconcile(): void {
     const type = this.renderedType();
     if (!type) return;
@@ -159,7 +170,13 @@ export class Mco {
    * it `reaction` seconds later. Returns the config the pool is pointed at now.
    */
   private ensureRendered(pool: PoolObject, type: NetworkType): string {
-    const rendered = renderedConfig(this.ctx.scenario.version, pool.metadata.name, type, pool.metadata.uid);
+    const rendered = renderedConfig(
+      this.ctx.scenario.version,
+      pool.metadata.name,
+      type,
+      pool.metadata.uid,
+      this.mtuMigration(),
+    );
     if (!this.ctx.store.get(T.machineConfig, undefined, rendered.name))
       this.ctx.store.create(rendered.object, ACTOR.mco);
     const current = pool.spec.configuration?.name;
@@ -170,7 +187,7 @@ export class Mco {
       if (!wanted) return;
       const p = this.ctx.store.get(T.pool, undefined, name) as PoolObject | undefined;
       if (!p) return;
-      const r = renderedConfig(this.ctx.scenario.version, name, wanted, p.metadata.uid);
+      const r = renderedConfig(this.ctx.scenario.version, name, wanted, p.metadata.uid, this.mtuMigration());
       if (p.spec.configuration?.name === r.name) return;
       this.ctx.store.mutate(T.pool, undefined, name, ACTOR.mco, (o) => {
         const spec = (o as PoolObject).spec;

@@ -14,6 +14,7 @@ import {
   nodeObject,
   podObject,
 } from './builders.ts';
+import { featureGateObject } from './feature-gates.ts';
 import { baseConfig, baseConfigName, renderedConfig, ROLE_LABEL } from './machineconfigs.ts';
 import { appendMcdLog, mcdLines } from './mcd-log.ts';
 import { ACTOR, T } from './types.ts';
@@ -130,10 +131,16 @@ export function seedCluster(ctx: TwinContext): void {
       infrastructureName: infraName,
       platform: s.platform,
       platformStatus: { type: s.platform },
-      controlPlaneTopology: masters.length >= 3 ? 'HighlyAvailable' : 'SingleReplica',
+      // A hosted control plane (HyperShift) shows as External topology (see README: live migration).
+      controlPlaneTopology: s.hostedControlPlane
+        ? 'External'
+        : masters.length >= 3
+          ? 'HighlyAvailable'
+          : 'SingleReplica',
       infrastructureTopology: workers >= 2 ? 'HighlyAvailable' : 'SingleReplica',
     },
   });
+  create(featureGateObject(s.version));
   const releaseImage = `quay.io/openshift-release-dev/ocp-release@sha256:${randomHex(64)}`;
   create({
     apiVersion: 'config.openshift.io/v1',

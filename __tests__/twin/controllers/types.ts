@@ -17,6 +17,7 @@ export const T = {
   clusterVersion: must('config.openshift.io', 'clusterversions'),
   clusterOperator: must('config.openshift.io', 'clusteroperators'),
   infrastructure: must('config.openshift.io', 'infrastructures'),
+  featureGate: must('config.openshift.io', 'featuregates'),
   pool: must('machineconfiguration.openshift.io', 'machineconfigpools'),
   machineConfig: must('machineconfiguration.openshift.io', 'machineconfigs'),
   egressNetworkPolicy: must('network.openshift.io', 'egressnetworkpolicies'),
