@@ -30,7 +30,7 @@ export function offlineSigns(operator: KObject | undefined, config: KObject | un
 }
 
 /** What a live migration shows: the Network.config annotation, InProgress True, status.migration mode Live. */
-export function liveSigns(config: KObject | undefined): string[] {
+export function liveSigns(config: KObject | undefined, operator?: KObject): string[] {
   const found: string[] = [];
   if (config?.metadata.annotations?.[LIVE_ANNOTATION] !== undefined)
     found.push(`Network.config.openshift.io cluster has the annotation ${LIVE_ANNOTATION} (live migration)`);
@@ -42,6 +42,10 @@ export function liveSigns(config: KObject | undefined): string[] {
   if (liveMode(config?.status?.migration))
     found.push(
       `Network.config.openshift.io cluster status.migration = ${JSON.stringify(config?.status?.migration)}`,
+    );
+  if (liveMode(operator?.spec?.migration))
+    found.push(
+      `Network.operator.openshift.io cluster spec.migration = ${JSON.stringify(operator?.spec?.migration)} (live)`,
     );
   return found;
 }
@@ -85,7 +89,7 @@ export const noMigrationInProgressCheck: PreflightCheck = {
   run: async (f) => {
     const [operator, config] = [await f.operator(), await f.config()];
     const offline = offlineSigns(operator, config);
-    const live = liveSigns(config);
+    const live = liveSigns(config, operator);
     if (!offline.length && !live.length)
       return {
         ok: true,
