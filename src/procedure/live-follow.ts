@@ -126,7 +126,8 @@ class Follower {
     const line = progressLine(this.state);
     const due = Date.now() - this.lastLogAt >= HEARTBEAT_MS;
     if (line === this.lastLine && !(heartbeat && due)) return;
-    const at = `[${formatDuration(Date.now() - this.started)} / ${formatDuration(this.ctx.settings.waitTimeoutMs)} without progress]`;
+    // [elapsed / wait-timeout]: the timeout counts from the last progress, not from the start.
+    const at = `[${formatDuration(Date.now() - this.started)} / ${formatDuration(this.ctx.settings.waitTimeoutMs)}]`;
     this.ctx.log.info(`${at} ${line}`);
     this.lastLine = line;
     this.lastLogAt = Date.now();
