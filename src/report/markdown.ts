@@ -36,7 +36,8 @@ export { escapeHtml, MAX_VALUE_CHARS, SUMMARY_LIMIT_BYTES } from './escape.ts';
 function verdictLines(r: RunReport): string {
   const v = verdict(r);
   const list = v.list.map((t) => `- ${escapeHtml(t)}`).join('\n');
-  return `## ${escapeHtml(v.line)}\n${list ? `\n${list}\n` : ''}${r.strategy ? `\n${strategyLine(r)}` : ''}`;
+  // The strategy line comes first under the verdict: it is what the approver approves.
+  return `## ${escapeHtml(v.line)}\n${r.strategy ? `\n${strategyLine(r)}` : ''}${list ? `\n${list}\n` : ''}`;
 }
 
 /** Renders the report; `maxRows` bounds the node and item lists (lowered until the text fits the limit). */
