@@ -9,11 +9,12 @@ afterEach(async () => {
   h = undefined;
 });
 
-/** The line right under the summary's verdict. */
+/** The strategy line: under the verdict (and, in a refusal, the blocking checks listed under it). */
 function strategyLine(summary: string): string {
   const lines = summary.split('\n');
   const verdict = lines.findIndex((l) => l.startsWith('## '));
-  return lines.slice(verdict + 1).find((l) => l.trim() !== '') ?? '';
+  const after = lines.slice(verdict + 1).filter((l) => l.trim() !== '' && !l.startsWith('- '));
+  return after[0] ?? '';
 }
 
 describe('strategy auto (default) in mode plan', () => {

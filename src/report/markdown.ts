@@ -36,8 +36,8 @@ export { escapeHtml, MAX_VALUE_CHARS, SUMMARY_LIMIT_BYTES } from './escape.ts';
 function verdictLines(r: RunReport): string {
   const v = verdict(r);
   const list = v.list.map((t) => `- ${escapeHtml(t)}`).join('\n');
-  // The strategy line comes first under the verdict: it is what the approver approves.
-  return `## ${escapeHtml(v.line)}\n${r.strategy ? `\n${strategyLine(r)}` : ''}${list ? `\n${list}\n` : ''}`;
+  // Under the verdict (and the blocking checks of a refusal, which explain it): the strategy and why.
+  return `## ${escapeHtml(v.line)}\n${list ? `\n${list}\n` : ''}${r.strategy ? `\n${strategyLine(r)}` : ''}`;
 }
 
 /** Renders the report; `maxRows` bounds the node and item lists (lowered until the text fits the limit). */
