@@ -170,6 +170,23 @@ describe('no migration in progress: live and offline are never mixed', () => {
     expect(c.detail).toContain('attaches to it');
   });
 
+  it("the operator's own spec.migration (mode Live) and status.migration belong to the live migration", async () => {
+    const migration = { mode: 'Live', networkType: 'OVNKubernetes' };
+    const config = liveConfig(true, true);
+    (config.status as Record<string, unknown>).migration = { networkType: 'OpenShiftSDN' };
+    const attach = await evaluate(
+      noMigrationInProgressCheck,
+      live({ operator: operator({ migration }), config }),
+    );
+    expect(attach.ok).toBe(true);
+    expect(attach.items?.join('\n')).not.toMatch(/^Network.operator.* spec.migration = .*[^)]$/m);
+    const offline = await evaluate(
+      noMigrationInProgressCheck,
+      fakeFacts({ version: '4.16.20', variant: variantB, operator: operator({ migration }), config }),
+    );
+    expect(offline.detail).toContain('a live migration is under way');
+  });
+
   it('nothing under way passes', async () => {
     const c = await evaluate(
       noMigrationInProgressCheck,

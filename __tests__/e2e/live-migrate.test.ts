@@ -28,10 +28,6 @@ describe('strategy live, 4.16', () => {
   it('migrates to OVN-Kubernetes: MCO reboots every node twice, the action none; conditions in order; annotation removed', async () => {
     h = await startHarness(smallScenario({ version: '4.16.20' }));
     const run = await h.run({ strategy: 'live' });
-    if (process.env.LIVE_DUMP)
-      await import('node:fs/promises').then((fs) =>
-        fs.writeFile(process.env.LIVE_DUMP!, run.stdout + '\n=====SUMMARY\n' + run.summary),
-      );
     expect(run.code, run.stdout.slice(-4000)).toBe(0);
     expect(run.outputs.result).toBe('migrated');
     expect(run.outputs['network-type']).toBe('OVNKubernetes');

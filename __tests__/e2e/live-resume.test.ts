@@ -17,9 +17,22 @@ const NS = 'openshift-network-operator';
 const NAME = 'sdn-to-ovn-migration-checkpoint';
 const LIVE_ANNOTATION = 'network.openshift.io/network-type-migration';
 
-/** Slow enough that the operators' two rollouts last seconds of real time. */
+/**
+ * Slow enough that the operators' two rollouts last seconds of real time; three masters, as a real
+ * cluster has (the MCO reboots them one at a time, so the API stays up for the run that attaches).
+ */
 const slow = () =>
-  smallScenario({ version: '4.16.20', timing: { msPerSecond: 10, mcoUpdateSeconds: 60, rebootSeconds: 60 } });
+  smallScenario({
+    version: '4.16.20',
+    nodes: [
+      { name: 'master-0', pool: 'master' },
+      { name: 'master-1', pool: 'master' },
+      { name: 'master-2', pool: 'master' },
+      { name: 'worker-0', pool: 'worker' },
+      { name: 'worker-1', pool: 'worker' },
+    ],
+    timing: { msPerSecond: 10, mcoUpdateSeconds: 60, rebootSeconds: 60 },
+  });
 
 /** Starts a live run and resolves once its log shows `marker` (the run keeps going). */
 function startUntil(h: Harness, marker: string, stop: { kill?: AbortSignal; signal?: AbortSignal }) {
@@ -107,6 +120,28 @@ describe('strategy live: a re-run attaches to the migration in progress', () => 
     expect(b.code, b.stdout.slice(-4000)).toBe(0);
     expect(b.outputs.result).toBe('migrated');
     expect(triggers(h)).toHaveLength(1);
+    expectMigratedByMco(h);
+  });
+
+  it('a live migration someone else started (annotation on the cluster, no checkpoint): auto attaches and completes', async () => {
+    h = await startHarness(slow());
+    h.twin.store.mutate(T.networkConfig, undefined, 'cluster', 'someone', (o) => {
+      (o.metadata.annotations ??= {})[LIVE_ANNOTATION] = '';
+      (o.spec as { networkType: string }).networkType = 'OVNKubernetes';
+    });
+    const run = await h.run({});
+    expect(run.code, run.stdout.slice(-4000)).toBe(0);
+    expect(run.outputs.result).toBe('migrated');
+    expect(run.summary).toContain(
+      '**Strategy:** live: a live migration is under way on the cluster: this run attaches to it and follows it to the end',
+    );
+    expect(run.stdout).toContain(
+      'attaches to it and follows it to the end (cancelling a run cannot stop the operators)',
+    );
+    // It never sent the trigger itself; it removed the annotation at the end.
+    expect(triggers(h)).toEqual([]);
+    // Boot IDs from before the migration are unknown: that check is a warning, not a pass.
+    expect(run.stdout).toMatch(/Every node rebooted \(bootID changed\): not checked/);
     expectMigratedByMco(h);
   });
 });

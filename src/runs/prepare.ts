@@ -138,7 +138,8 @@ async function preflight(s: Session, variant: Variant, ctx: StepContext): Promis
   const checks = await core.group('Preflight checks', () =>
     runPreflight(ctx, variant, {
       mode: s.settings.mode === 'plan' ? 'plan' : 'migrate',
-      ownRunInProgress: resuming,
+      // Attaching is not "our own run": no-migration-in-progress says it attaches (live only).
+      ownRunInProgress: s.earlier !== undefined,
     }),
   );
   if (resuming) relaxForResume(s, checks);

@@ -13,7 +13,11 @@ import type { Outcome, PreflightCheck } from './types.ts';
 const isSet = (v: unknown) => v !== undefined && v !== null;
 const liveMode = (m: unknown) => (m as { mode?: unknown } | null | undefined)?.mode === 'Live';
 
-/** What an offline migration left: the Network.operator annotation, spec.migration, status.migration. */
+/**
+ * What an offline migration left: the Network.operator annotation, spec.migration, status.migration.
+ * During a live migration the operator writes spec.migration itself (mode Live) and copies it to
+ * status.migration: those belong to the live one.
+ */
 export function offlineSigns(operator: KObject | undefined, config: KObject | undefined): string[] {
   const found: string[] = [];
   if (operator?.metadata.annotations?.[MIGRATION_ANNOTATION] !== undefined)
@@ -21,10 +25,12 @@ export function offlineSigns(operator: KObject | undefined, config: KObject | un
       `Network.operator.openshift.io cluster has the annotation ${MIGRATION_ANNOTATION} (4.5–4.7 migration)`,
     );
   const spec = operator?.spec?.migration as unknown;
-  if (isSet(spec))
+  const offlineSpec = isSet(spec) && !liveMode(spec);
+  if (offlineSpec)
     found.push(`Network.operator.openshift.io cluster spec.migration = ${JSON.stringify(spec)}`);
   const status = config?.status?.migration as unknown;
-  if (isSet(status) && !liveMode(status))
+  const live = liveMode(spec) || liveSigns(config).length > 0;
+  if (isSet(status) && !liveMode(status) && (offlineSpec || !live))
     found.push(`Network.config.openshift.io cluster status.migration = ${JSON.stringify(status)}`);
   return found;
 }
