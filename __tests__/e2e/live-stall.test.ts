@@ -52,4 +52,22 @@ describe('strategy live: a stalled migration', () => {
       [],
     );
   });
+
+  it('co/network Degraded (NetworkTypeMigrationFailed): fails at once with the operator message and the conditions', async () => {
+    h = await startHarness(
+      smallScenario({
+        version: '4.16.20',
+        faults: [{ kind: 'pool-degraded', pool: 'worker', reason: 'failed to drain' }],
+      }),
+    );
+    const run = await h.run({ strategy: 'live' });
+    expect(run.code, run.stdout.slice(-4000)).toBe(1);
+    expect(run.outputs.result).toBe('failed');
+    expect(run.errors[0]).toContain(
+      "the network operator stopped the live migration: co/network Degraded (NetworkTypeMigrationFailed): Failed to process SDN live migration (MCP is degraded, network type migration cannot proceed). Use 'oc edit network.config.openshift.io cluster' to fix.",
+    );
+    expect(run.errors[0]).toMatch(/Conditions: InProgress True \(\d\d:\d\d:\d\d\); MTUReady False/);
+    expect(run.summary).toContain('NetworkTypeMigrationFailed');
+    expect(run.summary).toContain('MachineConfigPoolDegraded');
+  });
 });
