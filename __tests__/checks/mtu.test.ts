@@ -71,3 +71,51 @@ describe('mtu: IPv6 networks', () => {
     );
   });
 });
+
+describe('mtu: an ovnKubernetesConfig.mtu already in Network.operator', () => {
+  const operator = (mtu: number) => ({
+    apiVersion: 'operator.openshift.io/v1',
+    kind: 'Network',
+    metadata: { name: 'cluster' },
+    spec: { defaultNetwork: { type: 'OpenShiftSDN', ovnKubernetesConfig: { mtu } } },
+  });
+  const PRESET =
+    /^Network\.operator cluster already sets ovnKubernetesConfig\.mtu (\d+), which the network operator will use \(the mtu input replaces it\): /;
+
+  it('with the mtu input unset, is checked as the operator will use it: 1200 with IPv6 is refused', async () => {
+    const o = await mtuCheck.run(fakeFacts({ config: dual, operator: operator(1200), probes: probes(1500) }));
+    expect(o.ok).toBe(false);
+    expect(o.detail).toMatch(PRESET);
+    expect(o.detail).toContain('mtu 1200 is below 1280');
+  });
+
+  it('too large for the smallest node, or below the operator’s 576: refused; within limits: passes, saying so', async () => {
+    const big = await mtuCheck.run(
+      fakeFacts({ config: v4, operator: operator(8900), probes: probes(9000, 1500) }),
+    );
+    expect(big.ok).toBe(false);
+    expect(big.detail).toMatch(
+      /mtu 8900 is above the smallest node MTU minus 100 \(1500 − 100 = 1400 on worker-0\)/,
+    );
+    const tiny = await mtuCheck.run(fakeFacts({ config: v4, operator: operator(500), probes: probes(1500) }));
+    expect(tiny.ok).toBe(false);
+    expect(tiny.detail).toContain(
+      'mtu 500 is outside 576–65536, which the network operator refuses ("invalid MTU")',
+    );
+    const fine = await mtuCheck.run(
+      fakeFacts({ config: v4, operator: operator(1400), probes: probes(9000, 1500) }),
+    );
+    expect(fine.ok).toBe(true);
+    expect(fine.detail).toMatch(PRESET);
+  });
+
+  it('the mtu input replaces it', async () => {
+    const o = await mtuCheck.run(
+      fakeFacts({ config: dual, operator: operator(1200), probes: probes(1500), settings: { mtu: 1400 } }),
+    );
+    expect(o).toMatchObject({
+      ok: true,
+      detail: 'mtu 1400 ≤ 1400: smallest node MTU 1500 (master-0, ens3); 1 node(s) read',
+    });
+  });
+});

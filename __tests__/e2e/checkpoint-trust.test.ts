@@ -5,6 +5,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { expectOneWaitsProgress } from '../helpers/progress-lines.ts';
 import { startHarness, smallScenario, type Harness } from '../helpers/twin-action.ts';
 
 let h: Harness | undefined;
@@ -91,7 +92,9 @@ describe('a checkpoint that lies', () => {
   });
 
   it('a recorded etcd backup whose files are not on the node is not trusted: a new one is taken first', async () => {
-    h = await startHarness(smallScenario());
+    // MCO takes 1 s (real) to render the migration's config, so the wait surely sees the pools still
+    // Updated on their SDN config first, which differs from the seeded "before" names below.
+    h = await startHarness(smallScenario({ realism: { mcoReactionSeconds: 1_000 } }));
     // Only the (local) backup step is claimed, which the restored backup file confirms.
     seedCheckpoint(h, { completed: ['backup'], backup: SDN_BACKUP, etcdSnapshot: 'snapshot_missing.db' });
     const run = await h.run({});
@@ -102,6 +105,8 @@ describe('a checkpoint that lies', () => {
     expect(run.stdout).toMatch(
       /pool \w+ is Updated on rendered-\w+-\w+, whose ovs-configuration.service runs "\/usr\/local\/bin\/configure-ovs.sh OpenShiftSDN".*waiting for MCO/,
     );
+    // …as one wait in the log: the progress lines' clock goes on across it, under one limit.
+    expectOneWaitsProgress(run.stdout, 'waiting for every MachineConfigPool');
     const entries = h.twin.timeline.entries;
     const backup = entries.findIndex((e) => e.verb === 'backup');
     const firstWrite = entries.findIndex((e) => e.actor.startsWith('client:'));

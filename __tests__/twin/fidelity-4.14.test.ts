@@ -11,10 +11,13 @@ import {
   CI_ENV,
   CI_SCRIPT,
   expectCiRun,
+  expectRolledBack,
   fidelityTwins,
   MC,
   observable,
   OVN_EXECSTART,
+  rebootCounts,
+  ROLLBACK_SCRIPT,
   ROOT,
   rows,
   run,
@@ -29,7 +32,7 @@ const SCRIPT_B = join(ROOT, 'scripts/twin-doc-procedure-4.14.sh');
 const SCRIPT_46 = join(ROOT, 'scripts/twin-doc-procedure.sh');
 const SCENARIO = join(import.meta.dirname, 'scenarios/ocp-4.14.yaml');
 const NOT_MIGRATING =
-  "The operator configuration is invalid (cannot change default network type when not doing migration). Use 'oc edit network.operator.openshift.io cluster' to fix.";
+  "Not applying unsafe configuration change: invalid configuration: [cannot change default network type when not doing migration]. Use 'oc edit network.operator.openshift.io cluster' to undo the change.";
 
 const twins = fidelityTwins(SCENARIO, 'fidelity-414-');
 const start = () => twins.start();
@@ -217,4 +220,40 @@ describe('OpenShift 4.14 twin through kubectl', () => {
       .find((e) => e.object === 'Network.config.openshift.io/cluster' && e.change.includes('networkType'))!;
     expect(outage.t).toBeGreaterThan(typeSwitch.t);
   }, 160_000);
+
+  it('the documented rollback (procedures.md "Rollback to OpenShift SDN, 4.8–4.16") takes the migrated cluster back to OpenShift SDN', async () => {
+    const t = await start();
+    const forward = await run('/bin/bash', [SCRIPT_B], env(t));
+    expect(forward.code, `${forward.stdout}\n${forward.stderr}`).toBe(0);
+    const before = rebootCounts(t);
+    const outagesBefore = t.api.outages();
+
+    const r = await run('/bin/bash', [ROLLBACK_SCRIPT], env(t, { VARIANT: 'B' }), 60_000);
+    expectRolledBack(t, r, before);
+    expect(r.steps.get('wait-migration-status')).toEqual([
+      'network.config.openshift.io/cluster condition met',
+    ]);
+    // Pools paused before the switch: MCO moved no node until the unpause, then one reboot each.
+    const writes = t.timeline.clientWrites();
+    const switched = writes.find(
+      (e) =>
+        e.object === 'Network.config.openshift.io/cluster' &&
+        e.change.includes('spec.networkType: "OVNKubernetes" → "OpenShiftSDN"'),
+    )!;
+    const paused = writes.filter((e) => e.change.includes('spec.paused: false → true'));
+    expect(paused.map((e) => e.object).sort()).toEqual([
+      'MachineConfigPool.machineconfiguration.openshift.io/master',
+      'MachineConfigPool.machineconfiguration.openshift.io/worker',
+    ]);
+    expect(paused.every((e) => e.t < switched.t)).toBe(true);
+    // The mass reboot of the rollback took the API away once more; the script rode through it.
+    expect(t.api.outages()).toBe(outagesBefore + 1);
+    const operator = t.store.get(T.networkOperator, undefined, 'cluster')!;
+    expect((operator.spec as { defaultNetwork: Record<string, unknown> }).defaultNetwork).not.toHaveProperty(
+      'ovnKubernetesConfig',
+    );
+    expect(
+      (t.store.get(T.networkConfig, undefined, 'cluster')!.status as { migration?: unknown }).migration,
+    ).toBeUndefined();
+  }, 120_000);
 });

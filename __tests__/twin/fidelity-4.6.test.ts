@@ -11,10 +11,13 @@ import {
   CI_ENV,
   CI_SCRIPT,
   expectCiRun,
+  expectRolledBack,
   fidelityTwins,
   MC,
   observable,
   OVN_EXECSTART,
+  rebootCounts,
+  ROLLBACK_SCRIPT,
   ROOT,
   rows,
   run,
@@ -288,4 +291,36 @@ describe('the source document, literally, against a 4.6 twin', () => {
     const kubeletReboots = t.timeline.entries.filter((e) => e.actor === 'kubelet' && e.verb === 'reboot');
     expect(kubeletReboots.filter((e) => e.t < outage.t - 5)).toEqual([]);
   }, 160_000);
+
+  it('the documented rollback (the 4.6 document "Rolling back to the OpenShift SDN network provider") takes the migrated cluster back to OpenShift SDN', async () => {
+    const t = await twins.start();
+    const pools = { POOLS: 'master worker infra' };
+    const forward = await run('/bin/bash', [SCRIPT], kubectlEnv(t, pools));
+    expect(forward.code, `${forward.stdout}\n${forward.stderr}`).toBe(0);
+    const before = rebootCounts(t);
+    const from = t.timeline.entries.length;
+
+    const r = await run('/bin/bash', [ROLLBACK_SCRIPT], kubectlEnv(t, { ...pools, VARIANT: 'A' }), 60_000);
+    expectRolledBack(t, r, before);
+    expect(r.steps.has('migration')).toBe(false);
+    // The document's order: annotation, every pool paused, the type switch; the pools resumed only
+    // after the reboot loop; the annotation removed and OVN's namespace deleted at the end.
+    const writes = t.timeline
+      .clientWrites()
+      .filter((e) => t.timeline.entries.indexOf(e) >= from)
+      .map((e) => `${e.verb} ${e.object} ${e.change}`);
+    expect(writes).toEqual([
+      // (an annotations map already there since the forward run's annotation came and went)
+      `patch Network.operator.openshift.io/cluster metadata.annotations.${MIGRATION_ANNOTATION}: (none) → ""`,
+      ...['master', 'worker', 'infra'].map(
+        (p) => `patch MachineConfigPool.${MC}/${p} spec.paused: false → true`,
+      ),
+      'patch Network.config.openshift.io/cluster spec.networkType: "OVNKubernetes" → "OpenShiftSDN"',
+      ...['master', 'worker', 'infra'].map(
+        (p) => `patch MachineConfigPool.${MC}/${p} spec.paused: true → false`,
+      ),
+      `patch Network.operator.openshift.io/cluster metadata.annotations.${MIGRATION_ANNOTATION}: "" → (none)`,
+      'delete Namespace/openshift-ovn-kubernetes deletionTimestamp set',
+    ]);
+  }, 120_000);
 });

@@ -162,3 +162,50 @@ export function expectCiRun(t: Twin, r: Run, flapping: string[][]): void {
     expect(t.controllers.rebootCount(n.metadata.name), n.metadata.name).toBe(2);
   }
 }
+
+export const ROLLBACK_SCRIPT = join(ROOT, 'scripts/twin-doc-rollback.sh');
+const SDN_EXECSTART = 'ExecStart=/usr/local/bin/configure-ovs.sh OpenShiftSDN';
+
+/**
+ * What the documented rollback (scripts/twin-doc-rollback.sh) must leave after a migration: OpenShift
+ * SDN running, every node Ready and Done on a config that runs `configure-ovs.sh OpenShiftSDN`, each
+ * rebooted twice more (the ssh loop, then MCO), the trigger withdrawn and OVN's namespace gone.
+ */
+export function expectRolledBack(t: Twin, r: Run, rebootsBefore: Map<string, number>): void {
+  expect(r.code, `${r.stdout}\n${r.stderr}`).toBe(0);
+  expect(r.steps.has('done')).toBe(true);
+  expect(r.steps.get('network-status')).toEqual(['OpenShiftSDN']);
+  const table = rows(r.steps.get('nodes')!);
+  expect(table.slice(1).map((row) => row[1])).toEqual(table.slice(1).map(() => 'Ready'));
+  expect(r.steps.get('machineconfig')!.map((l) => l.trim())).toContain(SDN_EXECSTART);
+  expect(r.steps.get('multus')!.at(-1)).toBe('daemon set "multus" successfully rolled out');
+  const config = t.store.get(T.networkConfig, undefined, 'cluster')!;
+  expect((config.status as { networkType: string }).networkType).toBe('OpenShiftSDN');
+  const operator = t.store.get(T.networkOperator, undefined, 'cluster')!;
+  const spec = operator.spec as { migration?: unknown; defaultNetwork: Record<string, unknown> };
+  expect(spec.defaultNetwork.type).toBe('OpenShiftSDN');
+  expect(spec.migration ?? null).toBeNull();
+  expect(annotations(operator)).not.toHaveProperty('networkoperator.openshift.io/network-migration');
+  for (const n of t.store.list(T.node)) {
+    const a = annotations(n);
+    const name = n.metadata.name;
+    expect(a[`${MC}/state`], name).toBe('Done');
+    expect(a[`${MC}/currentConfig`], name).toBe(a[`${MC}/desiredConfig`]);
+    expect(JSON.stringify(t.store.get(T.machineConfig, undefined, a[`${MC}/currentConfig`]))).toContain(
+      SDN_EXECSTART,
+    );
+    const ready = (n.status as { conditions: { type: string; status: string }[] }).conditions.find(
+      (c) => c.type === 'Ready',
+    );
+    expect(ready?.status, name).toBe('True');
+    expect(t.controllers.rebootCount(name) - rebootsBefore.get(name)!, name).toBe(2);
+  }
+  for (const p of t.store.list(T.pool)) expect((p.spec as { paused: boolean }).paused).toBe(false);
+  expect(t.store.get(T.namespace, undefined, 'openshift-ovn-kubernetes')).toBeUndefined();
+  expect(t.store.get(T.namespace, undefined, 'openshift-sdn')).toBeDefined();
+}
+
+/** Every node's reboot count so far (the rollback's own reboots are counted from here). */
+export function rebootCounts(t: Twin): Map<string, number> {
+  return new Map(t.scenario.nodes.map((n) => [n.name, t.controllers.rebootCount(n.name)]));
+}

@@ -2,6 +2,7 @@
 // words, and — when the run stopped — what happened, where the cluster stands and what to do next.
 // Failures and warnings are never collapsed.
 import { escapeHtml } from './escape.ts';
+import { WOULD_REFUSE } from './verdict.ts';
 import { STANDS, type CheckRecord, type RunReport } from './model.ts';
 import { isLiveReport, liveRisk } from './live.ts';
 import {
@@ -116,26 +117,51 @@ export function risk(r: RunReport): string {
 
 /** A failed check with the objects it names (first N, then a count) and its evidence. */
 function failedCheck(c: CheckRecord, maxItems: number): string {
+  return `- ❌ **${escapeHtml(c.title)}** — ${escapeHtml(c.detail)}${checkObjects(c, maxItems)}`;
+}
+
+/** The objects a check names and its evidence, each on a line of its own (empty when it has none). */
+function checkObjects(c: CheckRecord, maxItems: number): string {
   const items = c.items?.length ? `<br>${itemList(c.items, maxItems)}` : '';
   const evidence = c.evidence ? `<br><code>${escapeHtml(c.evidence, 4000)}</code>` : '';
-  return `- ❌ **${escapeHtml(c.title)}** — ${escapeHtml(c.detail)}${items}${evidence}`;
+  return items + evidence;
 }
 
-/** Nodes that are not Ready at the end of the run, with their last condition and notes. */
-function nodesNotBack(r: RunReport): string[] {
+/** Nodes that are not Ready at the end of the run, with their last condition and the notes `told` does not already say. */
+function nodesNotBack(r: RunReport, told: string): string[] {
   return [...r.nodes.values()]
     .filter((n) => n.ready === false)
-    .map(
-      (n) =>
-        `- ❌ node **${escapeHtml(n.name)}** is NotReady${n.condition ? ` — ${escapeHtml(n.condition)}` : ''}${n.notes.length ? ` (${escapeHtml(n.notes.join('; '))})` : ''}`,
-    );
+    .map((n) => {
+      const notes = n.notes.filter((t) => !told.includes(t));
+      return `- ❌ node **${escapeHtml(n.name)}** is NotReady${n.condition ? ` — ${escapeHtml(n.condition)}` : ''}${notes.length ? ` (${escapeHtml(notes.join('; '))})` : ''}`;
+    });
 }
 
+/**
+ * What happened, each error once: the failure's message unless it only restates the failed checks
+ * listed under it ("verification failed: <titles>", the preflight refusal), each failed check with its
+ * objects, each node not back. A refusal's checks are already listed under the verdict: here only the
+ * objects and evidence they name.
+ */
 export function whatHappened(r: RunReport, maxItems: number): string {
   if (!r.failure) return '';
-  const checks = r.failedChecks().map((c) => failedCheck(c, maxItems));
-  const nodes = r.result === 'refused' ? [] : nodesNotBack(r).slice(0, maxItems);
-  return `### What happened\n${escapeHtml(r.failure.message, 8000)}\n${[...checks, ...nodes].length ? `\n${[...checks, ...nodes].join('\n')}\n` : ''}`;
+  const failed = r.failedChecks();
+  const message = r.failure.message;
+  const restates = failed.length > 0 && failed.every((c) => message.includes(c.title));
+  const refused = r.result === 'refused';
+  const checks = refused
+    ? failed
+        .filter((c) => checkObjects(c, maxItems))
+        .map((c) => `- ❌ **${escapeHtml(c.title)}**: ${checkObjects(c, maxItems).replace(/^<br>/, '')}`)
+    : failed.map((c) => failedCheck(c, maxItems));
+  const nodes = refused ? [] : nodesNotBack(r, message).slice(0, maxItems);
+  const lead = !restates
+    ? escapeHtml(message, 8000)
+    : refused
+      ? 'The blocking checks listed at the top stopped the run before any change.'
+      : '';
+  const list = [...checks, ...nodes];
+  return `### What happened\n${lead ? `${lead}\n` : ''}${list.length ? `${lead ? '\n' : ''}${list.join('\n')}\n` : ''}`;
 }
 
 export function whereItStands(r: RunReport, maxRows: number): string {
@@ -193,7 +219,11 @@ export function warnings(r: RunReport, maxItems: number): string {
     );
   // Preflight also records each warning check as a run warning "title: detail": shown once, above.
   const fromChecks = new Set(r.checks.map((c) => `${c.title}: ${c.detail}`));
-  const other = r.warnings.filter((w) => !fromChecks.has(w)).map((w) => `- ⚠️ ${escapeHtml(w)}`);
+  // A refused plan's "migrate would be refused" warning is the verdict itself (for the annotations).
+  const saidByVerdict = (w: string) => r.result === 'refused' && w.startsWith(WOULD_REFUSE);
+  const other = r.warnings
+    .filter((w) => !fromChecks.has(w) && !saidByVerdict(w))
+    .map((w) => `- ⚠️ ${escapeHtml(w)}`);
   return checks.length + other.length ? `### Warnings\n${[...checks, ...other].join('\n')}\n` : '';
 }
 

@@ -11,6 +11,9 @@ export interface Verdict {
   list: string[];
 }
 
+/** How a plan's run warning starts when migrate would be refused (the verdict says it in the summary). */
+export const WOULD_REFUSE = 'mode: migrate would be refused:';
+
 const blocking = (r: RunReport): CheckRecord[] => r.failedChecks();
 const warned = (r: RunReport): number => r.checks.filter((c) => !c.ok && c.severity === 'warn').length;
 

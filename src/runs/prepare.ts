@@ -20,6 +20,7 @@ import { checkEtcdRecord } from './etcd.ts';
 import { ageText, LeaseHeld, leaseView, thisRun } from './lease.ts';
 import { pathUnder } from './paths.ts';
 import { stepContext, type Session } from './session.ts';
+import { WOULD_REFUSE } from '../report/verdict.ts';
 
 /** Checks that still block a run that continues an unfinished migration. */
 // SSH is not among them: mid-migration a node may be down for its reboot. The reboot step names any
@@ -129,8 +130,6 @@ function relaxForResume(s: Session, checks: CheckRecord[]): void {
   if (refusal && s.settings.mode === 'plan')
     s.report.warnings.push(`${WOULD_REFUSE} ${refusal.checks.map((c) => c.title).join('; ')}`);
 }
-
-const WOULD_REFUSE = 'mode: migrate would be refused:';
 
 async function preflight(s: Session, variant: Variant, ctx: StepContext): Promise<Error | undefined> {
   // A live migration under way (ours from a checkpoint, or one this run attaches to) is mid-way too.

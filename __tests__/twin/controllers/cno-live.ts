@@ -80,6 +80,10 @@ export class LiveMigration {
   private readonly minor: number;
   private readonly cno: CnoPlugins;
   private readonly unsubscribe: () => void;
+  /** Network.config carries the trigger annotation (mirrored from its events: a cheap filter). */
+  private annotated: boolean;
+  /** The Degraded message this machine wrote last: it clears only its own (other CNO checks keep theirs). */
+  private degradedMessage: string | undefined;
 
   constructor(ctx: TwinContext, timers: Timers, multus: MultusRollout, minor: number, cno: CnoPlugins) {
     this.ctx = ctx;
@@ -87,6 +91,8 @@ export class LiveMigration {
     this.multus = multus;
     this.minor = minor;
     this.cno = cno;
+    const config = ctx.store.get(T.networkConfig, undefined, 'cluster');
+    this.annotated = config?.metadata.annotations?.[LIVE_MIGRATION_ANNOTATION] !== undefined;
     this.unsubscribe = ctx.store.subscribe((e) => this.onEvent(e));
   }
 
@@ -103,8 +109,10 @@ export class LiveMigration {
 
   /** What the live machine watches besides Network.config/operator (which CNO already watches). */
   private onEvent(e: StoreEvent): void {
-    const config = this.ctx.store.get(T.networkConfig, undefined, 'cluster');
-    if (!config || config.metadata.annotations?.[LIVE_MIGRATION_ANNOTATION] === undefined) return;
+    if (e.resource === T.networkConfig && e.object.metadata.name === 'cluster')
+      this.annotated =
+        e.type !== 'DELETED' && e.object.metadata.annotations?.[LIVE_MIGRATION_ANNOTATION] !== undefined;
+    if (!this.annotated) return;
     const ns = e.object.metadata.namespace;
     const relevant =
       e.resource === T.pool ||
@@ -122,7 +130,11 @@ export class LiveMigration {
    * (validation, next step) then the operconfig controller (render, status). False: not ours.
    */
   reconcile(config: KObject, operator: KObject): boolean {
-    if (!this.owns(config)) return false;
+    if (!this.owns(config)) {
+      // The trigger withdrawn: the clusterconfig controller's next pass is no longer degraded by it.
+      this.clearDegraded();
+      return false;
+    }
     const refusal = liveMigrationRefusal(this.ctx, config, operator);
     if (refusal) {
       // Neither controller propagates anything: no step, no condition, only Degraded.
@@ -321,15 +333,18 @@ export class LiveMigration {
   }
 
   private setDegraded(reason: string, message: string): void {
+    this.degradedMessage = message;
     this.writeDegraded((c) => setCondition(c, 'Degraded', 'True', reason, message));
   }
 
   /** Clears only the Degraded this machine set (another CNO check keeps its own). */
   private clearDegraded(): void {
+    const mine = this.degradedMessage;
+    if (mine === undefined) return;
+    this.degradedMessage = undefined;
     this.writeDegraded((c) => {
       const d = getCondition(c, 'Degraded');
-      if (d?.status === 'True' && (d.reason === INVALID_CLUSTER_CONFIG || d.reason === MIGRATION_FAILED))
-        setCondition(c, 'Degraded', 'False', 'AsExpected', '');
+      if (d?.status === 'True' && d.message === mine) setCondition(c, 'Degraded', 'False', 'AsExpected', '');
     });
   }
 

@@ -10,19 +10,18 @@ import type { KObject, StoreEvent } from '../store.ts';
 import { daemonPodObject, daemonSetObject, namespaceObject } from './builders.ts';
 import { LiveMigration } from './cno-live.ts';
 import { convertSdnFeatures } from './sdn-conversion.ts';
+import { defaultOverlayMtu, refuseInvalidConfig, unsafeTypeChangeMessage } from './cno-validation.ts';
 import type { Kubelet } from './kubelet.ts';
 import type { MultusRollout } from './multus.ts';
 import type { PodIndex } from './pod-index.ts';
 import { markPodNotReady } from './pod-status.ts';
-import { defaultMtu, MULTUS_DS, networkUpgradeable, NS, pluginContainers, pluginDaemonSet } from './seed.ts';
+import { MULTUS_DS, networkUpgradeable, NS, pluginContainers, pluginDaemonSet } from './seed.ts';
 import type { Timers } from './timers.ts';
 import { ACTOR, T } from './types.ts';
 import { type Condition, getCondition, randomHex, randomSuffix, setCondition } from './util.ts';
 
 export const MIGRATION_ANNOTATION = 'networkoperator.openshift.io/network-migration';
 export const INVALID_CONFIG_REASON = 'InvalidOperatorConfig';
-export const NOT_MIGRATING_MESSAGE =
-  "The operator configuration is invalid (cannot change default network type when not doing migration). Use 'oc edit network.operator.openshift.io cluster' to fix.";
 
 interface NetworkConfig extends KObject {
   spec: { networkType?: string };
@@ -108,6 +107,9 @@ export class Cno {
         else delete status.migration;
       });
     }
+    // CNO's own validation (cno-validation.ts): an invalid spec degrades co/network, nothing renders.
+    if (refuseInvalidConfig(this.ctx, this.minor)) return;
+
     const wanted = config.spec.networkType as NetworkType | undefined;
     const current = config.status.networkType as NetworkType;
     if (wanted && wanted !== current) {
@@ -116,7 +118,7 @@ export class Cno {
           ? operator.metadata.annotations?.[MIGRATION_ANNOTATION] !== undefined
           : wanted === migrationTarget;
       if (!allowed) {
-        this.setDegraded(true);
+        this.setDegraded(unsafeTypeChangeMessage(this.minor, migrationTarget));
         return;
       }
       if (!this.switchPlugin(current, wanted)) {
@@ -125,15 +127,15 @@ export class Cno {
         return;
       }
     }
-    this.setDegraded(false);
+    this.setDegraded(undefined);
     this.syncMtu();
   }
 
   /** Degraded=True for a refused type change; cleared once the request is withdrawn or honoured. */
-  private setDegraded(refused: boolean): void {
+  private setDegraded(refusal: string | undefined): void {
     const apply = (conditions: Condition[]) => {
       const existing = getCondition(conditions, 'Degraded');
-      if (refused) setCondition(conditions, 'Degraded', 'True', INVALID_CONFIG_REASON, NOT_MIGRATING_MESSAGE);
+      if (refusal) setCondition(conditions, 'Degraded', 'True', INVALID_CONFIG_REASON, refusal);
       else if (existing?.status === 'True' && existing.reason === INVALID_CONFIG_REASON)
         setCondition(conditions, 'Degraded', 'False', 'AsExpected', '');
     };
@@ -228,7 +230,7 @@ export class Cno {
     const op = this.ctx.store.get(T.networkOperator, undefined, 'cluster') as NetworkOperator | undefined;
     const dn = op?.spec.defaultNetwork;
     const configured = type === 'OVNKubernetes' ? dn?.ovnKubernetesConfig?.mtu : dn?.openshiftSDNConfig?.mtu;
-    return configured ?? defaultMtu(this.ctx.scenario, type);
+    return configured ?? defaultOverlayMtu(this.ctx, type);
   }
 
   /** The overlay MTU in Network.config status follows the running plugin's configured MTU. */

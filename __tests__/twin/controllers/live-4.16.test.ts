@@ -283,6 +283,19 @@ describe('the network operator refuses a live migration it cannot do', () => {
     expect(condition(get(ctx, T.clusterOperator, 'network'), 'Degraded')?.status).toBe('False');
   });
 
+  it('withdrawing the trigger (annotation and type) clears Degraded', async () => {
+    const ctx = start({ network: { sdnMode: 'Multitenant' } });
+    trigger(ctx, 'OVNKubernetes');
+    const degraded = () => condition(get(ctx, T.clusterOperator, 'network'), 'Degraded');
+    await waitFor('Degraded', () => degraded()?.status === 'True');
+    patch(ctx, T.networkConfig, 'cluster', (o) => {
+      delete o.metadata.annotations![LIVE_MIGRATION_ANNOTATION];
+      (o.spec as { networkType: string }).networkType = 'OpenShiftSDN';
+    });
+    await waitFor('Degraded cleared', () => degraded()?.status === 'False');
+    expect(condition(get(ctx, T.networkOperator, 'cluster'), 'Degraded')?.status).toBe('False');
+  });
+
   it('4.14 has no live migration: the annotation is ignored and the type change refused', async () => {
     const ctx = start({ version: '4.14.12' });
     trigger(ctx, 'OVNKubernetes');

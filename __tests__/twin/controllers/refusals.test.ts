@@ -73,7 +73,9 @@ describe('CNO refuses a network type change without the migration trigger', () =
     await waitFor('co/network Degraded', () => networkDegraded(ctx)?.status === 'True');
     const degraded = networkDegraded(ctx)!;
     expect(degraded.reason).toBe(INVALID_CONFIG_REASON);
-    expect(degraded.message).toContain('cannot change default network type when not doing migration');
+    expect(degraded.message).toBe(
+      "Not applying unsafe configuration change: invalid configuration: [cannot change default network type]. Use 'oc edit network.operator.openshift.io cluster' to undo the change.",
+    );
     expect(condition(get(ctx, T.networkOperator, 'cluster'), 'Degraded')?.status).toBe('True');
     await settle(ctx, 30);
     assertUntouched(ctx, nodesBefore);

@@ -2,7 +2,7 @@
 // scenario. Seeding 2,000 nodes and 60,000 pods must stay fast, so objects are built once and handed
 // to the store (which clones them) without any read-back.
 import type { TwinContext } from '../context.ts';
-import type { NetworkType, Scenario } from '../scenario.ts';
+import type { NetworkType } from '../scenario.ts';
 import {
   clusterOperatorObject,
   daemonPodObject,
@@ -73,12 +73,6 @@ export function networkUpgradeable(minor: number, type: NetworkType): Condition 
     message: blocked ? UPGRADEABLE_SDN_MESSAGE : '',
     lastTransitionTime: isoNow(),
   };
-}
-
-/** The overlay MTU a plugin gets when none is configured: smallest node MTU minus its overhead. */
-export function defaultMtu(s: Scenario, type: NetworkType): number {
-  const min = Math.min(...s.nodes.map((n) => n.mtu));
-  return min - (type === 'OVNKubernetes' ? 100 : 50);
 }
 
 export function seedCluster(ctx: TwinContext): void {

@@ -4,7 +4,7 @@
 // the default-route MTU of the node it runs on, not from the smallest node, so mixed MTUs would give
 // some nodes an overlay MTU larger than their link.
 import type { KObject } from '../../cluster/types.ts';
-import type { NodeProbe, Outcome, PreflightCheck } from './types.ts';
+import type { NodeProbe, Outcome, PreflightCheck, PreflightFacts } from './types.ts';
 
 /** Geneve encapsulation overhead OVN-Kubernetes needs below the node MTU. */
 export const GENEVE_OVERHEAD = 100;
@@ -73,6 +73,54 @@ function unsetMtu(
   return { ok: true, detail: `mtu not set; ${evidence}; the overlay MTU may be at most ${limit}` };
 }
 
+/** The network operator's own range for an OVN-Kubernetes mtu (pkg/network/mtu.go MinMTUIPv4, MaxMTU). */
+const OPERATOR_MTU_RANGE = { min: 576, max: 65536 };
+
+/**
+ * The OVN-Kubernetes mtu Network.operator already carries (set by hand before the run, or left by an
+ * earlier attempt). With the mtu input unset the action writes no mtu, so the network operator takes
+ * this one — and refuses it only at the type switch ("invalid MTU", co/network Degraded, after the MCO
+ * rollout on 4.8+). It is checked as if it were the input.
+ */
+export function presetOvnMtu(operator: KObject | undefined): number | undefined {
+  const dn = (operator?.spec?.defaultNetwork ?? {}) as { ovnKubernetesConfig?: { mtu?: unknown } | null };
+  const mtu = dn.ovnKubernetesConfig?.mtu;
+  return typeof mtu === 'number' ? mtu : undefined;
+}
+
+async function evaluate(f: PreflightFacts, mtu: number | undefined): Promise<Outcome> {
+  const ipv6 = ipv6Networks(await f.config());
+  const tooSmall = mtu === undefined ? undefined : ipv6Floor(mtu, ipv6);
+  if (tooSmall) return tooSmall;
+  if (mtu !== undefined && (mtu < OPERATOR_MTU_RANGE.min || mtu > OPERATOR_MTU_RANGE.max))
+    return {
+      ok: false,
+      detail: `mtu ${mtu} is outside ${OPERATOR_MTU_RANGE.min}–${OPERATOR_MTU_RANGE.max}, which the network operator refuses ("invalid MTU") — set the mtu input`,
+    };
+  const probes = await f.probes().catch(() => undefined);
+  const measured = (probes ?? []).filter((p): p is Measured => p.mtu !== undefined);
+  if (!measured.length) {
+    return mtu === undefined
+      ? { ok: true, detail: 'mtu not set (the network operator chooses it); node MTUs not read' }
+      : {
+          ok: false,
+          severity: 'warn',
+          detail: `mtu ${mtu} could not be checked: the node MTUs are read over SSH, which did not succeed`,
+        };
+  }
+  const smallest = measured.reduce((a, p) => (p.mtu < a.mtu ? p : a));
+  const { overhead } = tunnelOf(f.variant.to);
+  const limit = smallest.mtu - overhead;
+  const evidence = `smallest node MTU ${smallest.mtu} (${smallest.name}, ${smallest.iface}); ${measured.length} node(s) read`;
+  if (mtu === undefined) return unsetMtu(measured, smallest, ipv6, evidence, overhead);
+  return mtu <= limit
+    ? { ok: true, detail: `mtu ${mtu} ≤ ${limit}: ${evidence}` }
+    : {
+        ok: false,
+        detail: `mtu ${mtu} is above the smallest node MTU minus ${overhead} (${smallest.mtu} − ${overhead} = ${limit} on ${smallest.name}) — set the mtu input to at most ${limit}, or leave it empty`,
+      };
+}
+
 export const mtuCheck: PreflightCheck = {
   id: 'mtu',
   title: ({ variant }) => {
@@ -81,31 +129,14 @@ export const mtuCheck: PreflightCheck = {
   },
   severity: 'blocking',
   run: async (f) => {
-    const { mtu } = f.ctx.settings;
-    const ipv6 = ipv6Networks(await f.config());
-    const tooSmall = mtu === undefined ? undefined : ipv6Floor(mtu, ipv6);
-    if (tooSmall) return tooSmall;
-    const probes = await f.probes().catch(() => undefined);
-    const measured = (probes ?? []).filter((p): p is Measured => p.mtu !== undefined);
-    if (!measured.length) {
-      return mtu === undefined
-        ? { ok: true, detail: 'mtu not set (the network operator chooses it); node MTUs not read' }
-        : {
-            ok: false,
-            severity: 'warn',
-            detail: `mtu ${mtu} could not be checked: the node MTUs are read over SSH, which did not succeed`,
-          };
-    }
-    const smallest = measured.reduce((a, p) => (p.mtu < a.mtu ? p : a));
-    const { overhead } = tunnelOf(f.variant.to);
-    const limit = smallest.mtu - overhead;
-    const evidence = `smallest node MTU ${smallest.mtu} (${smallest.name}, ${smallest.iface}); ${measured.length} node(s) read`;
-    if (mtu === undefined) return unsetMtu(measured, smallest, ipv6, evidence, overhead);
-    return mtu <= limit
-      ? { ok: true, detail: `mtu ${mtu} ≤ ${limit}: ${evidence}` }
-      : {
-          ok: false,
-          detail: `mtu ${mtu} is above the smallest node MTU minus ${overhead} (${smallest.mtu} − ${overhead} = ${limit} on ${smallest.name}) — set the mtu input to at most ${limit}, or leave it empty`,
-        };
+    const input = f.ctx.settings.mtu;
+    const preset =
+      input === undefined && f.variant.to === 'OVNKubernetes' ? presetOvnMtu(await f.operator()) : undefined;
+    const outcome = await evaluate(f, input ?? preset);
+    if (preset === undefined) return outcome;
+    return {
+      ...outcome,
+      detail: `Network.operator cluster already sets ovnKubernetesConfig.mtu ${preset}, which the network operator will use (the mtu input replaces it): ${outcome.detail}`,
+    };
   },
 };
