@@ -155,8 +155,39 @@ function rebootPart(o: EstimateOptions, reboot: Figure) {
   };
 }
 
+/** Live: the operators roll every pool twice (MTU step, then the network type), pools in parallel. */
+function liveRolloutPart(o: EstimateOptions, update: Figure) {
+  const once = rolloutPart(o, update);
+  return {
+    phase: 'follow',
+    what: 'Two MCO rollouts started by the network operator (every node rebooted twice, rolling)',
+    ms: 2 * once.ms,
+    basis: `2 × (${once.basis})`,
+  };
+}
+
+function liveEstimate(o: EstimateOptions, t: Required<KnownTimings>): EstimateRecord {
+  const parts = [
+    liveRolloutPart(o, t.updateMs),
+    {
+      phase: 'other',
+      what: 'Operator reactions, verification',
+      ms: t.overheadMs.ms,
+      basis: t.overheadMs.source,
+    },
+  ];
+  return {
+    totalMs: parts.reduce((n, p) => n + p.ms, 0),
+    parts,
+    model:
+      `Live migration: the network operator has the Machine Config Operator roll every pool twice, at each pool's maxUnavailable (the max-unavailable input during the run); an MCO node update ${minutes(t.updateMs.ms)} (${t.updateMs.source}); ` +
+      `pools update in parallel; no node is rebooted by this action and there is no cluster-wide network outage; plus ${minutes(t.overheadMs.ms)} (${t.overheadMs.source}). Slow drains (PodDisruptionBudgets) make it longer.`,
+  };
+}
+
 export function estimateDuration(o: EstimateOptions): EstimateRecord {
   const t = timings(o);
+  if (o.variantId.startsWith('C')) return liveEstimate(o, t);
   const mco = rolloutPart(o, t.updateMs);
   const reboot = rebootPart(o, t.rebootMs);
   const overhead = {

@@ -3,6 +3,7 @@
 // Failures and warnings are never collapsed.
 import { escapeHtml } from './escape.ts';
 import type { CheckRecord, RunReport } from './model.ts';
+import { isLiveReport, liveRisk } from './live.ts';
 import {
   afterTheFact,
   details,
@@ -95,6 +96,7 @@ export function risk(r: RunReport): string {
   if (runNoun(r) === 'Rollback') return rollbackRisk(r);
   if (!r.nodes.size || (r.result !== 'planned' && r.result !== 'refused' && r.result !== 'migrated'))
     return '';
+  if (isLiveReport(r)) return liveRisk(r);
   const done = afterTheFact(r);
   const n = r.nodes.size;
   const parallel = Number(r.settings.maxParallelReboots ?? 0);

@@ -6,6 +6,7 @@ import type { ClusterStand, FailureInfo, RunReport } from '../report/model.ts';
 import { LeaseHeld } from './lease.ts';
 import { describeNetwork, readNetworkFacts, type NetworkFacts, type RunKind } from './network-now.ts';
 import { SettingsDiffer } from './prepare.ts';
+import { isLive } from '../procedure/variant-live.ts';
 import { rollbackNextStep } from './rollback-advice.ts';
 import type { Session } from './session.ts';
 
@@ -76,6 +77,7 @@ export function standOf(
   if (f instanceof Error) return 'unknown';
   const target = s.variant?.to;
   const done = (id: string) => s.checkpoint?.completed(id) ?? false;
+  if (f.liveAnnotated) return done('verify') ? 'verified-cleanup-pending' : 'live-under-way';
   // A rollback before the switch: the network type never left its target, no node needs the action's reboot.
   if (target && s.variant?.from === target) {
     if ((f.migration && f.migration !== target) || f.annotated) return 'prepared';
@@ -140,6 +142,12 @@ async function refusedState(err: unknown, s: Session): Promise<Omit<FailureInfo,
   };
 }
 
+/** A live run stopped after its trigger: the operators go on, and a re-run follows them. */
+function liveNote(s: Session, f: NetworkFacts | Error): string {
+  if (!isLive(s.variant) || f instanceof Error || !f.liveAnnotated) return '';
+  return `${s.cancel.aborted ? 'Cancelling' : 'Stopping this run'} cannot stop the network and machine-config operators: the live migration goes on on the cluster. A re-run with the same inputs attaches to it and follows it to the end.`;
+}
+
 /** The migration stopped after it started changing the cluster. */
 async function stoppedState(err: unknown, s: Session): Promise<Omit<FailureInfo, 'message'>> {
   const { report, variant } = s;
@@ -166,6 +174,7 @@ async function stoppedState(err: unknown, s: Session): Promise<Omit<FailureInfo,
       ? `Cleanup did not run: the migration annotation / spec.migration and the ${run === 'rollback' ? 'openshift-ovn-kubernetes' : 'openshift-sdn'} namespace are still in place.`
       : '',
     `The checkpoint in ConfigMap ${CHECKPOINT_REF.namespace}/${CHECKPOINT_REF.name} records what is done.`,
+    liveNote(s, f),
   ]
     .filter(Boolean)
     .join(' ');

@@ -4,6 +4,7 @@
 import type { Cluster } from '../cluster/client.ts';
 import { NETWORK_CONFIG, NETWORK_OPERATOR, POOLS } from '../cluster/types.ts';
 import { MIGRATION_ANNOTATION } from '../procedure/variant-a.ts';
+import { conditionsLine, hasLiveAnnotation } from '../procedure/live-conditions.ts';
 
 export interface NetworkFacts {
   specType?: string;
@@ -12,6 +13,10 @@ export interface NetworkFacts {
   migration?: string;
   annotated: boolean;
   pausedPools: string[];
+  /** Network.config carries the live migration annotation. */
+  liveAnnotated?: boolean;
+  /** The five live migration conditions in one line (when the annotation is set). */
+  liveConditions?: string;
 }
 
 export async function readNetworkFacts(cluster: Cluster): Promise<NetworkFacts> {
@@ -27,6 +32,8 @@ export async function readNetworkFacts(cluster: Cluster): Promise<NetworkFacts> 
     migration: str(operator?.spec?.migration?.networkType),
     annotated: operator?.metadata.annotations?.[MIGRATION_ANNOTATION] !== undefined,
     pausedPools: pools.items.filter((p) => p.spec?.paused === true).map((p) => p.metadata.name),
+    liveAnnotated: hasLiveAnnotation(config),
+    ...(hasLiveAnnotation(config) ? { liveConditions: conditionsLine(config) } : {}),
   };
 }
 
@@ -59,7 +66,11 @@ export function describeNetwork(
   run: RunKind = 'migration',
 ): string {
   const parts: string[] = [];
-  if (from === target) parts.push(neverSwitched(f, target));
+  if (f.liveAnnotated)
+    parts.push(
+      `A live migration to ${f.specType ?? '?'} is under way (${f.liveConditions ?? ''}; status.networkType ${f.statusType ?? '?'}): the network and machine-config operators carry it on whatever this run does; the pod network keeps working while the pools roll.`,
+    );
+  else if (from === target) parts.push(neverSwitched(f, target));
   else if (f.specType === target && !rebooted)
     parts.push(
       `spec.networkType is already ${target}: the pod network is down until the ${run} continues (every node must still be rebooted onto ${target}).`,

@@ -134,11 +134,13 @@ function relaxForResume(s: Session, checks: CheckRecord[]): void {
 }
 
 async function preflight(s: Session, variant: Variant, ctx: StepContext): Promise<Error | undefined> {
-  const resuming = s.earlier !== undefined;
+  // A live migration under way (ours from a checkpoint, or one this run attaches to) is mid-way too.
+  const resuming = s.earlier !== undefined || s.attachLive === true;
   const checks = await core.group('Preflight checks', () =>
     runPreflight(ctx, variant, {
       mode: s.settings.mode === 'plan' ? 'plan' : 'migrate',
-      ownRunInProgress: resuming,
+      // Attaching is not "our own run": no-migration-in-progress says it attaches (live only).
+      ownRunInProgress: s.earlier !== undefined,
     }),
   );
   if (resuming) relaxForResume(s, checks);
@@ -172,7 +174,7 @@ export async function prepare(s: Session, variant: Variant): Promise<Prepared> {
       memory,
     );
   s.checkpoint = checkpoint;
-  const onTarget = !earlier && s.report.cluster.networkTypeBefore === variant.to;
+  const onTarget = !earlier && !s.attachLive && s.report.cluster.networkTypeBefore === variant.to;
   s.onTarget = onTarget;
   const refusal = onTarget ? undefined : await preflight(s, variant, ctx);
   return { variant, ctx, checkpoint, onTarget, refusal };
