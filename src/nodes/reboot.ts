@@ -63,65 +63,153 @@ interface Sent {
 }
 
 export async function rebootNodes(nodes: string[], opts: RebootOptions): Promise<RebootOutcome[]> {
-  const { log, watch, access } = opts;
-  const command = access.rebootCommand;
-  const total = nodes.length;
-  const outcomes = new Map<string, RebootOutcome>();
-  const tally: Tally = { back: 0, failed: 0, inFlight: new Map() };
+  const run = new RebootRun(nodes, opts);
+  try {
+    await run.fanOut();
+  } finally {
+    run.close();
+  }
+  return run.outcomesInOrder();
+}
 
+/** One fan-out: the outcomes so far, the counts the progress line shows, and what stops it. */
+class RebootRun {
+  private readonly outcomes = new Map<string, RebootOutcome>();
+  private readonly tally: Tally = { back: 0, failed: 0, inFlight: new Map() };
   // Aborted by the caller's signal (cancel) or by a host key mismatch (fatal).
-  const stop = new AbortController();
-  const onCallerAbort = () => stop.abort(opts.signal?.reason);
-  if (opts.signal?.aborted) onCallerAbort();
-  opts.signal?.addEventListener('abort', onCallerAbort, { once: true });
-  let fatal: Error | undefined;
-  let failFast: (err: Error) => void = () => {};
-  const fatalPromise = new Promise<never>((_, reject) => (failFast = reject));
-  fatalPromise.catch(() => {});
+  private readonly stop = new AbortController();
+  private readonly onCallerAbort = () => this.stop.abort(this.opts.signal?.reason);
+  private fatal: Error | undefined;
+  private failFast: (err: Error) => void = () => {};
+  private readonly fatalPromise = new Promise<never>((_, reject) => (this.failFast = reject));
+  private readonly progress: ReturnType<typeof rebootProgress>;
+  // A control-plane node that did not make it back: no other one is taken down after it.
+  private quorumAt: string | undefined;
+  private readonly nodes: string[];
+  private readonly opts: RebootOptions;
 
-  const progress = rebootProgress(total, tally, {
-    log,
-    startedAt: Date.now(),
-    limit: rebootLimit(nodes, opts),
-    onLine: opts.onProgress,
-  });
+  constructor(nodes: string[], opts: RebootOptions) {
+    this.nodes = nodes;
+    this.opts = opts;
+    this.fatalPromise.catch(() => {});
+    if (opts.signal?.aborted) this.onCallerAbort();
+    opts.signal?.addEventListener('abort', this.onCallerAbort, { once: true });
+    this.progress = rebootProgress(nodes.length, this.tally, {
+      log: opts.log,
+      startedAt: Date.now(),
+      limit: rebootLimit(nodes, opts),
+      onLine: opts.onProgress,
+    });
+  }
 
-  const fail = (o: Omit<RebootOutcome, 'ok'> & { error: string }) => {
-    outcomes.set(o.node, { ...o, ok: false });
+  /** Control-plane nodes first, one at a time, then the rest `maxParallel` at a time; or all at once. */
+  async fanOut(): Promise<void> {
+    const { opts, nodes } = this;
+    const isControlPlane = (node: string) => opts.controlPlane?.has(node) === true;
+    const masters = opts.maxParallel > 0 ? nodes.filter(isControlPlane) : [];
+    const order =
+      opts.maxParallel > 0
+        ? `${masters.length ? `${masters.length} control-plane node(s) one at a time, then the others ` : ''}at most ${opts.maxParallel} at a time`
+        : 'all at once';
+    opts.log.info(`reboot: ${nodes.length} node(s), ${order}, with \`${opts.access.rebootCommand}\``);
+    const waits: Promise<void>[] = [];
+    const work =
+      opts.maxParallel > 0
+        ? pool(masters, 1, (n) => this.oneMaster(n)).then(() =>
+            pool(
+              nodes.filter((n) => !isControlPlane(n)),
+              opts.maxParallel,
+              (n) => this.rebootAndWait(n),
+            ),
+          )
+        : pool(nodes, SEND_CONCURRENCY, async (node) => {
+            const s = await this.send(node);
+            if (s) waits.push(this.awaitBack(s));
+          }).then(() => Promise.all(waits));
+    await Promise.race([work, this.fatalPromise]);
+    if (this.fatal) throw this.fatal;
+    this.progress.flush();
+  }
+
+  close(): void {
+    this.progress.stop();
+    this.opts.signal?.removeEventListener('abort', this.onCallerAbort);
+  }
+
+  outcomesInOrder(): RebootOutcome[] {
+    return this.nodes.map(
+      (node) =>
+        this.outcomes.get(node) ?? {
+          node,
+          address: '',
+          bootIdBefore: this.opts.watch.get(node)?.bootID ?? '',
+          commandSentAt: 0,
+          ok: false,
+          error: `${node} was not rebooted: the run was cancelled`,
+        },
+    );
+  }
+
+  private fail(o: Omit<RebootOutcome, 'ok'> & { error: string }): void {
+    this.outcomes.set(o.node, { ...o, ok: false });
     // Out of flight before the line is printed: it must not name a node that is settled as slowest.
-    tally.inFlight.delete(o.node);
-    tally.failed++;
-    log.warn(oneLine(o.error));
-    progress.countsChanged();
-  };
+    this.tally.inFlight.delete(o.node);
+    this.tally.failed++;
+    this.opts.log.warn(oneLine(o.error));
+    this.progress.countsChanged();
+  }
 
-  // ---- one node: send the command ----
-  const send = async (node: string): Promise<Sent | undefined> => {
+  private async rebootAndWait(node: string): Promise<void> {
+    const s = await this.send(node);
+    if (s) await this.awaitBack(s);
+  }
+
+  private async oneMaster(node: string): Promise<void> {
+    if (this.quorumAt && !this.stop.signal.aborted) {
+      return this.fail({
+        node,
+        address: '',
+        bootIdBefore: this.opts.watch.get(node)?.bootID ?? '',
+        commandSentAt: 0,
+        error: `${node} was not rebooted: control-plane node ${this.quorumAt} did not complete its reboot, and a second control-plane node down could cost etcd its quorum`,
+      });
+    }
+    await this.rebootAndWait(node);
+    if (!this.outcomes.get(node)?.ok) this.quorumAt ??= node;
+  }
+
+  /** One node: send the command (or count a reboot an earlier run already did). */
+  private async send(node: string): Promise<Sent | undefined> {
+    const { watch, log, access } = this.opts;
     const before = watch.get(node);
     const base = { node, address: '', bootIdBefore: before?.bootID ?? '', commandSentAt: 0 };
-    if (stop.signal.aborted) {
-      outcomes.set(node, { ...base, ok: false, error: `${node} was not rebooted: the run was cancelled` });
+    if (this.stop.signal.aborted) {
+      this.outcomes.set(node, {
+        ...base,
+        ok: false,
+        error: `${node} was not rebooted: the run was cancelled`,
+      });
       return undefined;
     }
     if (!before) {
-      fail({ ...base, error: `${node} was not rebooted: it is not among the cluster's nodes` });
+      this.fail({ ...base, error: `${node} was not rebooted: it is not among the cluster's nodes` });
       return undefined;
     }
-    if (opts.alreadyRebooted?.(node, before.bootID)) {
+    if (this.opts.alreadyRebooted?.(node, before.bootID)) {
       log.info(`${node}: already rebooted (bootID ${shortId(before.bootID)}), not rebooting it again`);
       const sentAt = Date.now();
-      tally.inFlight.set(node, sentAt);
+      this.tally.inFlight.set(node, sentAt);
       return { node, before, address: '', sentAt, resumed: true };
     }
     try {
       const r = await access.scheduleReboot(
         { name: node, addresses: before.addresses },
-        { timeoutMs: COMMAND_TIMEOUT_MS, signal: stop.signal },
+        { timeoutMs: COMMAND_TIMEOUT_MS, signal: this.stop.signal },
       );
       const sentAt = Date.now();
       if (r.code !== null && r.code !== 0) {
         const detail = (r.stderr.trim() || r.stdout.trim()).slice(0, 300);
-        fail({
+        this.fail({
           ...base,
           address: r.address,
           commandSentAt: sentAt,
@@ -129,34 +217,39 @@ export async function rebootNodes(nodes: string[], opts: RebootOptions): Promise
         });
         return undefined;
       }
-      tally.inFlight.set(node, sentAt);
+      this.tally.inFlight.set(node, sentAt);
       log.info(`${node}: reboot command sent via ${r.address} (bootID ${shortId(before.bootID)})`);
       return { node, before, address: r.address, sentAt, resumed: false };
     } catch (err) {
-      if (access.isFatal(err)) {
-        if (!fatal) {
-          fatal = err as Error;
-          stop.abort(err);
-          failFast(fatal);
-        }
-        return undefined;
-      }
-      if (isAbortError(err)) {
-        // The shell's gate refused it, or closed the connection before the node confirmed it.
-        outcomes.set(node, {
-          ...base,
-          ok: false,
-          error: `the run was cancelled before ${node} confirmed a reboot command`,
-        });
-        return undefined;
-      }
-      fail({ ...base, error: `${node} was not rebooted: ${(err as Error).message}` });
+      this.sendFailed(node, base, err);
       return undefined;
     }
-  };
+  }
 
-  // ---- one node: wait until it is back ----
-  const awaitBack = async (s: Sent): Promise<void> => {
+  private sendFailed(node: string, base: Omit<RebootOutcome, 'ok'>, err: unknown): void {
+    if (this.opts.access.isFatal(err)) {
+      if (!this.fatal) {
+        this.fatal = err as Error;
+        this.stop.abort(err);
+        this.failFast(this.fatal);
+      }
+      return;
+    }
+    if (isAbortError(err)) {
+      // The shell's gate refused it, or closed the connection before the node confirmed it.
+      this.outcomes.set(node, {
+        ...base,
+        ok: false,
+        error: `the run was cancelled before ${node} confirmed a reboot command`,
+      });
+      return;
+    }
+    this.fail({ ...base, error: `${node} was not rebooted: ${(err as Error).message}` });
+  }
+
+  /** One node: wait until it is back (Ready with a new boot ID; Ready only when resumed). */
+  private async awaitBack(s: Sent): Promise<void> {
+    const { watch, log, rebootTimeoutMs } = this.opts;
     const base = { node: s.node, address: s.address, bootIdBefore: s.before.bootID, commandSentAt: s.sentAt };
     try {
       const pred = s.resumed
@@ -165,103 +258,45 @@ export async function rebootNodes(nodes: string[], opts: RebootOptions): Promise
       const after = await watch.until(
         s.node,
         pred,
-        opts.rebootTimeoutMs,
+        rebootTimeoutMs,
         `${s.node} to come back from its reboot`,
-        stop.signal,
+        this.stop.signal,
       );
       const backAt = Date.now();
-      outcomes.set(s.node, { ...base, bootIdAfter: after.bootID, backAt, ok: true });
-      tally.inFlight.delete(s.node);
-      tally.back++;
+      this.outcomes.set(s.node, { ...base, bootIdAfter: after.bootID, backAt, ok: true });
+      this.tally.inFlight.delete(s.node);
+      this.tally.back++;
       log.info(
         `${s.node} back after ${formatDuration(backAt - s.sentAt)} (bootID ${shortId(s.before.bootID)} → ${shortId(after.bootID)})`,
       );
-      progress.countsChanged();
+      this.progress.countsChanged();
     } catch (err) {
-      if (isAbortError(err)) {
-        outcomes.set(s.node, {
-          ...base,
-          ok: false,
-          error: `stopped waiting for ${s.node} to come back: ${fatal ? fatal.message : 'the run was cancelled'}`,
-        });
-        return;
-      }
-      if (err instanceof WaitTimeoutError) {
-        const now = watch.get(s.node);
-        fail({
-          ...base,
-          ...(now && now.bootID !== s.before.bootID ? { bootIdAfter: now.bootID } : {}),
-          error: `${s.node} did not come back within ${formatDuration(opts.rebootTimeoutMs)} (last seen ${lastSeen(s.before, now)})`,
-        });
-        return;
-      }
-      fail({ ...base, error: `waiting for ${s.node} to come back failed: ${(err as Error).message}` });
+      this.notBack(s, base, err);
     } finally {
-      tally.inFlight.delete(s.node);
+      this.tally.inFlight.delete(s.node);
     }
-  };
-
-  // ---- fan-out ----
-  const rebootAndWait = async (node: string) => {
-    const s = await send(node);
-    if (s) await awaitBack(s);
-  };
-  const isControlPlane = (node: string) => opts.controlPlane?.has(node) === true;
-  const masters = opts.maxParallel > 0 ? nodes.filter(isControlPlane) : [];
-  // A control-plane node that did not make it back: no other one is taken down after it.
-  let quorumAt: string | undefined;
-  const oneMaster = async (node: string) => {
-    if (quorumAt && !stop.signal.aborted) {
-      const bootIdBefore = watch.get(node)?.bootID ?? '';
-      return fail({
-        node,
-        address: '',
-        bootIdBefore,
-        commandSentAt: 0,
-        error: `${node} was not rebooted: control-plane node ${quorumAt} did not complete its reboot, and a second control-plane node down could cost etcd its quorum`,
-      });
-    }
-    await rebootAndWait(node);
-    if (!outcomes.get(node)?.ok) quorumAt ??= node;
-  };
-  const order =
-    opts.maxParallel > 0
-      ? `${masters.length ? `${masters.length} control-plane node(s) one at a time, then the others ` : ''}at most ${opts.maxParallel} at a time`
-      : 'all at once';
-  log.info(`reboot: ${total} node(s), ${order}, with \`${command}\``);
-  const waits: Promise<void>[] = [];
-  const work =
-    opts.maxParallel > 0
-      ? pool(masters, 1, oneMaster).then(() =>
-          pool(
-            nodes.filter((n) => !isControlPlane(n)),
-            opts.maxParallel,
-            rebootAndWait,
-          ),
-        )
-      : pool(nodes, SEND_CONCURRENCY, async (node) => {
-          const s = await send(node);
-          if (s) waits.push(awaitBack(s));
-        }).then(() => Promise.all(waits));
-  try {
-    await Promise.race([work, fatalPromise]);
-  } finally {
-    progress.stop();
-    opts.signal?.removeEventListener('abort', onCallerAbort);
   }
-  if (fatal) throw fatal;
-  progress.flush();
-  return nodes.map(
-    (node) =>
-      outcomes.get(node) ?? {
-        node,
-        address: '',
-        bootIdBefore: watch.get(node)?.bootID ?? '',
-        commandSentAt: 0,
+
+  private notBack(s: Sent, base: Omit<RebootOutcome, 'ok'>, err: unknown): void {
+    if (isAbortError(err)) {
+      this.outcomes.set(s.node, {
+        ...base,
         ok: false,
-        error: `${node} was not rebooted: the run was cancelled`,
-      },
-  );
+        error: `stopped waiting for ${s.node} to come back: ${this.fatal ? this.fatal.message : 'the run was cancelled'}`,
+      });
+      return;
+    }
+    if (err instanceof WaitTimeoutError) {
+      const now = this.opts.watch.get(s.node);
+      this.fail({
+        ...base,
+        ...(now && now.bootID !== s.before.bootID ? { bootIdAfter: now.bootID } : {}),
+        error: `${s.node} did not come back within ${formatDuration(this.opts.rebootTimeoutMs)} (last seen ${lastSeen(s.before, now)})`,
+      });
+      return;
+    }
+    this.fail({ ...base, error: `waiting for ${s.node} to come back failed: ${(err as Error).message}` });
+  }
 }
 
 /** Runs `work` on every node of `nodes`, at most `width` at once, in order. */
