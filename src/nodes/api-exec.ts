@@ -157,6 +157,23 @@ function execUrl(server: string, t: ExecTarget): string {
   return `${base}/api/v1/namespaces/${encodeURIComponent(t.namespace)}/pods/${encodeURIComponent(t.pod)}/exec?${q}`;
 }
 
+/** The WebSocket's options: the API server's TLS settings (or the shared connector), no compression. */
+function wsOptions(conn: StreamOptions, timeoutMs: number): WebSocket.ClientOptions {
+  const { ca, cert, key, rejectUnauthorized, servername } = conn.tls;
+  return {
+    headers: conn.headers,
+    // With a connector, its secure context holds the CA, certificate and key.
+    ...(conn.connect
+      ? { createConnection: conn.connect as unknown as typeof net.createConnection }
+      : { ...(ca ? { ca } : {}), ...(cert ? { cert } : {}), ...(key ? { key } : {}) }),
+    ...(rejectUnauthorized !== undefined ? { rejectUnauthorized } : {}),
+    ...(servername ? { servername } : {}),
+    handshakeTimeout: Math.min(timeoutMs, 30_000),
+    perMessageDeflate: false,
+    followRedirects: false,
+  };
+}
+
 /** Opens the stream, collects stdout/stderr and the status; settles on status, close, timeout or abort. */
 export function execStream(
   conn: StreamOptions,
@@ -164,19 +181,7 @@ export function execStream(
   opts: { timeoutMs: number; signal?: AbortSignal },
 ): Promise<StreamResult> {
   return new Promise<StreamResult>((resolve, reject) => {
-    const { ca, cert, key, rejectUnauthorized, servername } = conn.tls;
-    const ws = new WebSocket(execUrl(conn.server, target), EXEC_PROTOCOLS, {
-      headers: conn.headers,
-      // With a connector, its secure context holds the CA, certificate and key.
-      ...(conn.connect
-        ? { createConnection: conn.connect as unknown as typeof net.createConnection }
-        : { ...(ca ? { ca } : {}), ...(cert ? { cert } : {}), ...(key ? { key } : {}) }),
-      ...(rejectUnauthorized !== undefined ? { rejectUnauthorized } : {}),
-      ...(servername ? { servername } : {}),
-      handshakeTimeout: Math.min(opts.timeoutMs, 30_000),
-      perMessageDeflate: false,
-      followRedirects: false,
-    });
+    const ws = new WebSocket(execUrl(conn.server, target), EXEC_PROTOCOLS, wsOptions(conn, opts.timeoutMs));
     let stdout = '';
     let stderr = '';
     let opened = false;
