@@ -1,6 +1,8 @@
 // The newcomer's first command: `npm run demo` answers --help, and a typo ends with one line and exit
 // code 2, never a stack trace, before a twin is started.
 import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REPO_ROOT } from './helpers/run-action.ts';
@@ -9,7 +11,7 @@ function demo(...args: string[]) {
   const r = spawnSync(process.execPath, [path.join('scripts', 'demo.ts'), ...args], {
     cwd: REPO_ROOT,
     encoding: 'utf8',
-    timeout: 30_000,
+    timeout: 110_000,
   });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
@@ -34,4 +36,21 @@ describe('npm run demo', () => {
     expect(r.stderr).not.toMatch(/\n\s+at /);
     expect(r.stdout).not.toContain('Starting the twin');
   });
+
+  it('--cancel-at cancels the run where the text appears, in an --out directory cleared first', () => {
+    const out = mkdtempSync(path.join(tmpdir(), 'demo-'));
+    writeFileSync(path.join(out, 'stale.txt'), 'from an earlier run');
+    try {
+      const r = demo('--cancel-at', 'Switch the default network', '--out', out);
+      expect(r.code, r.stderr).toBe(1);
+      expect(r.stdout).toContain('"Switch the default network" seen: cancelling the run (SIGINT)');
+      expect(r.stdout).toContain('result cancelled');
+      expect(existsSync(path.join(out, 'stale.txt'))).toBe(false);
+      const summary = readFileSync(path.join(out, 'summary.md'), 'utf8');
+      expect(summary).toMatch(/^## ⏹️ Migration cancelled during Switch the default network/);
+      expect(readFileSync(path.join(out, 'summary.html'), 'utf8')).toContain('<h2>⏹️ Migration cancelled');
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+  }, 120_000);
 });

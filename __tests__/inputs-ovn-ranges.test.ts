@@ -41,9 +41,9 @@ describe('ovn-*-subnet-* inputs', () => {
 
 describe('the field each release uses', () => {
   const field = (minor: number, key: string) => ovnInternalRanges(minor).find((r) => r.key === key)?.field;
-  it('join: none before 4.11, v4InternalSubnet 4.11–4.15, ipv4.internalJoinSubnet from 4.16', () => {
-    expect(field(10, 'joinV4')).toBeUndefined();
-    expect(field(11, 'joinV4')).toBe('v4InternalSubnet');
+  it('join: none before 4.12 (release-4.11 has no v4InternalSubnet), v4InternalSubnet 4.12–4.15, ipv4.internalJoinSubnet from 4.16', () => {
+    expect(field(11, 'joinV4')).toBeUndefined();
+    expect(field(12, 'joinV4')).toBe('v4InternalSubnet');
     expect(field(15, 'joinV6')).toBe('v6InternalSubnet');
     expect(field(16, 'joinV4')).toBe('ipv4.internalJoinSubnet');
   });

@@ -137,6 +137,7 @@ describe('defaults', () => {
     expect(s).toEqual({
       kubeconfig: KUBECONFIG,
       mode: 'plan',
+      strategy: 'auto',
       nodeAccess: { kind: 'api', requested: 'auto', why: 'node-access: auto, and no ssh-private-key is set' },
       ssh: { user: 'core', port: 22, hostKeyPolicy: 'strict' },
       allowInsecureTls: false,

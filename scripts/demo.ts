@@ -6,6 +6,7 @@
 import { cpSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { githubPage } from '../__tests__/helpers/render-github.ts';
 import { startHarness } from '../__tests__/helpers/twin-action.ts';
 import type { Fault } from '../__tests__/twin/scenario.ts';
 
@@ -120,6 +121,8 @@ const run = await h.run(
 );
 const summaryPath = join(out, 'summary.md');
 writeFileSync(summaryPath, run.summary);
+// The summary as GitHub would show it, to open in a browser.
+writeFileSync(join(out, 'summary.html'), githubPage('Job summary (demo)', run.summary));
 writeFileSync(join(out, 'timeline.json'), JSON.stringify(h.twin.timeline.toJSON(), null, 2));
 const reportDir = join(out, 'report');
 if (run.outputs['report-path'])
@@ -141,7 +144,7 @@ if (values['cancel-at'] && !cancel.signal.aborted)
 console.log(
   `\nExit code ${run.code}, result ${run.outputs.result}, network type ${run.outputs['network-type']}`,
 );
-console.log(`Job summary:  ${summaryPath}`);
+console.log(`Job summary:  ${summaryPath} (as GitHub shows it: ${join(out, 'summary.html')})`);
 console.log(`Report:       ${join(reportDir, 'report.json')} and report.md`);
 console.log(
   artifact

@@ -6,6 +6,7 @@ import type { KObject } from '../../src/cluster/types.ts';
 import { HEALTHY_PASSES, operatorGate } from '../../src/checks/operator-gate.ts';
 import { operatorsHealthyCheck } from '../../src/checks/preflight/operators-healthy.ts';
 import type { StepContext } from '../../src/procedure/types.ts';
+import type { MemoryLogger } from '../../src/util/log.ts';
 import { fakeFacts, SETTINGS } from './preflight-fakes.ts';
 
 function co(name: string, state: 'ok' | 'progressing' | 'degraded' = 'ok'): KObject {
@@ -67,6 +68,16 @@ describe('operatorGate', () => {
     const gate = await operatorGate(ctx, { settle: true, timeoutMs: 10_000 });
     expect(gate).toMatchObject({ ok: true, streak: 3 });
     expect(at).toHaveLength(6);
+    // Each pass's line carries the elapsed time and the bound; the streak that starts over says why.
+    expect((ctx.log as MemoryLogger).messages('info')).toEqual([
+      expect.stringMatching(/^\[[\d.]+s \/ 10s\] ClusterOperators pass 1: all 3 healthy; 1\/3 consecutive/),
+      expect.stringMatching(/^\[[\d.]+s \/ 10s\] ClusterOperators pass 2: all 3 healthy; 2\/3 consecutive/),
+      expect.stringMatching(
+        /^\[[\d.]+s \/ 10s\] ClusterOperators pass 3: 1 not healthy \(etcd: .*\); 0\/3 consecutive/,
+      ),
+      expect.stringMatching(/^\[[\d.]+s \/ 10s\] ClusterOperators pass 4: all 3 healthy; 1\/3 consecutive/),
+      expect.stringMatching(/^\[[\d.]+s \/ 10s\] ClusterOperators pass 5: all 3 healthy; 2\/3 consecutive/),
+    ]);
   });
 
   it('in verification: still unhealthy at the bound fails, naming the operators', async () => {

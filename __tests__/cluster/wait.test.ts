@@ -131,6 +131,72 @@ describe('waitFor', () => {
     expect(log.messages('debug').some((m) => /expired, listing again/.test(m))).toBe(true);
   });
 
+  it('never prints a count lower than before without saying so: a change the cluster reports', async () => {
+    const { cluster, log } = setup();
+    label('master-0', 'drop', 'x');
+    label('worker-0', 'drop', 'x');
+    setTimeout(() => label('master-0', 'drop', 'no'), 50);
+    setTimeout(() => label('worker-0', 'drop', 'done'), 150);
+    await waitFor<KObject>(cluster, NODES, {
+      description: 'nodes to be labelled',
+      timeoutMs: 5_000,
+      evaluate: (items) => ({
+        done: items.some((i) => i.metadata.labels?.drop === 'done'),
+        progress: `nodes ${items.filter((i) => i.metadata.labels?.drop === 'x').length}/${items.length} labelled`,
+      }),
+      log,
+    });
+    expect(log.messages('info').map((l) => l.replace(/^\[[^\]]+\] /, ''))).toEqual([
+      'waiting for nodes to be labelled: nodes 2/2 labelled',
+      'waiting for nodes to be labelled: nodes 1/2 labelled (nodes was 2/2 — as the cluster reports it now)',
+    ]);
+  });
+
+  it('a count lower after a re-list (the watch had to start over) says it was re-listed', async () => {
+    const { cluster, log } = setup();
+    label('master-0', 'relist', 'x');
+    label('worker-0', 'relist', 'x');
+    let calls = 0;
+    await waitFor<KObject>(cluster, NODES, {
+      description: 'pools to be updated',
+      timeoutMs: 10_000,
+      evaluate: (items) => {
+        if (++calls === 1) {
+          // Between this LIST and the WATCH after it: one node drops out, and the list's version is
+          // pushed out of history (410), so the wait lists again.
+          label('master-0', 'relist', 'no');
+          churn(20_050);
+        }
+        if (calls === 2) setTimeout(() => label('worker-0', 'relist', 'done'), 20);
+        const n = items.filter((i) => i.metadata.labels?.relist === 'x').length;
+        return {
+          done: items.some((i) => i.metadata.labels?.relist === 'done'),
+          progress: `pools: worker ${n}/${items.length} updated`,
+        };
+      },
+      log,
+    });
+    expect(log.messages('info').map((l) => l.replace(/^\[[^\]]+\] /, ''))).toEqual([
+      'waiting for pools to be updated: pools: worker 2/2 updated',
+      'waiting for pools to be updated: pools: worker 1/2 updated (worker was 2/2 — re-listed: the watch had to start over)',
+    ]);
+  });
+
+  it("continuing an earlier wait (startedAt): elapsed and limit are the whole wait's, the clock never jumps back", async () => {
+    const { cluster, log } = setup();
+    const err = await waitFor<KObject>(cluster, NODES, {
+      description: 'pools to be updated',
+      timeoutMs: 300,
+      startedAt: Date.now() - 65_000,
+      evaluate: () => ({ done: false, progress: 'pools: worker 0/1 updated' }),
+      log,
+    }).catch((e: unknown) => e);
+    expect(log.messages('info')).toEqual([
+      expect.stringMatching(/^\[1m5s \/ 1m5s\] waiting for pools to be updated: pools: worker 0\/1 updated$/),
+    ]);
+    expect((err as Error).message).toMatch(/^timed out after 1m5s waiting for pools to be updated/);
+  });
+
   it('times out with the description and the last progress', async () => {
     const { cluster, log } = setup();
     const err = await waitFor<KObject>(cluster, NODES, {

@@ -5,6 +5,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { expectOneWaitsProgress } from '../helpers/progress-lines.ts';
 import { startHarness, smallScenario, type Harness } from '../helpers/twin-action.ts';
 
 let h: Harness | undefined;
@@ -104,6 +105,8 @@ describe('a checkpoint that lies', () => {
     expect(run.stdout).toMatch(
       /pool \w+ is Updated on rendered-\w+-\w+, whose ovs-configuration.service runs "\/usr\/local\/bin\/configure-ovs.sh OpenShiftSDN".*waiting for MCO/,
     );
+    // …as one wait in the log: the progress lines' clock goes on across it, under one limit.
+    expectOneWaitsProgress(run.stdout, 'waiting for every MachineConfigPool');
     const entries = h.twin.timeline.entries;
     const backup = entries.findIndex((e) => e.verb === 'backup');
     const firstWrite = entries.findIndex((e) => e.actor.startsWith('client:'));

@@ -72,6 +72,14 @@ describe('mode: migrate, failures and special nodes', () => {
     expect(run.errors.join('\n')).toMatch(/worker-1 did not come back within 3s/);
     expect(run.summary).toContain('worker-1');
     expect(run.summary).toMatch(/What to do next/);
+    // The verdict names the node; the node table, read again at the end, shows it NotReady; the
+    // error is said once in what is open (the collapsed node table keeps it as the node's note).
+    expect(run.summary.split('\n')[0]).toMatch(
+      /^## ❌ Migration failed during .+ — worker-1 did not come back \(NotReady\)$/,
+    );
+    expect(run.summary).toMatch(/^\| worker-1 \|.*\| \*\*NotReady\*\* \|/m);
+    const open = run.summary.slice(0, run.summary.indexOf('<details>'));
+    expect(open.split('worker-1 did not come back within 3s').length - 1).toBe(1);
     expect(h.results.artifacts).toHaveLength(1);
     expect([...h.results.artifacts[0].files.keys()]).toContain('backup/cluster-openshift-sdn.yaml');
     // The checkpoint stays, with the boot IDs from before the reboot, for the next run.

@@ -4,6 +4,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { indexOf, lastIndexOf, startHarness, type Harness } from '../helpers/twin-action.ts';
+import { expectOneWaitsProgress } from '../helpers/progress-lines.ts';
 import { findType } from '../twin/resources.ts';
 import type { TimelineEntry } from '../twin/timeline.ts';
 
@@ -140,6 +141,14 @@ describe('mode: migrate on OpenShift 4.6 (variant A, the source document)', () =
     // Long waits say how long they have waited, what for and who is busy: `[2m10s / 1h30m] … pools: master 2/3, worker 1/2 updated; updating: worker; worker-1 Working`.
     expect(run.stdout).toMatch(
       /^\[\S+ \/ \S+\] waiting for every MachineConfigPool .*: pools: .*worker \d\/2.* updated; .*worker-\d Working/m,
+    );
+    // Each wait's lines: one limit, the clock never back, no line twice (the reboot's too).
+    expectOneWaitsProgress(run.stdout, 'waiting for every MachineConfigPool');
+    const reboot = expectOneWaitsProgress(run.stdout, 'reboot: ');
+    expect(reboot.at(-1)!.body).toMatch(/^reboot: (\d+)\/\1 back, 0 pending$/);
+    // The artifact upload sits in a log group of its own.
+    expect(run.stdout).toMatch(
+      /^::group::Upload the artifact \S+\n(?:(?!::endgroup::).*\n)*Uploaded artifact .*\n::endgroup::$/m,
     );
     expect(run.summary).toContain('Migrated to OVN-Kubernetes');
     expect(run.summary).toMatch(/Phases[\s\S]*Reboot every node/);

@@ -74,7 +74,16 @@ describe('mode: plan', () => {
     expect(r.warnings).toContain(
       'mode: migrate would be refused: Every node Ready; Every MachineConfigPool Updated and not Degraded — fix these before approving',
     );
-    expect(run.summary).toContain('mode: migrate would be refused');
+    // The summary says it once, as its verdict with the checks under it (the warning is for the log
+    // and the annotations); the objects and evidence follow under "What happened".
+    expect(run.summary).toMatch(
+      /^## ⛔ migrate would be refused — 2 blocking checks:\n\n- Every node Ready — .*\n- Every MachineConfigPool Updated and not Degraded — /,
+    );
+    expect(run.summary).not.toContain('mode: migrate would be refused');
+    expect(run.summary).toContain(
+      '### What happened\nThe blocking checks listed at the top stopped the run before any change.\n\n- ❌ **Every node Ready**: worker-0: Ready=False',
+    );
+    expect(run.summary.split('1 of 2 node(s) NotReady').length - 1).toBe(1);
     expect(h.twin.timeline.clientWrites()).toEqual([]);
   });
 });

@@ -98,7 +98,7 @@ describe('one 4.14 cluster, from plan to migrated, through a cancel and re-runs'
     const version = (JSON.parse(readFileSync('package.json', 'utf8')) as { version: string }).version;
     const first = run.stdout.split('\n').filter((l) => !l.startsWith('::'));
     expect(first.slice(0, 3)).toEqual([
-      `sdn-to-ovn action ${version}: mode plan`,
+      `sdn-to-ovn action ${version}: mode plan, strategy auto`,
       expect.stringMatching(
         /^node access: Nodes are reached over SSH as core .*; SSH as core on port \d+, host keys /,
       ),

@@ -1,9 +1,9 @@
 // The shared node watch stays exact under the soak's transient faults: cut streams, 503 on watch
 // requests, 429 with Retry-After on node requests, API latency. Every change the store makes must be
 // reflected, or a reboot would compare against a stale boot ID.
-import { afterAll, beforeAll, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { Cluster } from '../../src/cluster/client.ts';
-import { NodeWatch } from '../../src/nodes/node-watch.ts';
+import { NodeListTimeout, NodeWatch } from '../../src/nodes/node-watch.ts';
 import { MemoryLogger } from '../../src/util/log.ts';
 import { typeOfObject } from '../twin/resources.ts';
 import { type NodesTwin, startNodesTwin } from './support.ts';
@@ -58,5 +58,25 @@ it('sees every boot ID change while watches are cut and requests fail', async ()
   } finally {
     watch.stop();
     faults.clear();
+  }
+});
+
+it('a first node list that cannot reach the API ends at its limit: NodeListTimeout, the watch stopped', async () => {
+  const log = new MemoryLogger();
+  const cluster = Cluster.fromKubeconfig(twin.kubeconfig, undefined, log);
+  await twin.api.suspend();
+  try {
+    const err = await NodeWatch.start(cluster, log, undefined, 400).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(NodeListTimeout);
+    expect((err as Error).message).toMatch(
+      /^the node list did not answer within 0\.4s \(wait-timeout\): the API server is unreachable — check it, then run again/,
+    );
+    // Stopped: once the API is back, no request comes from the abandoned watch.
+    await twin.api.resume();
+    const before = cluster.requestCount;
+    await new Promise((r) => setTimeout(r, 1_500));
+    expect(cluster.requestCount).toBe(before);
+  } finally {
+    await twin.api.resume();
   }
 });

@@ -61,6 +61,33 @@ function maxInFlight(outcomes: RebootOutcome[]): number {
   return max;
 }
 
+/**
+ * Progress lines as the issue asks: elapsed and limit on every one, the elapsed time and the counts
+ * never going back, and no line printed twice (the final counts are not repeated at the end).
+ */
+function expectProgressLines(lines: string[], limit: string): void {
+  expect(lines.length).toBeGreaterThan(0);
+  const parsed = lines.map((l) => {
+    const m = /^\[([\d.]+)s \/ ([^\]]+)\] reboot: (\d+)\/\d+ back, \d+ pending(?:, (\d+) failed)?/.exec(l);
+    expect(m, l).not.toBeNull();
+    return {
+      line: l,
+      body: l.replace(/^\[[^\]]+\] /, ''),
+      at: Number(m![1]),
+      limit: m![2],
+      done: Number(m![3]) + Number(m![4] ?? 0),
+    };
+  });
+  for (const [i, p] of parsed.entries()) {
+    expect(p.limit).toBe(limit);
+    if (i === 0) continue;
+    const prev = parsed[i - 1]!;
+    expect(p.at).toBeGreaterThanOrEqual(prev.at);
+    expect(p.done).toBeGreaterThanOrEqual(prev.done);
+    expect(p.body, `printed twice: ${p.line}`).not.toBe(prev.body);
+  }
+}
+
 describe('rebootNodes', () => {
   it('with maxParallel 0 sends every command at once and waits for new bootIDs and Ready', async () => {
     const s = shell();
@@ -89,12 +116,33 @@ describe('rebootNodes', () => {
       const firstBack = Math.min(...outcomes.map((o) => o.backAt!));
       expect(lastSent).toBeLessThan(firstBack);
       expect(maxInFlight(outcomes)).toBe(NAMES.length);
-      expect(progress.at(-1)).toBe('reboot: 6/6 back, 0 pending');
+      expect(progress.at(-1)).toMatch(/^\[[\d.]+s \/ 10s\] reboot: 6\/6 back, 0 pending$/);
+      expectProgressLines(progress, '10s');
       expect(
         log.messages('info').filter((m) => /^worker-2 back after \S+ \(bootID boot-wor… → /.test(m)),
       ).toHaveLength(1);
       // The shared watch serves every wait: no API request was made by the reboots themselves.
       expect(cluster.requestCount).toBe(requestsBefore);
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('prints each progress line once: the final counts are not repeated after the last node is back', async () => {
+    const s = shell();
+    const progress: string[] = [];
+    try {
+      const [o] = await rebootNodes(['worker-4'], {
+        access: s,
+        watch,
+        maxParallel: 0,
+        rebootTimeoutMs: 10_000,
+        log,
+        onProgress: (l) => progress.push(l),
+      });
+      expect(o!.ok).toBe(true);
+      expect(progress).toEqual([expect.stringMatching(/^\[[\d.]+s \/ 10s\] reboot: 1\/1 back, 0 pending$/)]);
+      expect(log.messages('info').filter((m) => m.includes('reboot: 1/1 back'))).toEqual(progress);
     } finally {
       await s.close();
     }
@@ -113,6 +161,10 @@ describe('rebootNodes', () => {
       expect(outcomes.every((o) => o.ok)).toBe(true);
       expect(maxInFlight(outcomes)).toBe(2);
       expect(twin.kubelet.reboots).toHaveLength(NAMES.length);
+      // In waves, each node has reboot-timeout from its own command: the limit says so.
+      const lines = log.messages('info').filter((m) => /\] reboot: /.test(m));
+      expect(lines.at(-1)).toMatch(/^\[[\d.]+s \/ 10s per node\] reboot: 6\/6 back, 0 pending$/);
+      expectProgressLines(lines, '10s per node');
     } finally {
       await s.close();
     }
@@ -141,7 +193,9 @@ describe('rebootNodes', () => {
         /^worker-3 was not rebooted: the key was refused for user core on worker-3/,
       );
       expect(twin.kubelet.reboots.map((r) => r.node).sort()).toEqual(['worker-0', 'worker-1']);
-      expect(log.messages('info').at(-1)).toBe('reboot: 1/3 back, 0 pending, 2 failed');
+      expect(log.messages('info').at(-1)).toMatch(
+        /^\[[\d.]+s \/ 0\.8s\] reboot: 1\/3 back, 0 pending, 2 failed$/,
+      );
     } finally {
       await s.close();
       // Bring worker-1 back for the tests that follow.

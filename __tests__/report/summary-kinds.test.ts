@@ -1,90 +1,13 @@
 // Each kind of summary read as its reader reads it: the verdict on the first line, the sections in
 // order (failures and warnings open, long parts collapsed), the nodes by pool in natural order with
-// empty columns dropped, and the size. The plan, the failure and the 500-node run are kept as fixtures
-// (GitHub renders a .md file in the repository as it renders the job summary: open them there).
+// empty columns dropped, and the size. The Markdown of the plan, the failure and the 500-node run is
+// kept in fixtures/ (rendered.test.ts keeps the pages GitHub shows for them; UPDATE_FIXTURES=1
+// regenerates both).
 import { describe, expect, it } from 'vitest';
 import { renderSummary } from '../../src/report/markdown.ts';
-import { RunReport, type CheckRecord, type RunResult } from '../../src/report/model.ts';
-
-const T0 = new Date('2026-11-27T09:00:00Z');
-
-function check(id: string, ok = true, severity: CheckRecord['severity'] = 'blocking'): CheckRecord {
-  return { id, title: `Check ${id}`, ok, severity, detail: ok ? 'fine' : `${id} is not fine` };
-}
-
-/** A report as a 4.14 run on `nodes` nodes (masters first) would leave it. */
-function report(result: RunResult, nodes = 6, mode = 'migrate'): RunReport {
-  const r = new RunReport('https://api.prod.example:6443');
-  Object.defineProperty(r, 'startedAt', { value: T0 });
-  r.finishedAt = new Date(T0.getTime() + 41 * 60_000);
-  r.result = result;
-  r.cluster = {
-    server: 'https://api.prod.example:6443',
-    id: '9c548f9a-2c1f-41f4-9f11-b65db37c816c',
-    version: '4.14.12',
-    variant: 'B — offline, OpenShift 4.8–4.16 (spec.migration, pools not paused)',
-    networkTypeBefore: 'OpenShiftSDN',
-    networkTypeAfter: result === 'migrated' ? 'OVNKubernetes' : undefined,
-  };
-  r.settings = {
-    mode,
-    sshUser: 'core',
-    sshPort: 22,
-    sshKnownHosts: 'given (host keys checked)',
-    maxParallelReboots: 0,
-    cleanup: true,
-    etcdBackup: true,
-  };
-  r.context = { runUrl: 'https://github.com/acme/ops/actions/runs/42', actor: 'alice' };
-  for (let i = 0; i < nodes; i++) {
-    const pool = i < 3 ? 'master' : 'worker';
-    // Inserted in a scrambled order: the table sorts them.
-    const name = i < 3 ? `master-${i}` : `worker-${(i * 11) % (nodes - 3)}`;
-    const n = r.node(name);
-    n.pool = pool;
-    n.addresses = [`10.0.${i >> 8}.${i & 255}`];
-    n.ready = true;
-    if (result !== 'planned' && result !== 'refused') {
-      n.bootIdBefore = `aaaaaaaa-${i}`;
-      n.bootIdAfter = `bbbbbbbb-${i}`;
-      n.backAfterMs = 95_000;
-      n.mcoState = 'Done';
-    }
-  }
-  r.checks = Array.from({ length: 16 }, (_, i) => check(`c${i}`));
-  r.estimate = {
-    totalMs: 33 * 60_000,
-    parts: [
-      { what: 'MCO rollout of configure-ovs.sh OVNKubernetes', ms: 15 * 60_000, basis: 'pools in parallel' },
-      { what: 'Reboot every node over SSH', ms: 10 * 60_000, basis: '6 node(s), all at once' },
-      { what: 'Operator reactions, multus rollout, verification', ms: 8 * 60_000, basis: 'fixed allowance' },
-    ],
-    model: 'Assumes a node reboot takes 10 min.',
-  };
-  r.plan = [
-    {
-      phase: 'Back up',
-      step: 'Back up the network configuration',
-      changes: ['(no change: files in the artifact)'],
-    },
-    {
-      phase: 'Start',
-      step: 'Set spec.migration',
-      changes: ['Network.operator.openshift.io cluster: spec.migration.networkType = OVNKubernetes'],
-    },
-    {
-      phase: 'Switch',
-      step: 'Set spec.networkType',
-      changes: [
-        'Network.config.openshift.io cluster: spec.networkType = OVNKubernetes',
-        'Network.operator.openshift.io cluster: spec.defaultNetwork.ovnKubernetesConfig',
-      ],
-    },
-    { phase: 'Reboot', step: 'Reboot every node', changes: ['Node master-0: rebooted over SSH'] },
-  ];
-  r.inventory = { egressIPs: [], egressFirewalls: [], multicastNamespaces: [] };
-  return r;
-}
+import { expectFixture } from './fixture-file.ts';
+import type { RunReport } from '../../src/report/model.ts';
+import { check, failedRun, report, T0 } from './sample-reports.ts';
 
 const lines = (md: string) => md.split('\n');
 const headings = (md: string) =>
@@ -92,74 +15,8 @@ const headings = (md: string) =>
 /** Whether a heading's section is collapsed (inside <details>). */
 const collapsed = (md: string, title: string) => md.includes(`<summary>${title}`);
 
-function failedRun(): RunReport {
-  const r = report('failed');
-  r.settings.mode = 'migrate';
-  r.phases = [
-    {
-      id: 'backup',
-      title: 'Back up the network configuration',
-      startedAt: T0.toISOString(),
-      durationMs: 2000,
-      outcome: 'ok',
-    },
-    {
-      id: 'reboot',
-      title: 'Reboot every node',
-      startedAt: T0.toISOString(),
-      durationMs: 30 * 60_000,
-      outcome: 'failed',
-      detail: 'worker-2 did not come back',
-    },
-  ];
-  const w2 = r.node('worker-2');
-  w2.ready = false;
-  w2.condition = 'Ready=Unknown (NodeStatusUnknown: Kubelet stopped posting node status.)';
-  w2.notes.push('did not come back within 10m');
-  r.checks.push({
-    id: 'pods-healthy',
-    title: 'No pod in an error state',
-    ok: false,
-    severity: 'blocking',
-    detail: '25 pod(s) in error',
-    items: Array.from({ length: 25 }, (_, i) => `app-${i}/web-${i} on worker-${i % 3}: CrashLoopBackOff`),
-    evidence: 'machine-config-daemon log of worker-2:\nI1127 09:30:01 daemon.go:1200 Starting update',
-  });
-  r.changes = [
-    {
-      at: '2026-11-27T09:02:00Z',
-      step: 'set-migration',
-      object: 'Network.operator.openshift.io/cluster',
-      field: 'spec.migration.networkType',
-      from: null,
-      to: 'OVNKubernetes',
-    },
-    {
-      at: '2026-11-27T09:10:00Z',
-      step: 'network-type',
-      object: 'Network.config.openshift.io/cluster',
-      field: 'spec.networkType',
-      from: 'OpenShiftSDN',
-      to: 'OVNKubernetes',
-    },
-  ];
-  r.failure = {
-    message: '1 node(s) did not come back from the reboot: worker-2',
-    stand: 'switched-not-rebooted',
-    phase: 'Reboot every node',
-    clusterState: 'The migration (procedure B) stopped during "Reboot every node" (step reboot-nodes).',
-    nextSteps: [
-      'Re-run the workflow with the same inputs to continue.',
-      'To go back, run the workflow with mode rollback and the same inputs.',
-    ],
-    commands: ['oc get nodes -o wide'],
-  };
-  r.artifact = { name: 'sdn-to-ovn-report', id: 7, size: 48_213 };
-  return r;
-}
-
 describe('the summary of each kind of run', () => {
-  it('planned: the verdict with the numbers, the risk open, steps, passing checks and nodes collapsed', async () => {
+  it('planned: the verdict with the numbers, the risk open, steps, passing checks and nodes collapsed', () => {
     const md = renderSummary(report('planned', 6, 'plan'));
     expect(lines(md)[0]).toBe(
       '## ✅ 16/16 checks pass — migrate will change 3 objects, reboot 6 nodes (each twice), about 33 min, network down ~10 min',
@@ -179,7 +36,7 @@ describe('the summary of each kind of run', () => {
     // A plan has no boot IDs, back-after or MCO state: those columns are dropped.
     expect(md).toContain('| Node | Addresses | Ready |');
     expect(Buffer.byteLength(md)).toBeLessThan(10_000);
-    await expect(md).toMatchFileSnapshot('./fixtures/plan.md');
+    expectFixture('plan.md', md);
   });
 
   it('refused (plan): "migrate would be refused" and the blocking checks as a list under it', () => {
@@ -206,6 +63,57 @@ describe('the summary of each kind of run', () => {
       'What to do next',
     ]);
     expect(md).toContain('**Untouched** — This run changed nothing');
+  });
+
+  it('each error once: a refusal, a verification failure, a node that did not come back', () => {
+    const count = (md: string, text: string) => md.split(text).length - 1;
+    // A refused plan: each check's detail once (in the verdict's list), its objects under What happened;
+    // the preflight message and the "would be refused" warning restate them and are not shown.
+    const refused = report('refused', 6, 'plan');
+    refused.checks[3] = {
+      ...check('nodes-ready', false),
+      items: ['worker-1: Ready=False (KubeletNotReady)'],
+    };
+    refused.checks[5] = check('pools-updated', false);
+    refused.warnings.push('mode: migrate would be refused: Check nodes-ready; Check pools-updated');
+    refused.failure = {
+      message:
+        'Preflight refused the migration (no change was made): 2 blocking check(s) failed — [Check nodes-ready] nodes-ready is not fine: worker-1: Ready=False (KubeletNotReady); [Check pools-updated] pools-updated is not fine',
+      stand: 'untouched',
+      clusterState: 'No change was made to the cluster.',
+      nextSteps: ['Fix the cause'],
+    };
+    const md = renderSummary(refused);
+    expect(count(md, 'nodes-ready is not fine')).toBe(1);
+    expect(count(md, 'pools-updated is not fine')).toBe(1);
+    expect(count(md, 'worker-1: Ready=False (KubeletNotReady)')).toBe(1);
+    expect(md).toContain(
+      '### What happened\nThe blocking checks listed at the top stopped the run before any change.\n\n- ❌ **Check nodes-ready**: worker-1: Ready=False (KubeletNotReady)\n\n',
+    );
+    expect(md).not.toContain('would be refused:');
+    expect(md).not.toContain('### Warnings');
+
+    // A failed verification: "verification failed: <titles>" says nothing the checks do not.
+    const failed = failedRun();
+    failed.failure!.message = 'verification failed: No pod in an error state';
+    failed.node('worker-2').notes.splice(0);
+    expect(renderSummary(failed)).toContain(
+      '### What happened\n- ❌ **No pod in an error state** — 25 pod(s) in error<br>app-0/web-0 on worker-0',
+    );
+
+    // A node that did not come back: its note repeats the failure message, so it is left out.
+    const lost = failedRun();
+    lost.checks = lost.checks.filter((c) => c.ok);
+    const error = 'worker-2 did not come back within 10m (last seen NotReady, bootID unchanged)';
+    lost.failure!.message = `1 node(s) did not come back from the reboot: ${error}`;
+    lost.node('worker-2').notes.splice(0, 1, error);
+    lost.phases[1]!.detail = lost.failure!.message; // the engine records the failure as the phase's detail
+    const lostMd = renderSummary(lost);
+    // Once in what is open; the collapsed node table keeps each node's notes as its record.
+    expect(count(lostMd.slice(0, lostMd.indexOf('<details>')), error)).toBe(1);
+    expect(lostMd).toContain(
+      '- ❌ node **worker-2** is NotReady — Ready=Unknown (NodeStatusUnknown: Kubelet stopped posting node status.)\n',
+    );
   });
 
   it('migrated: past tense, time taken beside the estimate', () => {
@@ -236,7 +144,7 @@ describe('the summary of each kind of run', () => {
     expect(md).toContain('state read at the end of the run');
   });
 
-  it('failed: the phase and the node in the verdict; what happened names objects; nothing about the failure collapsed', async () => {
+  it('failed: the phase and the node in the verdict; what happened names objects; nothing about the failure collapsed', () => {
     const md = renderSummary(failedRun());
     expect(lines(md)[0]).toBe(
       '## ❌ Migration failed during Reboot every node — worker-2 did not come back (NotReady)',
@@ -270,7 +178,7 @@ describe('the summary of each kind of run', () => {
       .map((l) => l.split(' | ')[0]!.slice(2));
     expect(names).toEqual(['master-0', 'master-1', 'master-2', 'worker-0', 'worker-1', 'worker-2']);
     expect(lines(md).find((l) => l.startsWith('| worker-2 |'))).toContain('**NotReady**');
-    await expect(md).toMatchFileSnapshot('./fixtures/failure.md');
+    expectFixture('failure.md', md);
   });
 
   it('cancelled: where it was cancelled and the cluster state in the verdict', () => {
@@ -314,7 +222,89 @@ describe('the summary of each kind of run', () => {
     expect(md).toContain('**On OVN-Kubernetes, unhealthy**');
   });
 
-  it('a 500-node migration stays under 200 KB, with the full node table collapsed', async () => {
+  it('every kind, migrate and rollback: its first line, its first section and its size', () => {
+    const refusedRun = () => {
+      const r = report('refused', 6, 'plan');
+      r.checks[3] = check('nodes-ready', false);
+      r.failure = { message: 'x', stand: 'untouched', clusterState: 'No change.', nextSteps: ['Fix it'] };
+      return r;
+    };
+    const cancelled = () => {
+      const r = failedRun();
+      r.result = 'cancelled';
+      r.checks = r.checks.filter((c) => c.ok);
+      for (const n of r.nodes.values()) n.ready = true;
+      return r;
+    };
+    const rollbackFailed = () => {
+      const r = failedRun();
+      r.settings.mode = 'rollback';
+      return r;
+    };
+    const kinds: [string, RunReport, RegExp, string][] = [
+      [
+        'plan',
+        report('planned', 6, 'plan'),
+        /^## ✅ 16\/16 checks pass — migrate will change 3 objects/,
+        'The risk',
+      ],
+      [
+        'plan-rollback',
+        report('planned', 6, 'plan-rollback'),
+        /^## ✅ 16\/16 checks pass — rollback will change 3 objects/,
+        'The risk',
+      ],
+      ['refused', refusedRun(), /^## ⛔ migrate would be refused — 1 blocking check:$/, 'What happened'],
+      [
+        'migrated',
+        report('migrated'),
+        /^## ✅ Migrated to OVN-Kubernetes — 6 nodes rebooted in 41m/,
+        'What this run did',
+      ],
+      [
+        'rolled-back',
+        report('rolled-back', 6, 'rollback'),
+        /^## ↩️ Rolled back to OpenShift SDN — verified, 6 nodes in 41m/,
+        'What this run did',
+      ],
+      ['failed', failedRun(), /^## ❌ Migration failed during Reboot every node — worker-2/, 'What happened'],
+      [
+        'rollback failed',
+        rollbackFailed(),
+        /^## ❌ Rollback failed during Reboot every node — worker-2/,
+        'What happened',
+      ],
+      [
+        'cancelled',
+        cancelled(),
+        /^## ⏹️ Migration cancelled during Reboot every node — cluster: /,
+        'What happened',
+      ],
+      [
+        'already-migrated',
+        report('already-migrated'),
+        /^## ✅ Already on OVN-Kubernetes — verified/,
+        'Passing checks (16)',
+      ],
+    ];
+    for (const [kind, r, first, section] of kinds) {
+      if (r.result === 'rolled-back' || r.result === 'migrated')
+        r.estimateVsActual = r.estimate!.parts.map((p) => ({
+          phase: p.what,
+          what: p.what,
+          estimateMs: p.ms,
+          actualMs: p.ms,
+        }));
+      if (r.result === 'already-migrated') r.plan = [];
+      const md = renderSummary(r);
+      expect(lines(md)[0], kind).toMatch(first);
+      expect(headings(md)[0], kind).toBe(section);
+      // A 6-node run's summary is read, not searched: a few kilobytes.
+      expect(Buffer.byteLength(md), kind).toBeLessThan(12 * 1024);
+    }
+  });
+
+  it('a 500-node migration stays under 200 KB, with the full node table collapsed', () => {
     const r = report('migrated', 500);
     const md = renderSummary(r);
     const bytes = Buffer.byteLength(md);
@@ -328,6 +318,6 @@ describe('the summary of each kind of run', () => {
     expect(names.indexOf('worker-2')).toBeLessThan(names.indexOf('worker-10'));
     // The risk lists the reboot order per pool, cut at 20 names with a count.
     expect(md).toContain('… and 477 more');
-    await expect(md).toMatchFileSnapshot('./fixtures/500-nodes.md');
+    expectFixture('500-nodes.md', md);
   });
 });

@@ -11,6 +11,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ActionRun } from '../helpers/run-action.ts';
 import { runPost } from '../helpers/run-action.ts';
+import { linksAndImages, renderLikeGitHub } from '../helpers/render-github.ts';
 import { smallScenario, startHarness, type Harness } from '../helpers/twin-action.ts';
 import type { ScenarioInput } from '../twin/scenario.ts';
 import { findType } from '../twin/resources.ts';
@@ -94,6 +95,10 @@ async function expectNoCommandGotThrough(
   // The summary: no live link or image, under the limit.
   expect(run.summary).toContain('evil');
   expect(liveLinks(run.summary, [OWN_RUN_URL])).toEqual([]);
+  // Rendered as GitHub renders it: the only links are to the run's own artifacts, and no image.
+  const shown = linksAndImages(renderLikeGitHub(run.summary));
+  expect(shown.images).toEqual([]);
+  expect(shown.links.filter((l) => !l.startsWith(OWN_RUN_URL))).toEqual([]);
   expect(Buffer.byteLength(run.summary)).toBeLessThan(SUMMARY_LIMIT_BYTES);
   // The post step, with the state the runner would hold, deletes nothing outside its own files.
   const post = await runPost(runnerState(run), { tempDir: run.tempDir });

@@ -98,23 +98,24 @@ export interface OvnInternalRange {
   field?: string;
 }
 
-// Where each range is set on Network.operator.openshift.io, by release (openshift/api operator/v1
-// types_network.go and the OpenShift docs' "Cluster Network Operator configuration" /
-// "configure-ovn-kubernetes-subnets" pages):
-// - join switch: `v4InternalSubnet`/`v6InternalSubnet` (openshift/api PR #1207, OpenShift 4.11: "used
-//   internally by ovn-kubernetes in case the default one is being already used"); replaced in 4.16 by
-//   `ipv4.internalJoinSubnet`/`ipv6.internalJoinSubnet` (v4InternalSubnet deprecated).
-// - transit switch (OVN interconnect, 4.14+): `ipv4.internalTransitSwitchSubnet` /
-//   `ipv6.internalTransitSwitchSubnet` from 4.16 (openshift/api IPv4OVNKubernetesConfig; "The value can
-//   be changed after installation", default 100.88.0.0/16); 4.14 and 4.15 use the default.
-// - masquerade: `gatewayConfig.ipv4.internalMasqueradeSubnet` / `gatewayConfig.ipv6.…` from 4.14
-//   (docs 4.14 "ovnKubernetesConfig.gatewayConfig.ipv4 object"); earlier releases use the default.
+// Where each range is set on Network.operator.openshift.io, by release: read from openshift/api's
+// release-4.x branches, operator/v1/types_network.go (a field the release's CRD lacks is pruned by the
+// API server without an error, so a wrong boundary would silently change nothing):
+// - join switch: `v4InternalSubnet`/`v6InternalSubnet` from release-4.12 (PR #1207, merged 2022-07;
+//   release-4.11 does not have it); `ipv4.internalJoinSubnet`/`ipv6.internalJoinSubnet` in release-4.16
+//   (PR #1626), which deprecates v4InternalSubnet.
+// - transit switch: `ipv4.internalTransitSwitchSubnet`/`ipv6.…` in release-4.16 (PR #1626; "can be
+//   changed after installation", default 100.88.0.0/16). It was backported to release-4.15 (PR #1872,
+//   2024-06) and release-4.14 (PR #1962, 2024-09), i.e. to later z-streams only, so 4.14/4.15 are
+//   treated as not configurable (the default range).
+// - masquerade: `gatewayConfig.ipv4.internalMasqueradeSubnet`/`gatewayConfig.ipv6.…` from release-4.14
+//   (PR #1410, merged 2023-08); earlier releases use the default.
 // The transit range is reserved on every release: a cluster migrated before 4.14 meets it at upgrade.
 function fieldFor(key: keyof OvnSubnets, minor: number): string | undefined {
   const v = key.endsWith('V4') ? 'ipv4' : 'ipv6';
   if (key.startsWith('join')) {
     if (minor >= 16) return `${v}.internalJoinSubnet`;
-    return minor >= 11 ? `${v === 'ipv4' ? 'v4' : 'v6'}InternalSubnet` : undefined;
+    return minor >= 12 ? `${v === 'ipv4' ? 'v4' : 'v6'}InternalSubnet` : undefined;
   }
   if (key.startsWith('transit')) return minor >= 16 ? `${v}.internalTransitSwitchSubnet` : undefined;
   return minor >= 14 ? `gatewayConfig.${v}.internalMasqueradeSubnet` : undefined;

@@ -15,6 +15,8 @@
 //
 // Variant A reboots every node, then unpauses the pools and MCO updates (and reboots) them; variant B
 // has MCO roll out first, then reboots every node. Both are one MCO rollout plus one reboot phase.
+// Both rollbacks (A-rollback, B-rollback) go as variant A does: reboot with the pools paused, then the
+// MCO update; an undo (A-undo, B-undo: the network type never switched) is the MCO update alone.
 import type { KObject } from '../cluster/types.ts';
 import { nodesAtOnce } from '../inputs/max-unavailable.ts';
 import { nodeMatchesPool } from '../openshift/objects.ts';
@@ -108,6 +110,11 @@ function timings(o: EstimateOptions): Required<KnownTimings> {
   return { rebootMs, updateMs, overheadMs };
 }
 
+/** Reboot first, then the MCO update after the pools are resumed: variant A and both rollbacks. */
+const rebootsFirst = (id: string): boolean => id === 'A' || id.endsWith('-rollback') || id.endsWith('-undo');
+/** An undo reboots no node itself: MCO rolls the OpenShift SDN configuration back. */
+const noReboot = (id: string): boolean => id.endsWith('-undo');
+
 function rolloutPart(o: EstimateOptions, update: Figure) {
   const pools = o.pools.map((p) => {
     const machines = Number(p.status?.machineCount ?? 0);
@@ -120,11 +127,10 @@ function rolloutPart(o: EstimateOptions, update: Figure) {
     undefined,
   );
   return {
-    phase: o.variantId === 'A' ? 'resume-pools' : 'prepare',
-    what:
-      o.variantId === 'A'
-        ? 'MCO update after the pools are resumed'
-        : 'MCO rollout of configure-ovs.sh OVNKubernetes',
+    phase: rebootsFirst(o.variantId) ? 'resume-pools' : 'prepare',
+    what: rebootsFirst(o.variantId)
+      ? 'MCO update after the pools are resumed'
+      : 'MCO rollout of configure-ovs.sh OVNKubernetes',
     ms: (slowest?.rounds ?? 0) * update.ms,
     basis: slowest
       ? `pools in parallel; slowest ${slowest.name}: ${slowest.machines} node(s), ${slowest.mu} at a time → ${slowest.rounds} round(s) × ${minutes(update.ms)} per node update (${update.source})`
@@ -149,8 +155,39 @@ function rebootPart(o: EstimateOptions, reboot: Figure) {
   };
 }
 
+/** Live: the operators roll every pool twice (MTU step, then the network type), pools in parallel. */
+function liveRolloutPart(o: EstimateOptions, update: Figure) {
+  const once = rolloutPart(o, update);
+  return {
+    phase: 'follow',
+    what: 'Two MCO rollouts started by the network operator (every node rebooted twice, rolling)',
+    ms: 2 * once.ms,
+    basis: `2 × (${once.basis})`,
+  };
+}
+
+function liveEstimate(o: EstimateOptions, t: Required<KnownTimings>): EstimateRecord {
+  const parts = [
+    liveRolloutPart(o, t.updateMs),
+    {
+      phase: 'other',
+      what: 'Operator reactions, verification',
+      ms: t.overheadMs.ms,
+      basis: t.overheadMs.source,
+    },
+  ];
+  return {
+    totalMs: parts.reduce((n, p) => n + p.ms, 0),
+    parts,
+    model:
+      `Live migration: the network operator has the Machine Config Operator roll every pool twice, at each pool's maxUnavailable (the max-unavailable input during the run); an MCO node update ${minutes(t.updateMs.ms)} (${t.updateMs.source}); ` +
+      `pools update in parallel; no node is rebooted by this action and there is no cluster-wide network outage; plus ${minutes(t.overheadMs.ms)} (${t.overheadMs.source}). Slow drains (PodDisruptionBudgets) make it longer.`,
+  };
+}
+
 export function estimateDuration(o: EstimateOptions): EstimateRecord {
   const t = timings(o);
+  if (o.variantId.startsWith('C')) return liveEstimate(o, t);
   const mco = rolloutPart(o, t.updateMs);
   const reboot = rebootPart(o, t.rebootMs);
   const overhead = {
@@ -159,7 +196,11 @@ export function estimateDuration(o: EstimateOptions): EstimateRecord {
     ms: t.overheadMs.ms,
     basis: t.overheadMs.source,
   };
-  const parts = o.variantId === 'A' ? [reboot, mco, overhead] : [mco, reboot, overhead];
+  const parts = noReboot(o.variantId)
+    ? [mco, overhead]
+    : rebootsFirst(o.variantId)
+      ? [reboot, mco, overhead]
+      : [mco, reboot, overhead];
   return {
     totalMs: parts.reduce((n, p) => n + p.ms, 0),
     parts,

@@ -7,7 +7,7 @@ import { type KObject, NODES } from '../cluster/types.ts';
 import { nodeReady } from '../openshift/objects.ts';
 import type { StepContext } from '../procedure/types.ts';
 import type { EtcdBackupRecord } from '../report/model.ts';
-import { internalIPs, shellQuote } from '../nodes/access.ts';
+import { internalIPs, type NodeAccess, type NodeTarget, shellQuote } from '../nodes/access.ts';
 
 export const BACKUP_SCRIPT = '/usr/local/bin/cluster-backup.sh';
 
@@ -44,6 +44,16 @@ export function backupDirectory(env: NodeJS.ProcessEnv = process.env): string {
   return `/home/core/assets/backup-${run}${attempt ? `-${attempt}` : ''}`;
 }
 
+/** Where the backup runs and what a failure message tells the administrator to do. */
+interface BackupRun {
+  ctx: StepContext;
+  shell: NodeAccess;
+  target: NodeTarget;
+  name: string;
+  dir: string;
+  fix: string;
+}
+
 /** Takes the backup; returns (and records in ctx.report.etcdBackup) where it is. Throws EtcdBackupFailed. */
 export async function takeEtcdBackup(
   ctx: StepContext,
@@ -57,7 +67,6 @@ export async function takeEtcdBackup(
   if (!master) throw new EtcdBackupFailed(`etcd backup: ${NO_BACKUP_NODE}`);
   const name = master.metadata.name;
   const addresses = internalIPs(master);
-  const target = { name, addresses };
   const dir = backupDirectory(opts.env);
   const { access: shell } = await ctx.nodes();
   const how =
@@ -65,10 +74,28 @@ export async function takeEtcdBackup(
       ? `ssh ${ctx.settings.ssh.user}@${addresses[0] ?? name}; sudo`
       : `oc debug node/${name} -- chroot /host`;
   const fix = `check the node (${how} ${BACKUP_SCRIPT} ${dir}) and run again, or set etcd-backup: false after taking a backup yourself`;
+  const b: BackupRun = { ctx, shell, target: { name, addresses }, name, dir, fix };
+  const saved = await runBackupScript(b);
+  const { snapshot, staticResources } = await backupFiles(b, saved);
+  const record: EtcdBackupRecord = {
+    node: name,
+    directory: dir,
+    snapshot,
+    staticResources,
+    takenAt: new Date().toISOString(),
+  };
+  ctx.report.etcdBackup = record;
+  ctx.log.info(`  etcd backup saved on ${name}: ${snapshot}, ${staticResources}`);
+  return record;
+}
+
+/** Runs cluster-backup.sh; returns the snapshot path it says it saved, if it says so. */
+async function runBackupScript(b: BackupRun): Promise<string | undefined> {
+  const { ctx, name, dir, fix } = b;
   ctx.log.info(`  etcd backup: sudo -E ${BACKUP_SCRIPT} ${dir} on ${name}`);
   let run;
   try {
-    run = await shell.exec(target, `sudo -E ${BACKUP_SCRIPT} ${shellQuote(dir)}`, {
+    run = await b.shell.exec(b.target, `sudo -E ${BACKUP_SCRIPT} ${shellQuote(dir)}`, {
       timeoutMs: Math.min(ctx.settings.waitTimeoutMs, 30 * 60_000),
       signal: ctx.signal,
     });
@@ -85,9 +112,19 @@ export async function takeEtcdBackup(
       `etcd backup on ${name} failed: ${BACKUP_SCRIPT} exited with ${run.code ?? run.signal}: ${tail} — ${fix}`,
     );
   }
-  // The script names the snapshot it saved; the static resources share its timestamp.
-  const saved = /Snapshot saved at (\S+)/.exec(run.stdout)?.[1];
-  const list = await shell.exec(target, `ls ${shellQuote(dir)}`, { timeoutMs: 60_000 });
+  return /Snapshot saved at (\S+)/.exec(run.stdout)?.[1];
+}
+
+/**
+ * The snapshot and static resources in the backup directory, checked on the node: both present
+ * (the script names the snapshot it saved; the static resources share its timestamp) and not empty.
+ */
+async function backupFiles(
+  b: BackupRun,
+  saved: string | undefined,
+): Promise<{ snapshot: string; staticResources: string }> {
+  const { name, dir, fix } = b;
+  const list = await b.shell.exec(b.target, `ls ${shellQuote(dir)}`, { timeoutMs: 60_000 });
   const files =
     list.code === 0
       ? list.stdout
@@ -95,40 +132,28 @@ export async function takeEtcdBackup(
           .map((l) => l.trim())
           .filter(Boolean)
       : [];
-  const stamp = saved ? /snapshot_(.+)\.db$/.exec(saved)?.[1] : undefined;
-  const snapshotName =
-    saved?.split('/').pop() ??
+  const latest = (pattern: RegExp) =>
     files
-      .filter((f) => /^snapshot_.+\.db$/.test(f))
+      .filter((f) => pattern.test(f))
       .sort()
       .pop();
+  const stamp = saved ? /snapshot_(.+)\.db$/.exec(saved)?.[1] : undefined;
+  const snapshotName = saved?.split('/').pop() ?? latest(/^snapshot_.+\.db$/);
   const resourcesName = stamp
     ? files.find((f) => f === `static_kuberesources_${stamp}.tar.gz`)
-    : files
-        .filter((f) => /^static_kuberesources_.+\.tar\.gz$/.test(f))
-        .sort()
-        .pop();
+    : latest(/^static_kuberesources_.+\.tar\.gz$/);
   if (!snapshotName || !files.includes(snapshotName) || !resourcesName)
     throw new EtcdBackupFailed(
       `etcd backup on ${name}: ${dir} does not hold both snapshot_<time>.db and static_kuberesources_<time>.tar.gz (found: ${files.join(', ') || 'nothing'}) — ${fix}`,
     );
   const snapshot = `${dir}/${snapshotName}`;
   const staticResources = `${dir}/${resourcesName}`;
-  const sizes = await shell.exec(
-    target,
+  const sizes = await b.shell.exec(
+    b.target,
     `sudo -n test -s ${shellQuote(snapshot)} && sudo -n test -s ${shellQuote(staticResources)}`,
     { timeoutMs: 60_000 },
   );
   if (sizes.code !== 0)
     throw new EtcdBackupFailed(`etcd backup on ${name}: ${snapshot} or ${staticResources} is empty — ${fix}`);
-  const record: EtcdBackupRecord = {
-    node: name,
-    directory: dir,
-    snapshot,
-    staticResources,
-    takenAt: new Date().toISOString(),
-  };
-  ctx.report.etcdBackup = record;
-  ctx.log.info(`  etcd backup saved on ${name}: ${snapshot}, ${staticResources}`);
-  return record;
+  return { snapshot, staticResources };
 }

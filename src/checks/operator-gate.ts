@@ -8,6 +8,7 @@ import { unhealthyOperators } from '../openshift/objects.ts';
 import type { StepContext } from '../procedure/types.ts';
 import { sleep } from '../util/abort.ts';
 import { formatDuration } from '../util/duration.ts';
+import { ProgressPrinter } from '../util/progress.ts';
 
 export const HEALTHY_PASSES = 3;
 /** The default time between passes (the `operators-stable-interval` input). */
@@ -36,6 +37,12 @@ export async function operatorGate(ctx: StepContext, o: GateOptions): Promise<Ga
   const interval = ctx.settings.operatorsStableIntervalMs ?? DEFAULT_PASS_INTERVAL_MS;
   const policy = `${HEALTHY_PASSES} consecutive passes ${formatDuration(interval)} apart`;
   const deadline = Date.now() + (o.timeoutMs ?? 0);
+  // `[1m / 10m] ClusterOperators pass 3: …`; before the first change the gate takes its passes only.
+  const progress = new ProgressPrinter({
+    log: ctx.log,
+    startedAt: Date.now(),
+    limit: formatDuration(o.settle ? (o.timeoutMs ?? 0) : (HEALTHY_PASSES - 1) * interval),
+  });
   let streak = 0;
   let pass = 0;
   let lastBad: string[] = [];
@@ -67,7 +74,7 @@ export async function operatorGate(ctx: StepContext, o: GateOptions): Promise<Ga
       if (Date.now() + interval > deadline)
         return result(false, `${bad.length} not healthy after ${pass} pass(es) (${policy} are required)`);
     }
-    ctx.log.info(
+    progress.print(
       `ClusterOperators pass ${pass}: ${bad.length ? `${bad.length} not healthy (${bad.slice(0, 3).join('; ')})` : `all ${cos.length} healthy`}; ${streak}/${HEALTHY_PASSES} consecutive healthy passes, next in ${formatDuration(interval)}`,
     );
     await sleep(interval, ctx.signal);

@@ -314,13 +314,19 @@ export class Cluster {
   async list<T extends KObject>(
     ref: ListRef,
     pageSize = 500,
+    signal?: AbortSignal,
   ): Promise<{ items: T[]; resourceVersion: string }> {
     for (let restart = 0; ; restart++) {
       const items: T[] = [];
       try {
-        const resourceVersion = await this.pages<T>(ref, pageSize, (page) => {
-          for (const item of page) items.push(item);
-        });
+        const resourceVersion = await this.pages<T>(
+          ref,
+          pageSize,
+          (page) => {
+            for (const item of page) items.push(item);
+          },
+          signal,
+        );
         return { items, resourceVersion };
       } catch (err) {
         // A continue token expires when the list changes a lot while it is read: start over once.
@@ -607,11 +613,13 @@ export class Cluster {
     ref: ListRef,
     pageSize: number,
     onPage: (items: T[]) => void | Promise<void>,
+    signal?: AbortSignal,
   ): Promise<string> {
     let token: string | undefined;
     let resourceVersion = '';
     do {
       const reply = await this.call({
+        ...(signal ? { signal } : {}),
         verb: 'list',
         method: 'GET',
         path: collectionPath(ref),

@@ -107,7 +107,8 @@ export async function reflect<T extends KObject>(o: ReflectOptions<T>): Promise<
     const startedAt = Date.now();
     try {
       if (rv === undefined) {
-        const list = await o.cluster.list<T>(o.ref);
+        // The signal ends the list's own retries too: a stopped reflector sends nothing more.
+        const list = await o.cluster.list<T>(o.ref, undefined, o.signal);
         if (o.signal.aborted) return;
         replaceAll(objects, list.items);
         rv = list.resourceVersion;

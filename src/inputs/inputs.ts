@@ -30,12 +30,14 @@ import {
 
 import { readMigrationFeatures } from './migration-features.ts';
 import { readOvnSubnets } from './ovn-internal-subnets.ts';
+import { readStrategy } from './strategy.ts';
 
 /** Every input readSettings reads; action.yml must declare each (checked by the contract test). */
 export const INPUT_NAMES = [
   'kubeconfig',
   'context',
   'mode',
+  'strategy',
   'node-access',
   'ssh-private-key',
   'ssh-passphrase',
@@ -308,6 +310,7 @@ export function readSettings(): Settings {
     kubeconfig: kubeconfig.text,
     ...(context ? { context } : {}),
     mode,
+    strategy: readStrategy(input('strategy')),
     nodeAccess,
     ssh,
     ...(expectedClusterId ? { expectedClusterId } : {}),

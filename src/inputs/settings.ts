@@ -32,6 +32,8 @@ export interface Settings {
   /** Context to use; undefined = the kubeconfig's current-context. */
   context?: string;
   mode: Mode;
+  /** offline | live | auto (inputs/strategy.ts); undefined in hand-built test settings = offline. */
+  strategy?: import('./strategy.ts').StrategyInput;
   /** How nodes are reached (inputs/node-access.ts); undefined in hand-built test settings = as auto. */
   nodeAccess?: import('./node-access.ts').NodeAccessChoice;
   ssh: {

@@ -8,6 +8,7 @@ import { type KObject, NODES } from '../cluster/types.ts';
 import { WaitTimeoutError } from '../cluster/wait.ts';
 import { MCO_STATE } from '../openshift/objects.ts';
 import { abortError } from '../util/abort.ts';
+import { formatDuration } from '../util/duration.ts';
 import type { Logger } from '../util/log.ts';
 
 export interface NodeState {
@@ -56,6 +57,18 @@ interface Waiter {
   reject: (err: Error) => void;
 }
 
+/** The first node list did not answer within its limit (the API server was away all that time). */
+export class NodeListTimeout extends Error {
+  readonly limitMs: number;
+  constructor(limitMs: number) {
+    super(
+      `the node list did not answer within ${formatDuration(limitMs)} (wait-timeout): the API server is unreachable — check it, then run again: the run continues from here`,
+    );
+    this.name = 'NodeListTimeout';
+    this.limitMs = limitMs;
+  }
+}
+
 export class NodeWatch {
   private readonly states = new Map<string, NodeState>();
   private readonly waiters = new Map<string, Set<Waiter>>();
@@ -64,8 +77,18 @@ export class NodeWatch {
 
   private constructor() {}
 
-  /** Lists the nodes (resolves once that is done), then keeps watching until stop() or `signal`. */
-  static start(cluster: Cluster, log: Logger, signal?: AbortSignal): Promise<NodeWatch> {
+  /**
+   * Lists the nodes (resolves once that is done), then keeps watching until stop() or `signal`.
+   * The list rides through an API outage like every request; `listWithinMs` bounds that first list
+   * (a wait that begins during an outage must still end at its wait-timeout): past it the watch stops
+   * and start() rejects with NodeListTimeout.
+   */
+  static start(
+    cluster: Cluster,
+    log: Logger,
+    signal?: AbortSignal,
+    listWithinMs?: number,
+  ): Promise<NodeWatch> {
     const w = new NodeWatch();
     if (signal) {
       if (signal.aborted) w.stopper.abort(signal.reason);
@@ -73,6 +96,16 @@ export class NodeWatch {
     }
     return new Promise<NodeWatch>((resolve, reject) => {
       let synced = false;
+      const limit =
+        listWithinMs === undefined
+          ? undefined
+          : setTimeout(() => {
+              if (synced) return;
+              const err = new NodeListTimeout(listWithinMs);
+              w.failure = err;
+              w.stopper.abort(err);
+              reject(err);
+            }, listWithinMs);
       reflect<KObject>({
         cluster,
         ref: NODES,
@@ -86,6 +119,7 @@ export class NodeWatch {
             for (const name of w.waiters.keys()) w.check(name);
             if (!synced) {
               synced = true;
+              clearTimeout(limit);
               resolve(w);
             }
             return;
@@ -97,9 +131,11 @@ export class NodeWatch {
         },
       }).then(
         () => {
+          clearTimeout(limit);
           if (!synced) reject(abortError(signal));
         },
         (err: unknown) => {
+          clearTimeout(limit);
           const e = err instanceof Error ? err : new Error(String(err));
           w.failure = e;
           if (!synced) return reject(e);

@@ -9,6 +9,7 @@ import { WaitTimeoutError } from '../cluster/wait.ts';
 import { isAbortError } from '../util/abort.ts';
 import { formatDuration } from '../util/duration.ts';
 import type { Logger } from '../util/log.ts';
+import { ProgressPrinter, type ProgressPrinterOptions } from '../util/progress.ts';
 import { type NodeState, type NodeWatch, shortId } from './node-watch.ts';
 import type { NodeAccess } from './access.ts';
 import { oneLine } from '../util/untrusted-text.ts';
@@ -78,10 +79,17 @@ export async function rebootNodes(nodes: string[], opts: RebootOptions): Promise
   const fatalPromise = new Promise<never>((_, reject) => (failFast = reject));
   fatalPromise.catch(() => {});
 
-  const progress = rebootProgress(total, tally, log, opts.onProgress);
+  const progress = rebootProgress(total, tally, {
+    log,
+    startedAt: Date.now(),
+    limit: rebootLimit(nodes, opts),
+    onLine: opts.onProgress,
+  });
 
   const fail = (o: Omit<RebootOutcome, 'ok'> & { error: string }) => {
     outcomes.set(o.node, { ...o, ok: false });
+    // Out of flight before the line is printed: it must not name a node that is settled as slowest.
+    tally.inFlight.delete(o.node);
     tally.failed++;
     log.warn(oneLine(o.error));
     progress.countsChanged();
@@ -163,6 +171,7 @@ export async function rebootNodes(nodes: string[], opts: RebootOptions): Promise
       );
       const backAt = Date.now();
       outcomes.set(s.node, { ...base, bootIdAfter: after.bootID, backAt, ok: true });
+      tally.inFlight.delete(s.node);
       tally.back++;
       log.info(
         `${s.node} back after ${formatDuration(backAt - s.sentAt)} (bootID ${shortId(s.before.bootID)} → ${shortId(after.bootID)})`,
@@ -241,7 +250,7 @@ export async function rebootNodes(nodes: string[], opts: RebootOptions): Promise
     opts.signal?.removeEventListener('abort', onCallerAbort);
   }
   if (fatal) throw fatal;
-  progress.emit();
+  progress.flush();
   return nodes.map(
     (node) =>
       outcomes.get(node) ?? {
@@ -281,10 +290,25 @@ interface Tally {
 }
 
 /**
- * The fan-out's progress line: on every count change (at most one per PROGRESS_MIN_GAP_MS, the last
- * change never lost) and every PROGRESS_EVERY_MS while nothing changes, naming the slowest node.
+ * The limit a progress line shows: with one wave (every command at once, or no more nodes than
+ * maxParallel and no control-plane node to take first) each node's reboot-timeout is the wave's; in
+ * waves, each node still gets reboot-timeout from its own command, so the line says so.
  */
-function rebootProgress(total: number, tally: Tally, log: Logger, onProgress?: (line: string) => void) {
+function rebootLimit(nodes: string[], opts: RebootOptions): string {
+  const oneWave =
+    opts.maxParallel === 0 ||
+    (nodes.length <= opts.maxParallel && !nodes.some((n) => opts.controlPlane?.has(n)));
+  return `${formatDuration(opts.rebootTimeoutMs)}${oneWave ? '' : ' per node'}`;
+}
+
+/**
+ * The fan-out's progress line, `[3m10s / 10m] reboot: 4/6 back, 2 pending; slowest worker-3 3m2s`: on
+ * every count change (at most one per PROGRESS_MIN_GAP_MS, the last change never lost) and every
+ * PROGRESS_EVERY_MS while nothing changes, naming the slowest node. The counts only grow; `flush`
+ * prints the final counts unless the last line already showed them, so no line is printed twice.
+ */
+function rebootProgress(total: number, tally: Tally, printer: ProgressPrinterOptions) {
+  const out = new ProgressPrinter(printer);
   let lastCounts = '';
   let lastEmitAt = 0;
   let trailing: NodeJS.Timeout | undefined;
@@ -304,15 +328,15 @@ function rebootProgress(total: number, tally: Tally, log: Logger, onProgress?: (
   const emit = () => {
     clearTimeout(trailing);
     trailing = undefined;
-    const text = line();
     lastCounts = counts();
     lastEmitAt = Date.now();
-    log.info(text);
-    onProgress?.(text);
+    out.print(line());
   };
   const ticker = setInterval(emit, PROGRESS_EVERY_MS);
   return {
-    emit,
+    flush: () => {
+      if (counts() !== lastCounts) emit();
+    },
     countsChanged: () => {
       if (counts() === lastCounts) return;
       const wait = lastEmitAt + PROGRESS_MIN_GAP_MS - Date.now();

@@ -91,6 +91,8 @@ export function waitForMachineConfigRollout(): Step {
     what: 'every MachineConfigPool to be Updated on the new rendered config',
     list: POOLS,
     timeoutMs: () => Math.max(1, deadline - Date.now()),
+    // One wait in the log too: after a config is set aside, the lines' clock goes on from the start.
+    startedAt: (ctx) => deadline - ctx.settings.waitTimeoutMs,
     evaluate: (pools, ctx) => rolloutProgress(pools, ctx, notTarget, nodes),
   });
   return {

@@ -3,13 +3,14 @@
 // ovn_kubernetes_network_provider/rollback-to-openshift-sdn.html), step by step; and the shorter way
 // back from a migration that stopped before the network type switched. Read beside the document: the numbers are its steps.
 import { NETWORK_OPERATOR } from '../cluster/types.ts';
-import { rebootEveryNode, switchNetworkType, verify, waitForMultus } from './migration-steps.ts';
+import { rebootEveryNode, switchNetworkType, waitForMultus } from './migration-steps.ts';
 import { waitForMachineConfigRollout } from './mco-rollout.ts';
 import { restorePausesPhase } from './rollback-b.ts';
 import {
   deleteOvnNamespace,
   rememberPoolConfigsToReplace,
   sdnSettings,
+  verifyRollback,
   verifyWithoutReboot,
 } from './rollback-steps.ts';
 import { setAllPoolsPaused, setAnnotation } from './steps.ts';
@@ -85,7 +86,7 @@ export const rollbackA: Variant = {
       steps: [unpausePools(), waitForMachineConfigRollout()],
     },
     // 8. verify: machineconfig state Done, configure-ovs.sh OpenShiftSDN, networkType, nodes Ready, pods
-    { id: 'verify', title: 'Verify the rollback', steps: [verify()] },
+    { id: 'verify', title: 'Verify the rollback', steps: [verifyRollback()] },
     restorePausesPhase,
     {
       id: 'cleanup',

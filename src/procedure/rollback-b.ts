@@ -2,7 +2,7 @@
 // 4.8–4.16)"), step by step; and the shorter way back from a migration that stopped before the
 // network type switched. Read beside the document: the numbers are its steps.
 import { NETWORK_OPERATOR } from '../cluster/types.ts';
-import { rebootEveryNode, switchNetworkType, verify, waitForMultus } from './migration-steps.ts';
+import { rebootEveryNode, switchNetworkType, waitForMultus } from './migration-steps.ts';
 import { waitForMachineConfigRollout } from './mco-rollout.ts';
 import { repausePools } from './paused-pools.ts';
 import {
@@ -10,6 +10,7 @@ import {
   migrationAccepted,
   rememberPoolConfigsToReplace,
   sdnSettings,
+  verifyRollback,
   verifyWithoutReboot,
 } from './rollback-steps.ts';
 import { setAllPoolsPaused, setField } from './steps.ts';
@@ -99,7 +100,7 @@ export const rollbackB: Variant = {
       steps: [unpausePools(), waitForMachineConfigRollout()],
     },
     // 9. verify: Done, configs equal, configure-ovs.sh OpenShiftSDN, status.networkType, Ready, pods, operators
-    { id: 'verify', title: 'Verify the rollback', steps: [verify()] },
+    { id: 'verify', title: 'Verify the rollback', steps: [verifyRollback()] },
     restorePausesPhase,
     {
       id: 'cleanup',

@@ -4,8 +4,9 @@ import { rollbackA, undoA } from './rollback-a.ts';
 import { rollbackB, undoB } from './rollback-b.ts';
 import { parseVersion } from './select.ts';
 import type { Variant } from './types.ts';
+import { liveRollback } from './variant-live.ts';
 
-export const ROLLBACK_VARIANTS: Variant[] = [rollbackA, undoA, rollbackB, undoB];
+export const ROLLBACK_VARIANTS: Variant[] = [rollbackA, undoA, rollbackB, undoB, liveRollback];
 
 /** Refuses versions without a rollback: 4.17+ has no OpenShift SDN to go back to. */
 export function selectRollback(version: string, switched: boolean): Variant {

@@ -7,6 +7,7 @@ import { NETWORK_CONFIG, NETWORK_OPERATOR, POOLS } from '../cluster/types.ts';
 import { verifyMigration } from '../checks/verify.ts';
 import { configureOvsLine, CONFIGURE_OVS } from '../openshift/objects.ts';
 import { rememberPausedPools } from './paused-pools.ts';
+import { verify } from './migration-steps.ts';
 import { deleteNamespace, getPath, recordChange, reportName, waitStep } from './steps.ts';
 import type { Step, StepContext } from './types.ts';
 
@@ -139,6 +140,11 @@ export function migrationAccepted(): Step {
       };
     },
   });
+}
+
+/** The forward verification (the same checks, the SDN target), named for what it verifies. */
+export function verifyRollback(): Step {
+  return { ...verify(), title: 'Verify the rollback (back on OpenShift SDN)' };
 }
 
 /** Verification of a rollback that rebooted no node (the network type never switched): no boot ID check. */

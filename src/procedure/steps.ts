@@ -183,6 +183,8 @@ export function waitStep<T extends KObject>(o: {
   /** Later steps after which the condition no longer holds (see Step.undoneBy). */
   undoneBy?: string[];
   timeoutMs?: (ctx: StepContext) => number;
+  /** When the wait began, if it continues an earlier one (see WaitOptions.startedAt). */
+  startedAt?: (ctx: StepContext) => number;
 }): Step {
   return {
     id: o.id,
@@ -199,6 +201,7 @@ export function waitStep<T extends KObject>(o: {
       await waitFor<T>(ctx.cluster, o.list, {
         description: o.what,
         timeoutMs: o.timeoutMs?.(ctx) ?? ctx.settings.waitTimeoutMs,
+        startedAt: o.startedAt?.(ctx),
         evaluate: (items) => o.evaluate(items, ctx),
         log: ctx.log,
         signal: ctx.signal,

@@ -29,13 +29,15 @@ import {
   runLine,
 } from './tables.ts';
 import { verdict } from './verdict.ts';
+import { liveConditionsTable, strategyLine } from './live.ts';
 
 export { escapeHtml, MAX_VALUE_CHARS, SUMMARY_LIMIT_BYTES } from './escape.ts';
 
 function verdictLines(r: RunReport): string {
   const v = verdict(r);
   const list = v.list.map((t) => `- ${escapeHtml(t)}`).join('\n');
-  return `## ${escapeHtml(v.line)}\n${list ? `\n${list}\n` : ''}`;
+  // Under the verdict (and the blocking checks of a refusal, which explain it): the strategy and why.
+  return `## ${escapeHtml(v.line)}\n${list ? `\n${list}\n` : ''}${r.strategy ? `\n${strategyLine(r)}` : ''}`;
 }
 
 /** Renders the report; `maxRows` bounds the node and item lists (lowered until the text fits the limit). */
@@ -52,6 +54,7 @@ export function renderMarkdown(r: RunReport, maxRows = 500): string {
     risk(r),
     cleanupLeft(r),
     phases(r),
+    liveConditionsTable(r),
     estimate(r),
     planSteps(r),
     passingChecks(r),

@@ -129,6 +129,7 @@ export type ClusterStand =
   | 'rebooted-not-verified'
   | 'verified-cleanup-pending'
   | 'on-target-unhealthy'
+  | 'live-under-way'
   | 'unknown';
 
 export const STANDS: Record<ClusterStand, { label: string; consequence: string }> = {
@@ -159,6 +160,11 @@ export const STANDS: Record<ClusterStand, { label: string; consequence: string }
     label: 'On OVN-Kubernetes, unhealthy',
     consequence: 'This run changed nothing; the failed checks below say what is wrong.',
   },
+  'live-under-way': {
+    label: 'Live migration under way',
+    consequence:
+      'The pod network works; the network and machine-config operators carry the live migration on (cancelling a run cannot stop them). A re-run with the same inputs attaches to it and follows it to the end.',
+  },
   unknown: {
     label: 'Unknown — the cluster could not be read',
     consequence: 'Read the network configuration yourself (commands below) before acting.',
@@ -169,6 +175,11 @@ export interface FailureInfo {
   message: string;
   /** Where the cluster stands (one fixed state); absent only in reports written before it existed. */
   stand?: ClusterStand;
+  /**
+   * Whose terms `stand` is in, when not the run's own: a refused rollback describes the unfinished
+   * migration it left alone in the migration's terms.
+   */
+  standTerms?: 'migration' | 'rollback';
   /** The phase the run stopped in, when it stopped inside the procedure. */
   phase?: string;
   /** Where the cluster stands, in words an administrator acts on (the details behind `stand`). */
@@ -197,6 +208,27 @@ export interface EstimateRecord {
   model: string;
 }
 
+/** One change of a live migration condition, as this run saw it (report.liveConditions). */
+export interface LiveConditionRow {
+  /** `MTUReady` (the NetworkTypeMigration prefix left out). */
+  condition: string;
+  status: string;
+  reason?: string;
+  message?: string;
+  /** The condition's lastTransitionTime. */
+  transitionAt?: string;
+  /** When this run first saw it. */
+  seenAt: string;
+}
+
+/** How the strategy was chosen (input strategy): the one line the plan opens with. */
+export interface StrategyRecord {
+  requested: 'offline' | 'live' | 'auto';
+  chosen: 'offline' | 'live';
+  /** `live: 4.16.20 supports it; no blocker found; nodes reboot twice, rolling, no network outage`. */
+  line: string;
+}
+
 /** The etcd backup taken on a control-plane node before the first change (mode migrate). */
 export interface EtcdBackupRecord {
   node: string;
@@ -211,6 +243,7 @@ export function publicSettings(s: Settings): Record<string, unknown> {
   return {
     context: s.context ?? '(current-context)',
     mode: s.mode,
+    strategy: s.strategy,
     nodeAccess: describeNodeAccess(nodeAccessOf(s), s.ssh),
     sshUser: s.ssh.user,
     sshPort: s.ssh.port,
@@ -253,6 +286,10 @@ export class RunReport {
   /** The etcd backup on a control-plane node (files stay on the node; not part of the artifact). */
   etcdBackup?: EtcdBackupRecord;
   inventory?: InventoryRecord;
+  /** Input strategy: what was asked, what was chosen and why. */
+  strategy?: StrategyRecord;
+  /** Live migration: every change of the five NetworkTypeMigration* conditions, in the order seen. */
+  liveConditions?: LiveConditionRow[];
   estimate?: EstimateRecord;
   /** The estimate's parts beside the phases' actual durations (set when the run ends). */
   estimateVsActual?: { phase: string; what: string; estimateMs: number; actualMs?: number }[];
@@ -299,6 +336,8 @@ export class RunReport {
       backup: this.backup,
       etcdBackup: this.etcdBackup,
       inventory: this.inventory,
+      strategy: this.strategy,
+      liveConditions: this.liveConditions,
       estimate: this.estimate,
       resume: this.resume,
       cleanupLeft: this.cleanupLeft,

@@ -2,7 +2,8 @@
 // words, and — when the run stopped — what happened, where the cluster stands and what to do next.
 // Failures and warnings are never collapsed.
 import { escapeHtml } from './escape.ts';
-import { STANDS, type CheckRecord, type RunReport } from './model.ts';
+import type { CheckRecord, RunReport } from './model.ts';
+import { isLiveReport, liveRisk } from './live.ts';
 import {
   afterTheFact,
   details,
@@ -15,6 +16,9 @@ import {
   safeName,
   table,
 } from './parts.ts';
+import { rollbackRisk } from './rollback-risk.ts';
+import { rollbackTerms, standWords } from './rollback-stands.ts';
+import { runNoun, WOULD_REFUSE } from './verdict.ts';
 
 /** The inputs that change what the run does (never a secret: settings come from publicSettings). */
 const INPUTS_THAT_MATTER: [key: string, label: string][] = [
@@ -89,8 +93,10 @@ function rebootOrder(r: RunReport): string {
 
 /** The risk, plainly: which nodes reboot, how often and in what order; downtime; what is irreversible. */
 export function risk(r: RunReport): string {
+  if (runNoun(r) === 'Rollback') return rollbackRisk(r);
   if (!r.nodes.size || (r.result !== 'planned' && r.result !== 'refused' && r.result !== 'migrated'))
     return '';
+  if (isLiveReport(r)) return liveRisk(r);
   const done = afterTheFact(r);
   const n = r.nodes.size;
   const parallel = Number(r.settings.maxParallelReboots ?? 0);
@@ -114,32 +120,57 @@ export function risk(r: RunReport): string {
 
 /** A failed check with the objects it names (first N, then a count) and its evidence. */
 function failedCheck(c: CheckRecord, maxItems: number): string {
+  return `- ❌ **${escapeHtml(c.title)}** — ${escapeHtml(c.detail)}${checkObjects(c, maxItems)}`;
+}
+
+/** The objects a check names and its evidence, each on a line of its own (empty when it has none). */
+function checkObjects(c: CheckRecord, maxItems: number): string {
   const items = c.items?.length ? `<br>${itemList(c.items, maxItems)}` : '';
   const evidence = c.evidence ? `<br><code>${escapeHtml(c.evidence, 4000)}</code>` : '';
-  return `- ❌ **${escapeHtml(c.title)}** — ${escapeHtml(c.detail)}${items}${evidence}`;
+  return items + evidence;
 }
 
-/** Nodes that are not Ready at the end of the run, with their last condition and notes. */
-function nodesNotBack(r: RunReport): string[] {
+/** Nodes that are not Ready at the end of the run, with their last condition and the notes `told` does not already say. */
+function nodesNotBack(r: RunReport, told: string): string[] {
   return [...r.nodes.values()]
     .filter((n) => n.ready === false)
-    .map(
-      (n) =>
-        `- ❌ node **${escapeHtml(n.name)}** is NotReady${n.condition ? ` — ${escapeHtml(n.condition)}` : ''}${n.notes.length ? ` (${escapeHtml(n.notes.join('; '))})` : ''}`,
-    );
+    .map((n) => {
+      const notes = n.notes.filter((t) => !told.includes(t));
+      return `- ❌ node **${escapeHtml(n.name)}** is NotReady${n.condition ? ` — ${escapeHtml(n.condition)}` : ''}${notes.length ? ` (${escapeHtml(notes.join('; '))})` : ''}`;
+    });
 }
 
+/**
+ * What happened, each error once: the failure's message unless it only restates the failed checks
+ * listed under it ("verification failed: <titles>", the preflight refusal), each failed check with its
+ * objects, each node not back. A refusal's checks are already listed under the verdict: here only the
+ * objects and evidence they name.
+ */
 export function whatHappened(r: RunReport, maxItems: number): string {
   if (!r.failure) return '';
-  const checks = r.failedChecks().map((c) => failedCheck(c, maxItems));
-  const nodes = r.result === 'refused' ? [] : nodesNotBack(r).slice(0, maxItems);
-  return `### What happened\n${escapeHtml(r.failure.message, 8000)}\n${[...checks, ...nodes].length ? `\n${[...checks, ...nodes].join('\n')}\n` : ''}`;
+  const failed = r.failedChecks();
+  const message = r.failure.message;
+  const restates = failed.length > 0 && failed.every((c) => message.includes(c.title));
+  const refused = r.result === 'refused';
+  const checks = refused
+    ? failed
+        .filter((c) => checkObjects(c, maxItems))
+        .map((c) => `- ❌ **${escapeHtml(c.title)}**: ${checkObjects(c, maxItems).replace(/^<br>/, '')}`)
+    : failed.map((c) => failedCheck(c, maxItems));
+  const nodes = refused ? [] : nodesNotBack(r, message).slice(0, maxItems);
+  const lead = !restates
+    ? escapeHtml(message, 8000)
+    : refused
+      ? 'The blocking checks listed at the top stopped the run before any change.'
+      : '';
+  const list = [...checks, ...nodes];
+  return `### What happened\n${lead ? `${lead}\n` : ''}${list.length ? `${lead ? '\n' : ''}${list.join('\n')}\n` : ''}`;
 }
 
 export function whereItStands(r: RunReport, maxRows: number): string {
   const f = r.failure;
   if (!f) return '';
-  const stand = f.stand ? STANDS[f.stand] : undefined;
+  const stand = f.stand ? standWords(f.stand, rollbackTerms(r)) : undefined;
   const head = stand ? `**${escapeHtml(stand.label)}** — ${escapeHtml(stand.consequence)}\n\n` : '';
   const changes = r.changes
     .slice(0, Math.min(maxRows, 20))
@@ -191,7 +222,11 @@ export function warnings(r: RunReport, maxItems: number): string {
     );
   // Preflight also records each warning check as a run warning "title: detail": shown once, above.
   const fromChecks = new Set(r.checks.map((c) => `${c.title}: ${c.detail}`));
-  const other = r.warnings.filter((w) => !fromChecks.has(w)).map((w) => `- ⚠️ ${escapeHtml(w)}`);
+  // A refused plan's "migrate would be refused" warning is the verdict itself (for the annotations).
+  const saidByVerdict = (w: string) => r.result === 'refused' && w.startsWith(WOULD_REFUSE);
+  const other = r.warnings
+    .filter((w) => !fromChecks.has(w) && !saidByVerdict(w))
+    .map((w) => `- ⚠️ ${escapeHtml(w)}`);
   return checks.length + other.length ? `### Warnings\n${[...checks, ...other].join('\n')}\n` : '';
 }
 

@@ -30,12 +30,14 @@ function estimateFor(r: RunReport, phaseId: string): number | undefined {
 
 export function phases(r: RunReport): string {
   if (!r.phases.length) return '';
+  // A failed phase's detail is most often the failure itself, said under "What happened": not again.
+  const said = (detail: string) => r.failure?.message.includes(detail) === true;
   const rows = r.phases.map((p) => [
     escapeHtml(p.title),
     escapeHtml(p.outcome ?? 'running'),
     duration(p.durationMs),
     duration(estimateFor(r, p.id)),
-    escapeHtml(p.detail ?? ''),
+    p.detail && !said(p.detail) ? escapeHtml(p.detail) : '',
   ]);
   const body = compactTable(['Phase', 'Outcome', 'Took', 'Estimate', 'Detail'], rows, [0, 1]);
   const failed = r.phases.some((p) => p.outcome === 'failed' || p.outcome === 'cancelled');

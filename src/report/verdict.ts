@@ -1,7 +1,8 @@
 // The summary's first line: the verdict an approver or on-call reads before anything else, the way a
 // terraform plan reads — what the result is, and the numbers or the object that matter.
 import type { CheckRecord, RunReport } from './model.ts';
-import { STANDS } from './model.ts';
+import { isUndo } from './rollback-risk.ts';
+import { rollbackTerms, standWords } from './rollback-stands.ts';
 import { duration, minutes, networkDownMs, plannedObjects } from './parts.ts';
 
 export interface Verdict {
@@ -10,6 +11,9 @@ export interface Verdict {
   /** Items listed right under it (the blocking checks of a refusal). */
   list: string[];
 }
+
+/** How a plan's run warning starts when migrate would be refused (the verdict says it in the summary). */
+export const WOULD_REFUSE = 'mode: migrate would be refused:';
 
 const blocking = (r: RunReport): CheckRecord[] => r.failedChecks();
 const warned = (r: RunReport): number => r.checks.filter((c) => !c.ok && c.severity === 'warn').length;
@@ -30,7 +34,9 @@ function planNumbers(r: RunReport): string {
   const down = networkDownMs(r);
   return [
     `change ${plannedObjects(r)} objects`,
-    `reboot ${r.nodes.size} nodes (each twice)`,
+    isUndo(r)
+      ? `reboot no node itself (the Machine Config Operator rolls the SDN configuration back)`
+      : `reboot ${r.nodes.size} nodes (each twice)`,
     r.estimate ? `about ${minutes(r.estimate.totalMs)}` : '',
     down !== undefined ? `network down ~${minutes(down)}` : '',
   ]
@@ -109,7 +115,9 @@ export function verdict(r: RunReport): Verdict {
       );
     case 'cancelled': {
       const phase = failedPhase(r);
-      const stand = r.failure?.stand ? STANDS[r.failure.stand].label.toLowerCase() : 'see below';
+      const stand = r.failure?.stand
+        ? standWords(r.failure.stand, rollbackTerms(r)).label.toLowerCase()
+        : 'see below';
       return line(`⏹️ ${runNoun(r)} cancelled${phase ? ` during ${phase}` : ''} — cluster: ${stand}`);
     }
     default: {

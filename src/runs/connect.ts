@@ -3,10 +3,10 @@ import * as core from '@actions/core';
 import { CLUSTER_VERSION, INFRASTRUCTURE, NETWORK_CONFIG } from '../cluster/types.ts';
 import { clusterIdentity } from '../checks/cluster-identity.ts';
 import { selectRollback } from '../procedure/rollback-select.ts';
-import { selectVariant } from '../procedure/select.ts';
 import { isRollback } from '../inputs/settings.ts';
 import type { Variant } from '../procedure/types.ts';
 import type { Session } from './session.ts';
+import { chooseStrategy } from './strategy.ts';
 
 export async function connect(s: Session): Promise<Variant> {
   const { cluster, report, log } = s;
@@ -31,7 +31,9 @@ export async function connect(s: Session): Promise<Variant> {
     return v;
   });
   // A rollback picks its exact procedure once it has read the checkpoint (src/runs/rollback.ts).
-  const variant = isRollback(s.settings.mode) ? selectRollback(version, true) : selectVariant(version);
+  const variant = isRollback(s.settings.mode)
+    ? selectRollback(version, true)
+    : await chooseStrategy(s, version);
   report.cluster.variant = variant.title;
   s.variant = variant;
   return variant;

@@ -68,9 +68,10 @@ export function leaseView(cp: Checkpoint | undefined, me: LeaseHolder, now = Dat
 
 /** Another run holds a fresh lease: this one refuses, with no change. */
 export class LeaseHeld extends Error {
-  constructor(holder: LeaseHolder | undefined, detail: string) {
+  /** `what`: the kind of run the checkpoint records (a rollback's identity goes to OpenShiftSDN). */
+  constructor(holder: LeaseHolder | undefined, detail: string, what: 'migration' | 'rollback' = 'migration') {
     super(
-      `another run of this action is working on the migration: ${holder ? describeHolder(holder) : 'holder unknown'} (${detail}) — no change was made. Wait for it to finish; if that run is dead, a run started after its lease has not been renewed for 5 minutes takes over and continues`,
+      `another run of this action is working on the ${what}: ${holder ? describeHolder(holder) : 'holder unknown'} (${detail}) — no change was made. Wait for it to finish; if that run is dead, a run started after its lease has not been renewed for 5 minutes takes over and continues`,
     );
     this.name = 'LeaseHeld';
   }

@@ -35,10 +35,24 @@ export async function cleanupLeft(variant: Variant, ctx: StepContext): Promise<s
   return out;
 }
 
+/**
+ * Attaching to a live migration someone else started: the cluster is already half-migrated and the
+ * operators reboot its masters, so a backup now would be no "before" — none is taken, and it says so.
+ */
+function noEtcdBackupWhenAttaching(s: Session): undefined {
+  const msg =
+    'No etcd backup is taken: this run attaches to a live migration that was started outside it, so the cluster is already part-way through (take one yourself before starting a migration).';
+  s.log.warn(msg);
+  s.report.warnings.push(msg);
+  return undefined;
+}
+
 export async function runMigrate(s: Session, p: Prepared): Promise<void> {
   if (p.refusal) throw p.refusal;
   const { checkpoint } = p;
-  const etcd = await ensureEtcdBackup(p.ctx, checkpoint.state.etcdBackup, s.earlier !== undefined);
+  const etcd = s.attachLive
+    ? noEtcdBackupWhenAttaching(s)
+    : await ensureEtcdBackup(p.ctx, checkpoint.state.etcdBackup, s.earlier !== undefined);
   if (etcd) checkpoint.state.etcdBackup = etcd;
   // The first write: the checkpoint, as this run's lease. A run that raced us here gets a 409.
   const lease = new LeaseKeeper(checkpoint, thisRun(s.report.context), s.log, s.stop);

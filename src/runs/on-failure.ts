@@ -49,9 +49,6 @@ export async function rollBackAfterFailure(s: Session, err: unknown): Promise<Se
   const r = openSession({ ...s.settings, mode: 'rollback' }, s.cancel);
   r.workDir = join(s.workDir, 'rollback');
   r.backupDir = join(r.workDir, 'backup');
-  s.report.warnings.push(
-    'on-failure: rollback — the migration failed after changing the cluster, so this job rolled it back to OpenShift SDN; the rollback has its own report (rollback/report.json in the artifact, and below in the summary).',
-  );
   r.log.info('on-failure: rollback — rolling the cluster back to OpenShift SDN in this job');
   try {
     await connect(r);
@@ -69,8 +66,13 @@ export async function rollBackAfterFailure(s: Session, err: unknown): Promise<Se
     s.report.failure.nextSteps = [
       'The cluster is back on OpenShift SDN, verified (see the rollback report). Fix the cause named above before migrating again: a new mode: migrate run starts from the beginning.',
     ];
+  // Said once the rollback ended: it may have been refused (a node still down) or failed itself.
+  const now = r.report.cluster.networkTypeAfter ?? r.report.cluster.networkTypeBefore ?? '?';
   s.report.warnings.push(
-    `on-failure: rollback ended with result ${r.report.result}; network type now ${r.report.cluster.networkTypeAfter ?? '?'}.`,
+    r.report.result === 'rolled-back'
+      ? 'on-failure: rollback — the migration failed after changing the cluster, so this job rolled it back to OpenShift SDN; the rollback has its own report (rollback/report.json in the artifact, and below in the summary).'
+      : `on-failure: rollback — the migration failed after changing the cluster and this job tried to roll it back, but the rollback ended ${r.report.result} (its report: rollback/report.json in the artifact, and below in the summary).`,
+    `on-failure: rollback ended with result ${r.report.result}; network type now ${now}.`,
   );
   return r;
 }

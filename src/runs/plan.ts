@@ -24,6 +24,7 @@ export async function runPlan(s: Session, p: Prepared): Promise<void> {
   const { report, log } = s;
   const done = (id: string) => p.checkpoint.completed(id);
   await core.group(`Plan (procedure ${p.variant.title})`, async () => {
+    if (report.strategy) log.info(`Strategy — ${report.strategy.line}`);
     await planVariant(remaining(p.variant, done), p.ctx);
     report.plan.push({
       phase: 'Throughout',

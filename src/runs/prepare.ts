@@ -20,6 +20,7 @@ import { checkEtcdRecord } from './etcd.ts';
 import { ageText, LeaseHeld, leaseView, thisRun } from './lease.ts';
 import { pathUnder } from './paths.ts';
 import { stepContext, type Session } from './session.ts';
+import { WOULD_REFUSE } from '../report/verdict.ts';
 
 /** Checks that still block a run that continues an unfinished migration. */
 // SSH is not among them: mid-migration a node may be down for its reboot. The reboot step names any
@@ -60,13 +61,15 @@ export function stepCount(variant: Variant): number {
 /** Another run holds a fresh lease: refuse. A stale one is taken over, with a warning. */
 export function checkLease(s: Session, earlier: Checkpoint): void {
   const view = leaseView(earlier, thisRun(s.report.context));
+  const what = earlier.state.identity.to === 'OpenShiftSDN' ? 'rollback' : 'migration';
   if (view.kind === 'held')
     throw new LeaseHeld(
       view.holder,
       `lease renewed ${ageText(view.ageMs)}, held until not renewed for ${Math.round(view.staleAfterMs / 1000)} s`,
+      what,
     );
   if (view.kind === 'stale') {
-    const msg = `The checkpoint lease of run ${view.holder.runId} attempt ${view.holder.attempt} (runner ${view.holder.runner}) was last renewed ${ageText(view.ageMs)}: that run is taken to be dead, and this run takes the migration over.`;
+    const msg = `The checkpoint lease of run ${view.holder.runId} attempt ${view.holder.attempt} (runner ${view.holder.runner}) was last renewed ${ageText(view.ageMs)}: that run is taken to be dead, and this run takes the ${what} over.`;
     s.log.warn(msg);
     s.report.warnings.push(msg);
   }
@@ -130,14 +133,14 @@ function relaxForResume(s: Session, checks: CheckRecord[]): void {
     s.report.warnings.push(`${WOULD_REFUSE} ${refusal.checks.map((c) => c.title).join('; ')}`);
 }
 
-const WOULD_REFUSE = 'mode: migrate would be refused:';
-
 async function preflight(s: Session, variant: Variant, ctx: StepContext): Promise<Error | undefined> {
-  const resuming = s.earlier !== undefined;
+  // A live migration under way (ours from a checkpoint, or one this run attaches to) is mid-way too.
+  const resuming = s.earlier !== undefined || s.attachLive === true;
   const checks = await core.group('Preflight checks', () =>
     runPreflight(ctx, variant, {
       mode: s.settings.mode === 'plan' ? 'plan' : 'migrate',
-      ownRunInProgress: resuming,
+      // Attaching is not "our own run": no-migration-in-progress says it attaches (live only).
+      ownRunInProgress: s.earlier !== undefined,
     }),
   );
   if (resuming) relaxForResume(s, checks);
@@ -171,7 +174,7 @@ export async function prepare(s: Session, variant: Variant): Promise<Prepared> {
       memory,
     );
   s.checkpoint = checkpoint;
-  const onTarget = !earlier && s.report.cluster.networkTypeBefore === variant.to;
+  const onTarget = !earlier && !s.attachLive && s.report.cluster.networkTypeBefore === variant.to;
   s.onTarget = onTarget;
   const refusal = onTarget ? undefined : await preflight(s, variant, ctx);
   return { variant, ctx, checkpoint, onTarget, refusal };

@@ -10,11 +10,19 @@ import { NETWORK_CONFIG } from '../cluster/types.ts';
 import { runChecks, refusalFor } from '../checks/preflight.ts';
 import { apiCheck } from '../checks/preflight/api.ts';
 import { clusterFacts } from '../checks/preflight/facts.ts';
+import { describeNodes } from '../checks/preflight/node-table.ts';
 import { mtuCheck } from '../checks/preflight/mtu.ts';
 import { permissionsCheck } from '../checks/preflight/permissions.ts';
 import { runnerOutsideClusterCheck } from '../checks/preflight/runner-outside-cluster.ts';
 import { sshCheck } from '../checks/preflight/ssh.ts';
 import type { PreflightCheck } from '../checks/preflight/types.ts';
+import { hostedControlPlaneCheck } from '../checks/preflight/hosted-control-plane.ts';
+import { nodesReadyCheck } from '../checks/preflight/nodes-ready.ts';
+import { pdbEvictionsCheck } from '../checks/preflight/pdb-evictions.ts';
+import { poolsNotPausedCheck } from '../checks/preflight/pools-not-paused.ts';
+import { strategyOf } from '../inputs/strategy.ts';
+import { isLive } from '../procedure/variant-live.ts';
+import { startLiveRollback } from './live-rollback.ts';
 import {
   Checkpoint,
   CHECKPOINT_REF,
@@ -159,12 +167,26 @@ async function start(s: Session): Promise<RollbackStart> {
   // 4.17+ (no SDN) is refused before anything else is read.
   selectRollback(version, true);
   if (earlier?.state.identity.to === 'OpenShiftSDN') return continueRollback(s, earlier);
+  if (strategyOf(s.settings) === 'live') {
+    const live = await startLiveRollback(s, version, earlier, (v) => rollbackIdentity(v, s));
+    return { ...live, continuing: false };
+  }
   if (earlier) return takeOverMigration(s, earlier, version);
   return fromFinishedMigration(s, version);
 }
 
 /** What must hold before the first change of a rollback: API, permissions, SSH (when it reboots), MTU. */
 function rollbackChecks(variant: Variant, continuing: boolean): PreflightCheck[] {
+  // Live: the operators roll every pool, so a paused pool or a sick node stalls it; no hosted control plane.
+  if (isLive(variant))
+    return [
+      apiCheck,
+      permissionsCheck,
+      runnerOutsideClusterCheck,
+      ...(continuing
+        ? []
+        : [nodesReadyCheck, poolsNotPausedCheck, pdbEvictionsCheck, hostedControlPlaneCheck]),
+    ];
   const reboots = variant.phases.some((p) => p.steps.some((st) => st.id === 'reboot-nodes'));
   // Mid-rollback a node may be down for its reboot: the reboot step names any node it cannot reach.
   return [
@@ -184,13 +206,14 @@ async function preflight(s: Session, r: RollbackStart, ctx: StepContext): Promis
     startedAt: new Date().toISOString(),
   };
   s.report.phases.push(phase);
-  const checks = await core.group('Preflight checks (rollback)', () =>
-    runChecks(
-      clusterFacts(ctx, r.variant, { mode: plan ? 'plan' : 'migrate' }),
-      rollbackChecks(r.variant, r.continuing),
-    ),
-  );
-  const refusal = refusalFor(checks);
+  const facts = clusterFacts(ctx, r.variant, { mode: plan ? 'plan' : 'migrate' });
+  const checks = await core.group('Preflight checks (rollback)', async () => {
+    const out = await runChecks(facts, rollbackChecks(r.variant, r.continuing));
+    // The node table (addresses, pools) and the estimate, as a migration's preflight gives them.
+    await describeNodes(facts);
+    return out;
+  });
+  const refusal = refusalFor(checks, 'rollback');
   phase.endedAt = new Date().toISOString();
   phase.durationMs = Date.parse(phase.endedAt) - Date.parse(phase.startedAt);
   phase.outcome = refusal ? 'failed' : 'ok';

@@ -46,6 +46,8 @@ export interface Session {
   earlier?: Checkpoint;
   /** The checkpoint this run keeps (the earlier run's, or its own once written). */
   checkpoint?: Checkpoint;
+  /** strategy live/auto found a live migration under way that no checkpoint of ours records: it is followed. */
+  attachLive?: boolean;
   /** The cluster was already on the target network with no migration of ours unfinished. */
   onTarget?: boolean;
   /** The procedure started: from here on, this run changes the cluster. */
@@ -115,7 +117,7 @@ function nodeToolsFactory(cluster: Cluster, settings: Settings, log: Logger, sig
   const get = async (): Promise<NodeTools> => {
     access ??= openAccess(cluster, settings, log, signal);
     watch?.stop();
-    watch = await NodeWatch.start(cluster, log, signal);
+    watch = await NodeWatch.start(cluster, log, signal, settings.waitTimeoutMs);
     return { access, watch };
   };
   const close = async () => {

@@ -20,6 +20,11 @@ export interface Controllers {
   isUp(node: string): boolean;
   /** Called whenever a node goes down or comes up (the SSH layer subscribes to close/reopen listeners). */
   onNodeStateChange(listener: (node: string, up: boolean) => void): void;
+  /**
+   * An administrator fixes a node that never came back (fault node-never-returns) and powers it on:
+   * it boots with a new boot ID (and the config MCO last wrote to it), Ready, SSH open. Resolves when up.
+   */
+  powerOn(node: string): Promise<void>;
   /** Reboots the node actually went through since the twin started. */
   rebootCount(node: string): number;
   stop(): void;
@@ -42,6 +47,7 @@ export function startControllers(ctx: TwinContext): Controllers {
     scheduleReboot: (node, delaySeconds, command) => kubelet.scheduleReboot(node, delaySeconds, command),
     cancelReboot: (node) => void kubelet.cancelReboot(node),
     isUp: (node) => kubelet.isUp(node),
+    powerOn: (node) => kubelet.powerOn(node),
     onNodeStateChange: (listener) => kubelet.onNodeStateChange(listener),
     rebootCount: (node) => kubelet.rebootCount(node),
     stop: () => {

@@ -99,6 +99,67 @@ describe('faults', () => {
     expect(ctx.faults.fired.get('node-never-returns')).toBe(1);
   });
 
+  it('node-never-returns, then an administrator powers it on: it boots with a new bootID, Ready, and reboots normally after', async () => {
+    const ctx = start('4.14.12', [{ kind: 'node-never-returns', node: 'worker-1' }]);
+    const c = controllers!;
+    const before = bootID(get(ctx, T.node, 'worker-1'));
+    expect(() => c.powerOn('worker-1')).toThrow(/worker-1 is running, not powered off/);
+    c.scheduleReboot('worker-1', 0, 'sudo reboot');
+    await waitFor('worker-1 down', () => !c.isUp('worker-1'));
+    await settle(ctx, 40);
+    expect(c.isUp('worker-1')).toBe(false);
+    const powered = c.powerOn('worker-1');
+    // Not at once: the node boots for its usual time.
+    expect(c.isUp('worker-1')).toBe(false);
+    await powered;
+    const node = get(ctx, T.node, 'worker-1');
+    expect(c.isUp('worker-1')).toBe(true);
+    expect(nodeReady(node)).toBe(true);
+    const after = bootID(node);
+    expect(after).not.toBe(before);
+    expect(ctx.faults.forNode('node-never-returns', 'worker-1')).toBeUndefined();
+    expect(ctx.timeline.entries.filter((e) => e.object === 'Node/worker-1').map((e) => e.verb)).toEqual(
+      expect.arrayContaining(['reboot', 'power-on']),
+    );
+    expect(ctx.timeline.clientWrites()).toEqual([]);
+    // Fixed: its next reboot comes back as any other.
+    c.scheduleReboot('worker-1', 0, 'sudo reboot');
+    await waitFor('rebooted again', () => c.rebootCount('worker-1') === 2 && c.isUp('worker-1'));
+    expect(bootID(get(ctx, T.node, 'worker-1'))).not.toBe(after);
+    expect(() => c.powerOn('master-0')).toThrow(/master-0 is running/);
+  });
+
+  it('node-never-returns during an MCO update: powered on, it boots the config the daemon wrote and the pool finishes', async () => {
+    const ctx = start('4.14.12', [{ kind: 'node-never-returns', node: 'worker-0' }]);
+    const c = controllers!;
+    patch(ctx, T.networkOperator, 'cluster', (o) => {
+      (o.spec as { migration: unknown }).migration = { networkType: 'OVNKubernetes' };
+    });
+    await waitFor('worker-0 down in its MCO update', () => c.rebootCount('worker-0') === 1);
+    const target = get(ctx, T.pool, 'worker').spec as { configuration: { name: string } };
+    await settle(ctx, 120);
+    // The pool is stuck behind it (maxUnavailable 1): nothing else of it moved.
+    expect(c.rebootCount('worker-1')).toBe(0);
+    let a = get(ctx, T.node, 'worker-0').metadata.annotations!;
+    expect(a[MC_ANNOTATION.state]).toBe('Working');
+    expect(a[MC_ANNOTATION.desired]).toBe(target.configuration.name);
+    await c.powerOn('worker-0');
+    await waitFor('worker-0 Done', () => {
+      a = get(ctx, T.node, 'worker-0').metadata.annotations!;
+      return a[MC_ANNOTATION.state] === 'Done';
+    });
+    expect(a[MC_ANNOTATION.current]).toBe(target.configuration.name);
+    expect((get(ctx, T.node, 'worker-0').spec as { unschedulable?: boolean }).unschedulable).toBeUndefined();
+    await waitFor(
+      'worker pool Updated',
+      () => condition(get(ctx, T.pool, 'worker'), 'Updated')?.status === 'True',
+      60_000,
+    );
+    // Booting the written config completed the update: no second boot for it.
+    expect(c.rebootCount('worker-0')).toBe(1);
+    expect(c.rebootCount('worker-2')).toBe(1);
+  });
+
   it('node-returns-notready: reachable again with a new bootID but Ready=False', async () => {
     const ctx = start('4.14.12', [{ kind: 'node-returns-notready', node: 'worker-0' }]);
     const c = controllers!;

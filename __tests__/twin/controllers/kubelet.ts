@@ -24,6 +24,10 @@ interface NodeState {
   /** Sequence number of the current boot (comparable with the plugin change sequence). */
   bootSeq: number;
   reboots: number;
+  /** Down for good (node-never-returns): only an administrator powering it on brings it back. */
+  stranded: boolean;
+  /** The boot ID it gets when it boots next. */
+  nextBootID?: string;
 }
 
 export type NodeListener = (node: string, up: boolean) => void;
@@ -52,6 +56,7 @@ export class Kubelet {
         bootID: info?.bootID ?? uuid(),
         bootSeq: 0,
         reboots: 0,
+        stranded: false,
       });
     }
   }
@@ -91,6 +96,43 @@ export class Kubelet {
       if (st.rebootPending && st.pendingToken === token) this.goDown(node);
     });
     return true;
+  }
+
+  /**
+   * An administrator fixed a node that never came back (node-never-returns) and powered it on from
+   * its console (BMC, hypervisor): the fault is gone, and the node boots after its usual boot time
+   * with a new boot ID — from the disk as it was left, so whatever the machine-config daemon last
+   * wrote is what boots (an MCO update it went down for completes now, see Mco.onNodeState) — its
+   * kubelet posts Ready and sshd accepts connections again. Resolves once it is up. Throws for a
+   * node that is running or in an ordinary reboot: there is nothing to power on.
+   */
+  powerOn(node: string): Promise<void> {
+    const st = this.nodes.get(node);
+    if (!st) throw new Error(`powerOn: no node ${node}`);
+    if (!st.stranded)
+      throw new Error(`powerOn: ${node} is ${st.up ? 'running' : 'rebooting'}, not powered off`);
+    for (
+      let f = this.ctx.faults.forNode('node-never-returns', node);
+      f;
+      f = this.ctx.faults.forNode('node-never-returns', node)
+    )
+      this.ctx.faults.remove(f);
+    st.stranded = false;
+    this.ctx.timeline.record(
+      'console:admin',
+      'power-on',
+      `Node/${node}`,
+      'fixed and powered on from the console',
+    );
+    const spec = this.ctx.scenario.nodes.find((n) => n.name === node);
+    const seconds = spec?.rebootSeconds ?? this.ctx.scenario.timing.rebootSeconds;
+    const bootID = st.nextBootID ?? uuid();
+    return new Promise((resolve) =>
+      this.timers.after(seconds, () => {
+        this.comeUp(node, bootID);
+        resolve();
+      }),
+    );
   }
 
   /** `shutdown -c`: the pending reboot does not happen. */
@@ -151,6 +193,8 @@ export class Kubelet {
     for (const l of this.listeners) l(node, false);
     if (never) {
       this.ctx.faults.fire('node-never-returns');
+      st.stranded = true;
+      st.nextBootID = nextBootID;
       return;
     }
     const spec = this.ctx.scenario.nodes.find((n) => n.name === node);

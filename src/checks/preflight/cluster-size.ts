@@ -1,9 +1,17 @@
-// Red Hat documents the offline migration for clusters up to 500 nodes (live: 150): beyond that it has
-// not been tested, and the reboots and MCO rollouts take long. A warning with the estimate, not a refusal.
+// Red Hat documents the offline migration for clusters up to 500 nodes and the limited live migration up
+// to 150: beyond that it has not been tested, and the reboots and MCO rollouts take long. A warning with
+// the estimate, not a refusal.
 import { estimateDuration } from '../estimate.ts';
-import type { PreflightCheck } from './types.ts';
+import { isLive } from '../../procedure/variant-live.ts';
+import type { PreflightCheck, PreflightFacts } from './types.ts';
 
 export const OFFLINE_NODE_LIMIT = 500;
+export const LIVE_NODE_LIMIT = 150;
+
+const limitOf = (f: PreflightFacts) =>
+  isLive(f.variant)
+    ? { n: LIVE_NODE_LIMIT, what: 'a live migration' }
+    : { n: OFFLINE_NODE_LIMIT, what: 'an offline migration' };
 
 function hours(ms: number): string {
   return `${(ms / 3_600_000).toFixed(1)} h`;
@@ -11,7 +19,7 @@ function hours(ms: number): string {
 
 export const clusterSizeCheck: PreflightCheck = {
   id: 'cluster-size',
-  title: `Cluster size within the tested limit (${OFFLINE_NODE_LIMIT} nodes for offline migration)`,
+  title: (f) => `Cluster size within the tested limit (${limitOf(f).n} nodes for ${limitOf(f).what})`,
   severity: 'warn',
   run: async (f) => {
     const nodes = await f.nodes();
@@ -24,10 +32,11 @@ export const clusterSizeCheck: PreflightCheck = {
       rebootTimeoutMs: f.ctx.settings.rebootTimeoutMs,
     });
     const est = `estimated ${hours(estimate.totalMs)} (${estimate.parts.map((p) => `${p.what}: ${hours(p.ms)}`).join('; ')})`;
-    return nodes.length > OFFLINE_NODE_LIMIT
+    const limit = limitOf(f);
+    return nodes.length > limit.n
       ? {
           ok: false,
-          detail: `${nodes.length} nodes, above the ${OFFLINE_NODE_LIMIT} an offline migration is documented for — ${est}; plan the maintenance window for it, or migrate in a tested size`,
+          detail: `${nodes.length} nodes, above the ${limit.n} ${limit.what} is documented for — ${est}; plan the maintenance window for it, or migrate in a tested size`,
         }
       : { ok: true, detail: `${nodes.length} node(s); ${est}` };
   },

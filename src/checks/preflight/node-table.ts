@@ -3,6 +3,7 @@
 import { nodeAccessOf } from '../../inputs/node-access.ts';
 import { nodeMatchesPool, nodeReady } from '../../openshift/objects.ts';
 import { estimateDuration } from '../estimate.ts';
+import { isLive } from '../../procedure/variant-live.ts';
 import { internalIPs } from './node-probe.ts';
 import type { PreflightFacts } from './types.ts';
 
@@ -10,6 +11,9 @@ export async function describeNodes(f: PreflightFacts): Promise<void> {
   const { ctx } = f;
   const nodes = await f.nodes();
   if (!nodes) return;
+  // A rollback before the switch (undo) reboots no node itself: MCO rolls its configuration back.
+  const reboots = f.variant.phases.some((p) => p.steps.some((st) => st.id === 'reboot-nodes'));
+  const run = f.variant.to === 'OpenShiftSDN' ? 'rollback' : 'migration';
   const pools = await f.pools();
   // The SSH check has run the probes already (facts are read once): this adds no SSH round trip.
   const probes =
@@ -26,7 +30,10 @@ export async function describeNodes(f: PreflightFacts): Promise<void> {
       )?.metadata.name ?? pools?.find((p) => nodeMatchesPool(n, p))?.metadata.name;
     const probe = probes?.find((p) => p.name === n.metadata.name);
     if (probe?.mtu) rec.notes.push(`MTU ${probe.mtu} (${probe.iface})`);
-    if (f.opts.mode === 'plan') rec.notes.push('will be rebooted');
+    if (f.opts.mode === 'plan' && (reboots || isLive(f.variant)))
+      rec.notes.push(
+        isLive(f.variant) ? 'will be rebooted twice by the Machine Config Operator' : 'will be rebooted',
+      );
   }
   const estimate = estimateDuration({
     variantId: f.variant.id,
@@ -42,9 +49,13 @@ export async function describeNodes(f: PreflightFacts): Promise<void> {
   // The plan's warning; after the fact the summary's risk section says it in the past tense.
   if (f.opts.mode === 'plan')
     ctx.report.warnings.push(
-      `Every node (${nodes.length}) will be rebooted and the cluster network is down during the migration: workloads are disrupted. Estimated duration about ${minutes(estimate.totalMs)} min (see the estimate).`,
+      isLive(f.variant)
+        ? `Every node (${nodes.length}) will be rebooted twice by the Machine Config Operator, pool by pool at each pool's maxUnavailable, with no cluster-wide network outage; once triggered, cancelling the run cannot stop the operators (a re-run attaches and follows the migration). Estimated duration about ${minutes(estimate.totalMs)} min (see the estimate).`
+        : reboots
+          ? `Every node (${nodes.length}) will be rebooted and the cluster network is down during the ${run}: workloads are disrupted. Estimated duration about ${minutes(estimate.totalMs)} min (see the estimate).`
+          : `This ${run} reboots no node itself: the Machine Config Operator rolls the OpenShift SDN host configuration back to the nodes that received OVN-Kubernetes' (its own drain and reboot, maxUnavailable at a time); the network type never switched, so the pod network stays up. Estimated duration about ${minutes(estimate.totalMs)} min (see the estimate).`,
     );
   ctx.log.info(
-    `Nodes that will be rebooted (${nodes.length}): ${nodes.map((n) => n.metadata.name).join(', ')}\nEstimated duration: about ${minutes(estimate.totalMs)} min — ${estimate.parts.map((p) => `${p.what}: ${minutes(p.ms)} min (${p.basis})`).join('; ')}`,
+    `${reboots ? 'Nodes that will be rebooted' : 'Nodes (none rebooted by this run)'} (${nodes.length}): ${nodes.map((n) => n.metadata.name).join(', ')}\nEstimated duration: about ${minutes(estimate.totalMs)} min — ${estimate.parts.map((p) => `${p.what}: ${minutes(p.ms)} min (${p.basis})`).join('; ')}`,
   );
 }

@@ -6,7 +6,7 @@ export const permissionsCheck: PreflightCheck = {
   id: 'permissions',
   title: 'Every API permission the run needs (SelfSubjectAccessReview)',
   severity: 'blocking',
-  run: async ({ ctx: { cluster } }) => {
+  run: async ({ ctx: { cluster }, variant }) => {
     const missing = await missingPermissions(cluster);
     return missing.length
       ? {
@@ -14,6 +14,9 @@ export const permissionsCheck: PreflightCheck = {
           detail: `${missing.length} permission(s) missing for ${cluster.user} — use a cluster-admin kubeconfig (oc adm policy add-cluster-role-to-user cluster-admin <user>)`,
           items: missing.map((p) => `${describePermission(p)} (to ${p.why})`),
         }
-      : { ok: true, detail: 'every permission the migration needs is granted' };
+      : {
+          ok: true,
+          detail: `every permission the ${variant.to === 'OpenShiftSDN' ? 'rollback' : 'migration'} needs is granted`,
+        };
   },
 };

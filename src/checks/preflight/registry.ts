@@ -8,6 +8,7 @@ import { primaryExtrasCheck } from './primary-extras.ts';
 import { sdnDaemonSetsCheck } from './sdn-daemonsets.ts';
 import { execPermissionCheck, mcdPodsCheck, nodeExecCheck } from './api-access.ts';
 import { etcdBackupCheck } from './etcd-backup.ts';
+import { hostedControlPlaneCheck } from './hosted-control-plane.ts';
 import { machineNetworkCheck } from './machine-network.ts';
 import { maxUnavailableCheck } from './max-unavailable.ts';
 import { mtuCheck } from './mtu.ts';
@@ -46,6 +47,7 @@ export const PREFLIGHT_CHECKS: readonly PreflightCheck[] = [
   mtuCheck,
   runnerOutsideClusterCheck,
   platformCheck,
+  hostedControlPlaneCheck,
   sdnFeaturesCheck,
   egressRouterCheck,
   nmstatePrimaryCheck,

@@ -15,9 +15,9 @@ const MAX_ITEMS = 200;
 /** The migration was refused before any change: names every failed blocking check and its fix. */
 export class PreflightRefused extends Error {
   readonly checks: CheckRecord[];
-  constructor(checks: CheckRecord[]) {
+  constructor(checks: CheckRecord[], what: 'migration' | 'rollback' = 'migration') {
     super(
-      `Preflight refused the migration (no change was made): ${checks.length} blocking check(s) failed — ${checks
+      `Preflight refused the ${what} (no change was made): ${checks.length} blocking check(s) failed — ${checks
         .map(
           (c) =>
             `[${c.title}] ${oneLine(c.detail)}${
@@ -37,9 +37,12 @@ export class PreflightRefused extends Error {
 }
 
 /** The refusal for these checks, or undefined when every blocking one passed. */
-export function refusalFor(checks: CheckRecord[]): PreflightRefused | undefined {
+export function refusalFor(
+  checks: CheckRecord[],
+  what: 'migration' | 'rollback' = 'migration',
+): PreflightRefused | undefined {
   const failed = checks.filter((c) => !c.ok && c.severity === 'blocking');
-  return failed.length ? new PreflightRefused(failed) : undefined;
+  return failed.length ? new PreflightRefused(failed, what) : undefined;
 }
 
 export async function applies(check: PreflightCheck, f: PreflightFacts): Promise<boolean> {
