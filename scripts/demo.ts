@@ -33,6 +33,7 @@ function faultHelp(): Record<string, string> {
     'node-never-returns': 'the node goes down on reboot and never comes back',
     'node-returns-notready': 'the node comes back from its reboot NotReady',
     'pods-error-persist': 'pods on the node stay in error (verification fails)',
+    'pods-crashloop': 'pods on the node crash-loop for their own reasons from its next boot on',
     'ssh-connection-refused': 'SSH to the node is refused (preflight refuses)',
     'sudo-password': 'sudo on the node asks for a password (preflight refuses)',
     'multus-stuck': 'the multus rollout stops after one pod (a wait times out)',

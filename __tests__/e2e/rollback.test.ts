@@ -199,6 +199,30 @@ async function runUntil(h: Harness, marker: string, how: 'kill' | 'cancel', extr
 }
 
 describe('mode: rollback from an unfinished migration', () => {
+  it('cancelled before the switch, a pod in error: the rollback reports it and still reboots no node (as its plan said)', async () => {
+    h = await startHarness(smallScenario());
+    const twin = h.twin;
+    const migrate = await runUntil(
+      h,
+      '→ Wait for the Machine Config Operator to update every pool',
+      'cancel',
+      {
+        'artifact-name': 'migrate',
+      },
+    );
+    expect(migrate.outputs.result).toBe('cancelled');
+    twin.faults.add({ kind: 'pods-crashloop', node: 'worker-1' });
+    const start = twin.timeline.entries.length;
+    const run = await h.run({ mode: 'rollback', 'artifact-name': 'rollback', 'reboot-timeout': '10s' });
+    expect(run.code).toBe(1);
+    expect(run.outputs.result).toBe('failed');
+    expect(run.summary).toContain('No pod in an error state');
+    // The offline document's "reboot the nodes of pods in error" belongs after its own reboots: this
+    // rollback promised none, so worker-1 is named, not rebooted.
+    for (const [node, [byAction]] of Object.entries(reboots(twin, start)))
+      expect({ node, byAction }).toEqual({ node, byAction: 0 });
+  });
+
   it('cancelled before the switch (4.14): clears spec.migration, MCO rolls the SDN config back, the action reboots no node', async () => {
     h = await startHarness(smallScenario());
     const twin = h.twin;

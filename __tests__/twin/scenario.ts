@@ -86,6 +86,11 @@ export type Fault =
   | { kind: 'sudo-password'; node: string }
   /** Pods on the node stay in error whatever reboots it gets. */
   | { kind: 'pods-error-persist'; node: string }
+  /**
+   * The node's pods crash-loop for their own reasons (an application bug, not the network): from the
+   * node's next boot on, whatever the network plugin, and whatever reboots follow.
+   */
+  | { kind: 'pods-crashloop'; node: string }
   /** `sudo <command>` on the node (matching `command`, a regular expression, when given) exits 1 printing `stderr`. */
   | { kind: 'sudo-fails'; node: string; stderr: string; command?: string }
   /**

@@ -15,6 +15,8 @@ import {
   type LeaseRecord,
 } from '../procedure/checkpoint.ts';
 import type { RunContextInfo } from '../report/model.ts';
+import { ClusterError, isTlsError } from '../cluster/errors.ts';
+import { sleep } from '../util/abort.ts';
 import { formatDuration } from '../util/duration.ts';
 import type { Logger } from '../util/log.ts';
 
@@ -89,6 +91,15 @@ export function ageText(ms: number): string {
   return Number.isFinite(ms) ? `${formatDuration(ms)} ago` : 'at an unknown time';
 }
 
+const SAVE_RETRY_MS = 5_000;
+
+/** The API server did not answer, or answered that it is unavailable (a transient state). */
+function apiAway(err: unknown): boolean {
+  if (!(err instanceof ClusterError)) return false;
+  if (err.status === undefined) return !isTlsError(err.reason);
+  return err.status >= 500 || err.status === 429;
+}
+
 /** Holds the lease for one run: acquire, renew in the background, release. */
 export class LeaseKeeper {
   private timer: NodeJS.Timeout | undefined;
@@ -133,18 +144,37 @@ export class LeaseKeeper {
     this.schedule(renewMs, staleAfterMs);
   }
 
-  /** Saves the checkpoint as the holder; a 409 means the lease is lost: the run stops. */
-  async save(): Promise<void> {
+  /**
+   * Saves the checkpoint as the holder; a 409 means the lease is lost: the run stops. A step can end
+   * while the API server is away (a single master rebooting under MCO): the save then rides through
+   * the outage, retrying until the lease would go stale — past that another run may take over anyway.
+   * Renewals and the release at the end do not wait (`rideOut` false): a renewal retries on its own
+   * timer, and a run that ends with the API away must still finish its summary.
+   */
+  async save(rideOut = true): Promise<void> {
     if (this.lostError) throw this.lostError;
-    // Every write is a sign of life.
-    if (this.cp.state.lease?.holder) this.cp.state.lease.renewedAt = new Date().toISOString();
-    try {
-      await this.cp.save();
-      this.lastRenewed = Date.now();
-    } catch (err) {
-      if (!(err instanceof CheckpointConflict)) throw err;
-      this.lose(err.message);
-      throw this.lostError!;
+    const { staleAfterMs } = leaseIntervals(this.cp.state.lease);
+    const giveUpAt = rideOut ? Date.now() + staleAfterMs : 0;
+    for (let warned = false; ; warned = true) {
+      // Every write is a sign of life.
+      if (this.cp.state.lease?.holder) this.cp.state.lease.renewedAt = new Date().toISOString();
+      try {
+        await this.cp.save();
+        this.lastRenewed = Date.now();
+        if (warned) this.log.info('The API server answers again: the checkpoint is saved.');
+        return;
+      } catch (err) {
+        if (err instanceof CheckpointConflict) {
+          this.lose(err.message);
+          throw this.lostError!;
+        }
+        if (!apiAway(err) || Date.now() + SAVE_RETRY_MS > giveUpAt) throw err;
+        if (!warned)
+          this.log.warn(
+            `could not save the checkpoint: ${(err as Error).message}; retrying every ${formatDuration(SAVE_RETRY_MS)} for up to ${formatDuration(staleAfterMs)}`,
+          );
+        await sleep(SAVE_RETRY_MS);
+      }
     }
   }
 
@@ -155,7 +185,7 @@ export class LeaseKeeper {
   private async renew(renewMs: number, staleAfterMs: number): Promise<void> {
     if (!this.cp.state.lease?.holder) return;
     try {
-      await this.save();
+      await this.save(false);
       this.log.debug(`checkpoint lease renewed at ${this.cp.state.lease?.renewedAt ?? '?'}`);
     } catch (err) {
       const msg = err instanceof Error ? err.message : String(err);
@@ -189,7 +219,7 @@ export class LeaseKeeper {
       return;
     }
     this.cp.state.lease.holder = null;
-    await this.save();
+    await this.save(false);
     this.log.info('Released the checkpoint lease: a new run with the same inputs continues from here.');
   }
 

@@ -170,6 +170,7 @@ export class Kubelet {
   }
 
   private podsBroken(node: string, st: NodeState): boolean {
+    if (this.ctx.faults.forNode('pods-crashloop', node)) return true;
     if (this.pluginSeq === 0) return false;
     return st.bootSeq < this.pluginSeq || !!this.ctx.faults.forNode('pods-error-persist', node);
   }
