@@ -43,6 +43,12 @@ export interface ActionResult {
   sent: number;
   ok: number;
   cpuMs: number;
+  /** Worker CPU at the node list and at the last command accepted (see reboot-worker.ts). */
+  listedCpuMs: number;
+  acceptedCpuMs: number;
+  /** Monotonic µs at the node list and the last command accepted (a --cpu-prof profile's clock). */
+  listedAtUs: number;
+  acceptedAtUs: number;
   failed: string[];
 }
 
@@ -100,7 +106,12 @@ export async function runDocLoop(twin: Twin, sample: number): Promise<DocLoopRes
   };
 }
 
-export async function runActionFanout(twin: Twin): Promise<ActionResult> {
+export type FanoutAccess = 'ssh' | 'api';
+
+/** Worker CPU per node to get the commands accepted, the node list and process start left out. */
+export const cpuPerNode = (a: ActionResult, nodes: number) => (a.acceptedCpuMs - a.listedCpuMs) / nodes;
+
+export async function runActionFanout(twin: Twin, access: FanoutAccess = 'ssh'): Promise<ActionResult> {
   // BENCH_CPU_PROF=<dir>: a V8 CPU profile of the action's side (node --cpu-prof), for the per-node cost.
   const prof = process.env.BENCH_CPU_PROF;
   const profArgs = prof ? ['--cpu-prof', `--cpu-prof-dir=${prof}`] : [];
@@ -109,6 +120,7 @@ export async function runActionFanout(twin: Twin): Promise<ActionResult> {
     env: {
       PATH: process.env.PATH ?? '/usr/bin:/bin',
       BENCH_REBOOT: JSON.stringify({
+        access,
         kubeconfigPath: twin.kubeconfigPath,
         keyPath: twin.ssh.keyPath,
         knownHostsPath: twin.ssh.knownHostsPath,

@@ -1,7 +1,11 @@
 // Summarises a V8 .cpuprofile (node --cpu-prof): self time per function and per file, top N, so the
 // per-node CPU cost of the fan-out can be read without DevTools.
-//   node scripts/bench/profile-summary.ts <file.cpuprofile> [nodes] [top]
+//   node scripts/bench/profile-summary.ts <file.cpuprofile> [nodes] [top] [--from µs --to µs]
+// --from/--to keep only the samples in that window (monotonic µs, the clock of the profile's
+// timestamps, as profile-fanout.ts prints for the span from the node list to the last command
+// accepted), so that process start and the wait for the nodes to come back are left out.
 import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
 
 interface ProfileNode {
   id: number;
@@ -16,13 +20,23 @@ interface Profile {
   endTime: number;
 }
 
-const [file, nodesArg, topArg] = process.argv.slice(2);
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: { from: { type: 'string' }, to: { type: 'string' } },
+});
+const [file, nodesArg, topArg] = positionals;
+const from = Number(values.from ?? -Infinity);
+const to = Number(values.to ?? Infinity);
 const p = JSON.parse(readFileSync(file, 'utf8')) as Profile;
 const nodes = Number(nodesArg ?? 1);
 const top = Number(topArg ?? 25);
 const byId = new Map(p.nodes.map((n) => [n.id, n]));
 const self = new Map<number, number>();
-p.samples.forEach((id, i) => self.set(id, (self.get(id) ?? 0) + (p.timeDeltas[i] ?? 0)));
+let at = p.startTime;
+p.samples.forEach((id, i) => {
+  at += p.timeDeltas[i] ?? 0;
+  if (at >= from && at <= to) self.set(id, (self.get(id) ?? 0) + (p.timeDeltas[i] ?? 0));
+});
 const fn = new Map<string, number>();
 const files = new Map<string, number>();
 let busy = 0;
@@ -48,8 +62,9 @@ const print = (title: string, m: Map<string, number>) => {
   for (const [k, v] of [...m].sort((a, b) => b[1] - a[1]).slice(0, top))
     console.log(`${ms(v).padStart(9)} ms  ${(v / 1000 / nodes).toFixed(3).padStart(7)} ms/node  ${k}`);
 };
+const span = Math.min(to, p.endTime) - Math.max(from, p.startTime);
 console.log(
-  `wall ${ms(p.endTime - p.startTime)} ms, busy (not idle/program) ${ms(busy)} ms = ${(busy / 1000 / nodes).toFixed(2)} ms/node over ${nodes} node(s)`,
+  `wall ${ms(span)} ms, busy (not idle/program) ${ms(busy)} ms = ${(busy / 1000 / nodes).toFixed(2)} ms/node over ${nodes} node(s)`,
 );
 print('self time by package / directory', files);
 print('self time by function', fn);

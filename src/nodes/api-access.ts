@@ -10,7 +10,7 @@ import { API_RETRY, backoffDelay, type BackoffPolicy } from '../util/backoff.ts'
 import { formatDuration } from '../util/duration.ts';
 import type { Logger } from '../util/log.ts';
 import type { NodeAccess, NodeExecOptions, NodeExecResult, NodeTarget } from './access.ts';
-import { ExecRefused, ExecTransportError, execStream, type StreamResult } from './api-exec.ts';
+import { ExecRefused, ExecTls, ExecTransportError, execStream, type StreamResult } from './api-exec.ts';
 
 export const MCO_NAMESPACE = 'openshift-machine-config-operator';
 export const MCD_CONTAINER = 'machine-config-daemon';
@@ -43,6 +43,8 @@ export class ApiNodeAccess implements NodeAccess {
   private readonly log: Logger;
   private readonly retry: BackoffPolicy;
   private pods: Promise<Map<string, McdPod>> | undefined;
+  /** The TLS context and session shared by the exec streams (rebuilt if the credentials change). */
+  private tls: { material: Awaited<ReturnType<Cluster['streamOptions']>>['tls']; exec: ExecTls } | undefined;
 
   constructor(cluster: Cluster, log: Logger, retry: BackoffPolicy = API_RETRY) {
     this.cluster = cluster;
@@ -126,7 +128,7 @@ export class ApiNodeAccess implements NodeAccess {
       let r: StreamResult;
       try {
         r = await execStream(
-          conn,
+          { ...conn, connect: this.execTls(conn) },
           { namespace: MCO_NAMESPACE, pod, container: MCD_CONTAINER, argv },
           { timeoutMs, signal },
         );
@@ -150,6 +152,14 @@ export class ApiNodeAccess implements NodeAccess {
         node,
       );
     }
+  }
+
+  /** The shared TLS connector for https servers (ws's own for http). */
+  private execTls(conn: Awaited<ReturnType<Cluster['streamOptions']>>): ExecTls['connect'] | undefined {
+    if (!conn.server.startsWith('https:')) return undefined;
+    if (!this.tls || !ExecTls.sameMaterial(this.tls.material, conn.tls))
+      this.tls = { material: conn.tls, exec: new ExecTls(conn.tls) };
+    return this.tls.exec.connect;
   }
 
   /** Why a failed attempt may be retried (nothing can have run), or undefined. */

@@ -5,6 +5,8 @@
 // upgrade (a 403's message says which permission is missing) and never settles when the stream
 // closes without a status (a node rebooting under it), and both matter here.
 import type https from 'node:https';
+import net from 'node:net';
+import tls from 'node:tls';
 import WebSocket from 'ws';
 import { abortError } from '../util/abort.ts';
 import { formatDuration } from '../util/duration.ts';
@@ -22,6 +24,51 @@ export interface StreamOptions {
   server: string;
   tls: https.RequestOptions;
   headers: Record<string, string>;
+  /** Opens the TLS connection (ExecTls.connect): one secure context, sessions resumed. */
+  connect?: (options: tls.ConnectionOptions) => tls.TLSSocket;
+}
+
+/**
+ * The TLS side of many exec streams to one API server. Each stream is its own WebSocket (its own TLS
+ * connection): building a secure context per stream parses the CA bundle and the client key again, and
+ * a full handshake per stream verifies the server's certificate chain again — together about half the
+ * CPU of a stream. Here the context is built once, and the session the server issues on a verified
+ * handshake is offered on the next connection (TLS resumption, which the API server supports): a
+ * resumed session proves the server holds the keys of that verified session, so nothing is checked
+ * less. A server that refuses the ticket gets a full, fully verified handshake as before.
+ */
+export class ExecTls {
+  private readonly context: tls.SecureContext;
+  private session: Buffer | undefined;
+
+  constructor(material: Pick<https.RequestOptions, 'ca' | 'cert' | 'key'>) {
+    const { ca, cert, key } = material;
+    this.context = tls.createSecureContext({
+      ...(ca ? { ca } : {}),
+      ...(cert ? { cert } : {}),
+      ...(key ? { key } : {}),
+    });
+  }
+
+  /** True when this was built from the same CA, certificate and key. */
+  static sameMaterial(a: https.RequestOptions, b: https.RequestOptions): boolean {
+    const same = (x: unknown, y: unknown) => String(x ?? '') === String(y ?? '');
+    return same(a.ca, b.ca) && same(a.cert, b.cert) && same(a.key, b.key);
+  }
+
+  readonly connect = (options: tls.ConnectionOptions): tls.TLSSocket => {
+    // As ws does: SNI with the host name, none for an IP address.
+    const servername = options.servername ?? (net.isIP(options.host ?? '') ? '' : options.host);
+    const socket = tls.connect({
+      ...options,
+      path: undefined,
+      servername,
+      secureContext: this.context,
+      ...(this.session ? { session: this.session } : {}),
+    });
+    socket.on('session', (session: Buffer) => (this.session = session));
+    return socket;
+  };
 }
 
 export interface StreamResult {
@@ -110,6 +157,23 @@ function execUrl(server: string, t: ExecTarget): string {
   return `${base}/api/v1/namespaces/${encodeURIComponent(t.namespace)}/pods/${encodeURIComponent(t.pod)}/exec?${q}`;
 }
 
+/** The WebSocket's options: the API server's TLS settings (or the shared connector), no compression. */
+function wsOptions(conn: StreamOptions, timeoutMs: number): WebSocket.ClientOptions {
+  const { ca, cert, key, rejectUnauthorized, servername } = conn.tls;
+  return {
+    headers: conn.headers,
+    // With a connector, its secure context holds the CA, certificate and key.
+    ...(conn.connect
+      ? { createConnection: conn.connect as unknown as typeof net.createConnection }
+      : { ...(ca ? { ca } : {}), ...(cert ? { cert } : {}), ...(key ? { key } : {}) }),
+    ...(rejectUnauthorized !== undefined ? { rejectUnauthorized } : {}),
+    ...(servername ? { servername } : {}),
+    handshakeTimeout: Math.min(timeoutMs, 30_000),
+    perMessageDeflate: false,
+    followRedirects: false,
+  };
+}
+
 /** Opens the stream, collects stdout/stderr and the status; settles on status, close, timeout or abort. */
 export function execStream(
   conn: StreamOptions,
@@ -117,18 +181,7 @@ export function execStream(
   opts: { timeoutMs: number; signal?: AbortSignal },
 ): Promise<StreamResult> {
   return new Promise<StreamResult>((resolve, reject) => {
-    const { ca, cert, key, rejectUnauthorized, servername } = conn.tls;
-    const ws = new WebSocket(execUrl(conn.server, target), EXEC_PROTOCOLS, {
-      headers: conn.headers,
-      ...(ca ? { ca } : {}),
-      ...(cert ? { cert } : {}),
-      ...(key ? { key } : {}),
-      ...(rejectUnauthorized !== undefined ? { rejectUnauthorized } : {}),
-      ...(servername ? { servername } : {}),
-      handshakeTimeout: Math.min(opts.timeoutMs, 30_000),
-      perMessageDeflate: false,
-      followRedirects: false,
-    });
+    const ws = new WebSocket(execUrl(conn.server, target), EXEC_PROTOCOLS, wsOptions(conn, opts.timeoutMs));
     let stdout = '';
     let stderr = '';
     let opened = false;

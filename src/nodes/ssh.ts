@@ -5,6 +5,7 @@
 // keys are accepted as unverified. Every key presented is recorded per address (`hostKeys`), so the
 // plan can hand the keys the approver saw to the migration as known_hosts lines.
 import { signWithKeyObject } from './signing-key.ts';
+import { useKeyObjectsForSessionKeys } from './ssh-session-keys.ts';
 import net from 'node:net';
 import ssh2 from 'ssh2';
 import { refuseIfAborted } from '../util/abort.ts';
@@ -390,6 +391,8 @@ export class NodeShell implements NodeAccess {
   }): Promise<ssh2.Client> {
     return new Promise<ssh2.Client>((resolve, reject) => {
       const client = new ssh2.Client();
+      // ssh2's per-packet ciphers get their session keys as KeyObjects (ssh-session-keys.ts).
+      useKeyObjectsForSessionKeys(client);
       let hostKeyProblem: HostKeyMismatchError | undefined;
       let settled = false;
       const fail = (err: Error) => {
