@@ -3,7 +3,8 @@
 // estimate the action would show (src/checks/estimate.ts, given the twin's timing profile as the
 // per-node figures, since a fresh twin has no MCO update history to learn them from) against the
 // phases' actual durations from the run's own report (report.estimateVsActual), in virtual minutes.
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { startHarness } from '../../__tests__/helpers/twin-action.ts';
 import { findType } from '../../__tests__/twin/resources.ts';
 import type { Scenario, ScenarioInput } from '../../__tests__/twin/scenario.ts';
@@ -108,6 +109,10 @@ export async function runAccuracyCase(c: AccuracyCase): Promise<AccuracyRun> {
       { timeoutMs: 3_600_000 },
     );
     const wallMs = performance.now() - start;
+    // To see why a part misses: the action's log of every case (ESTIMATE_LOG_DIR=dir).
+    const logDir = process.env.ESTIMATE_LOG_DIR;
+    if (logDir)
+      writeFileSync(join(logDir, `${c.variant}-${c.nodes}-${c.maxUnavailable ?? 'unset'}.log`), run.stdout);
     const report = JSON.parse(readFileSync(run.outputs['report-path'], 'utf8')) as { phases: PhaseRecord[] };
     // The estimate is in virtual ms; the phases took real ms: compare in virtual minutes.
     const virtualPhases = report.phases.map((p) => ({

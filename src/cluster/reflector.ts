@@ -38,6 +38,10 @@ export function isTransient(err: unknown): boolean {
 
 const ERROR_BACKOFF_MS = 500;
 const ERROR_BACKOFF_MAX_MS = 10_000;
+// A refused connection means nothing listens (every control-plane node rebooting): the attempt costs
+// no server any work, and the API is wanted the moment it is back (nodes are waited on through this
+// watch), so the delay stops growing at 2 s. Errors a server answered with keep the 10 s cap.
+const REFUSED_BACKOFF_MAX_MS = 2_000;
 // A watch that ends this fast without delivering anything counts as a failure for backoff purposes,
 // so that a server closing streams at once cannot turn the wait into a tight request loop.
 const QUICK_END_MS = 250;
@@ -143,7 +147,9 @@ export async function reflect<T extends KObject>(o: ReflectOptions<T>): Promise<
     } catch (err) {
       if (o.signal.aborted) return;
       if (!isTransient(err)) throw err;
-      const delay = Math.min(ERROR_BACKOFF_MAX_MS, ERROR_BACKOFF_MS * 2 ** failures++);
+      const cap =
+        (err as ClusterError).reason === 'ECONNREFUSED' ? REFUSED_BACKOFF_MAX_MS : ERROR_BACKOFF_MAX_MS;
+      const delay = Math.min(cap, ERROR_BACKOFF_MS * 2 ** failures++);
       outage.failed((err as Error).message, delay);
       if (
         !(await sleep(delay, o.signal).then(
