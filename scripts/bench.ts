@@ -5,7 +5,7 @@
 //   --repeat N    repeats per measurement (default 3; --quick 1); medians and min–max are over these
 //   --only LIST   comma-separated sections: fanout,api,detection,overhead,verify,cold,estimate
 //   --estimate-nodes LIST   cluster sizes of the estimate section (default 6,50,200; --quick 6)
-//   --estimate-procedures LIST   procedures of the estimate section (default A,B; --quick B)
+//   --estimate-procedures LIST   procedures of the estimate section: A, B, C (live, 4.16) (default A,B,C; --quick B)
 //   --out FILE    JSON output path (default .bench/bench-results.json)
 // See README.md "## Performance" for what each figure means and how it is measured.
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -419,9 +419,9 @@ if (only.has('cold')) {
 // ---------------------------------------------------------------- 7. estimate vs actual, max-unavailable
 if (only.has('estimate')) {
   const sizes = (values['estimate-nodes'] ?? (quick ? '6' : '6,50,200')).split(',').map(Number);
-  const procedures = (values['estimate-procedures'] ?? (quick ? 'B' : 'A,B'))
+  const procedures = (values['estimate-procedures'] ?? (quick ? 'B' : 'A,B,C'))
     .split(',')
-    .map((p) => p.trim()) as ('A' | 'B')[];
+    .map((p) => p.trim()) as ('A' | 'B' | 'C')[];
   results.estimate = await runEstimateSection({ sizes, procedures, msPerSecond: quick ? 20 : 25, rows, log });
 }
 

@@ -6,7 +6,7 @@ import { runAccuracyCase, type AccuracyCase, type AccuracyRun } from './estimate
 const SECTION = '7 estimate';
 const TARGET_PCT = 15;
 
-function cases(sizes: number[], msPerSecond: number, procedures: ('A' | 'B')[]): AccuracyCase[] {
+function cases(sizes: number[], msPerSecond: number, procedures: AccuracyCase['variant'][]): AccuracyCase[] {
   return sizes.flatMap((nodes) =>
     procedures.flatMap((variant) =>
       [undefined, '20%'].map((maxUnavailable) => ({ nodes, variant, maxUnavailable, msPerSecond })),
@@ -23,7 +23,13 @@ function why(run: AccuracyRun, phase: string, errorPct: number): string {
       ? 'the reactions overlap (flapping operators settle while the reboot phase still waits on its watch)'
       : "the action's own polling and the operator gate's passes take longer than the profile's reactions (the machine is loaded: virtual time runs while the action waits on the CPU)";
   if (phase === 'reboot')
-    return `after the API outage the node watch reconnects with a backoff in real time (0.5 s doubling to 10 s): at ${run.msPerSecond} ms per virtual second that is up to ${Math.round(10_000 / run.msPerSecond / 60)} virtual min the model does not count (on a real cluster ≤ 10 s of a 10-min reboot)`;
+    return errorPct < 0
+      ? "the nodes were seen back later than the API came back plus the watch's next try: the action waited on the CPU (a loaded machine stretches real-time pauses, and virtual time runs meanwhile)"
+      : 'the node watch reconnected sooner than its retry schedule says (the API answered before its recovery time was up)';
+  if (phase === 'follow')
+    return errorPct < 0
+      ? 'the two live rollouts overlap less than the model assumes (the operator waits for its daemonsets between steps)'
+      : 'the live rollouts overlapped (pools in parallel finished sooner than the slowest pool twice)';
   return errorPct < 0
     ? 'MCO rounds overlap less than the model assumes (reaction per node, pools start apart)'
     : 'pools in parallel finished sooner than the slowest-pool rounds';
@@ -32,7 +38,7 @@ function why(run: AccuracyRun, phase: string, errorPct: number): string {
 export async function runEstimateSection(o: {
   sizes: number[];
   msPerSecond: number;
-  procedures: ('A' | 'B')[];
+  procedures: AccuracyCase['variant'][];
   rows: Row[];
   log: (m: string) => void;
 }): Promise<AccuracyRun[]> {

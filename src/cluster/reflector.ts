@@ -48,6 +48,11 @@ const QUICK_END_MS = 250;
 // ...but such a server is not failing, so the pause stays short: changes are seen within 2 s.
 const QUICK_END_BACKOFF_MAX_MS = 2_000;
 
+/** The pause before the next reconnect after `failures` earlier failures in a row. */
+export function reconnectDelayMs(failures: number, refused: boolean): number {
+  return Math.min(refused ? REFUSED_BACKOFF_MAX_MS : ERROR_BACKOFF_MAX_MS, ERROR_BACKOFF_MS * 2 ** failures);
+}
+
 // While the API stays unreachable, one progress line this often (the failures in between are debug).
 const OUTAGE_LOG_EVERY_MS = 60_000;
 
@@ -147,9 +152,7 @@ export async function reflect<T extends KObject>(o: ReflectOptions<T>): Promise<
     } catch (err) {
       if (o.signal.aborted) return;
       if (!isTransient(err)) throw err;
-      const cap =
-        (err as ClusterError).reason === 'ECONNREFUSED' ? REFUSED_BACKOFF_MAX_MS : ERROR_BACKOFF_MAX_MS;
-      const delay = Math.min(cap, ERROR_BACKOFF_MS * 2 ** failures++);
+      const delay = reconnectDelayMs(failures++, (err as ClusterError).reason === 'ECONNREFUSED');
       outage.failed((err as Error).message, delay);
       if (
         !(await sleep(delay, o.signal).then(
