@@ -160,3 +160,35 @@ describe('parseDefaultRouteMtu', () => {
     expect(err?.message).toBe('the `ip -j` output could not be parsed (line 2)');
   });
 });
+
+describe('estimateDuration: a known rollout start', () => {
+  // The MCO renders the config and its node controller picks it up once per rollout, before the first
+  // node; counting it per node (as part of U) overestimated a 47-node rollout by 15%.
+  const known = {
+    updateMs: { ms: 2 * MIN, source: 'given' },
+    rolloutStartMs: { ms: 0.5 * MIN, source: 'render + pickup' },
+  };
+  it('is added once per rollout, not per round', () => {
+    const e = estimateDuration({
+      variantId: 'B',
+      nodeCount: 13,
+      pools: [pool('master', 3, 1), pool('worker', 10, 1)],
+      maxParallelReboots: 0,
+      rebootTimeoutMs: 20 * MIN,
+      known,
+    });
+    expect(e.parts[0].ms).toBe(0.5 * MIN + 10 * 2 * MIN);
+    expect(e.parts[0].basis).toContain('after 0.5 min to start (render + pickup)');
+  });
+  it('is counted for each of the live strategy’s two rollouts', () => {
+    const e = estimateDuration({
+      variantId: 'C',
+      nodeCount: 13,
+      pools: [pool('master', 3, 1), pool('worker', 10, 1)],
+      maxParallelReboots: 0,
+      rebootTimeoutMs: 20 * MIN,
+      known,
+    });
+    expect(e.parts[0]).toMatchObject({ phase: 'follow', ms: 2 * (0.5 * MIN + 10 * 2 * MIN) });
+  });
+});

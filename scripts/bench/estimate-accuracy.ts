@@ -81,7 +81,8 @@ export function twinTimings(sc: Scenario, variant: AccuracyCase['variant']): Kno
   const r = sc.realism;
   const s = 1000;
   const src = 'twin timing profile';
-  const update = (t.mcoUpdateSeconds + t.rebootSeconds + r.mcoReactionSeconds) * s;
+  // The MCO's reaction is once per rollout (render, then the node controller's pickup), not per node.
+  const update = (t.mcoUpdateSeconds + t.rebootSeconds) * s;
   const lag = r.apiOutage ? reconnectLagSeconds(sc) : 0;
   const reboot = (3 + t.rebootSeconds + (r.apiOutage ? r.apiRecoverySeconds : 0) + lag) * s;
   const gate = (r.operatorFlapping ? r.flapSeconds + 30 : 0) + 2 * 30;
@@ -95,7 +96,8 @@ export function twinTimings(sc: Scenario, variant: AccuracyCase['variant']): Kno
         gate +
         t.namespaceTerminatingSeconds;
   return {
-    updateMs: { ms: update, source: `${src}: mcoUpdate + reboot + MCO reaction` },
+    updateMs: { ms: update, source: `${src}: mcoUpdate + reboot` },
+    rolloutStartMs: { ms: 2 * r.mcoReactionSeconds * s, source: `${src}: MCO render + pickup reactions` },
     rebootMs: {
       ms: reboot,
       source: `${src}: shutdown -r -t 3 + reboot + API recovery + ${Math.round(lag)} s until the node watch's next try (real-time retry at this time scale)`,

@@ -6,7 +6,9 @@
 //                        the time it came back); else 5 min drain + a reboot R
 //   reboot time R      = min(10 min, reboot-timeout): the API keeps no boot durations (a Node's Ready
 //                        condition holds only its last transition)
-//   pool rollout       = ceil(machines / maxUnavailable) × U; pools roll out in parallel → the slowest.
+//   pool rollout       = S + ceil(machines / maxUnavailable) × U; pools roll out in parallel → the
+//                        slowest. S (the MCO rendering the config and picking it up, once per rollout)
+//                        is 0 unless known: on a real cluster it is seconds beside U
 //                        maxUnavailable is the pool's own, or the max-unavailable input during the run
 //   reboot phase       = max-parallel-reboots 0: one round R (all at once);
 //                        above 0: the control-plane nodes one at a time (masters × R), then
@@ -38,6 +40,8 @@ export interface KnownTimings {
   updateMs?: Figure;
   rebootMs?: Figure;
   overheadMs?: Figure;
+  /** Once per rollout, before its first node: the MCO renders the config and its node controller picks it up. */
+  rolloutStartMs?: Figure;
 }
 
 /** A pool's maxUnavailable as a node count: an integer, or a percentage of its machines (rounded down, at least 1). */
@@ -95,7 +99,7 @@ export interface EstimateOptions {
   known?: KnownTimings;
 }
 
-function timings(o: EstimateOptions): Required<KnownTimings> {
+function timings(o: EstimateOptions): Required<Omit<KnownTimings, 'rolloutStartMs'>> {
   const bound = Math.min(ASSUMED_REBOOT_MS, o.rebootTimeoutMs);
   const rebootMs = o.known?.rebootMs ?? {
     ms: bound,
@@ -115,7 +119,7 @@ const rebootsFirst = (id: string): boolean => id === 'A' || id.endsWith('-rollba
 /** An undo reboots no node itself: MCO rolls the OpenShift SDN configuration back. */
 const noReboot = (id: string): boolean => id.endsWith('-undo');
 
-function rolloutPart(o: EstimateOptions, update: Figure) {
+function rolloutPart(o: EstimateOptions, update: Figure, start = o.known?.rolloutStartMs) {
   const pools = o.pools.map((p) => {
     const machines = Number(p.status?.machineCount ?? 0);
     const v = o.maxUnavailable === undefined ? undefined : rolloutValue(p, o.maxUnavailable);
@@ -131,9 +135,9 @@ function rolloutPart(o: EstimateOptions, update: Figure) {
     what: rebootsFirst(o.variantId)
       ? 'MCO update after the pools are resumed'
       : 'MCO rollout of configure-ovs.sh OVNKubernetes',
-    ms: (slowest?.rounds ?? 0) * update.ms,
+    ms: slowest ? (start?.ms ?? 0) + slowest.rounds * update.ms : 0,
     basis: slowest
-      ? `pools in parallel; slowest ${slowest.name}: ${slowest.machines} node(s), ${slowest.mu} at a time → ${slowest.rounds} round(s) × ${minutes(update.ms)} per node update (${update.source})`
+      ? `pools in parallel; slowest ${slowest.name}: ${slowest.machines} node(s), ${slowest.mu} at a time → ${slowest.rounds} round(s) × ${minutes(update.ms)} per node update (${update.source})${start ? `, after ${minutes(start.ms)} to start (${start.source})` : ''}`
       : 'no pools',
   };
 }
@@ -166,7 +170,7 @@ function liveRolloutPart(o: EstimateOptions, update: Figure) {
   };
 }
 
-function liveEstimate(o: EstimateOptions, t: Required<KnownTimings>): EstimateRecord {
+function liveEstimate(o: EstimateOptions, t: ReturnType<typeof timings>): EstimateRecord {
   const parts = [
     liveRolloutPart(o, t.updateMs),
     {
