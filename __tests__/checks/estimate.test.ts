@@ -35,14 +35,15 @@ describe('estimateDuration', () => {
     // worker: ceil(10/2)=5 rounds × (5 + 10) min = 75 min; master: 3 × 15 = 45 min.
     expect(e.parts.map((p) => [p.what, p.ms / MIN])).toEqual([
       ['MCO rollout of configure-ovs.sh OVNKubernetes', 75],
-      // max-parallel-reboots > 0: the 3 masters one at a time, then ceil(10/5) = 2 rounds: 5 × 10 min
-      ['Reboot every node over SSH', 50],
+      // max-parallel-reboots > 0: the 3 masters one at a time, then ceil(10/5) = 2 rounds: 5 × (the
+      // minute shutdown waits + 10 min)
+      ['Reboot every node over SSH', 55],
       ['Operator reactions, multus rollout, verification', 10],
     ]);
     expect(e.parts[1].basis).toContain(
       '3 control-plane node(s) one at a time, then 10 other node(s) 5 at a time',
     );
-    expect(e.totalMs).toBe(135 * MIN);
+    expect(e.totalMs).toBe(140 * MIN);
     expect(e.parts[0].basis).toContain('slowest worker');
     expect(e.model).toMatch(/reboot takes 10 min/);
   });
@@ -55,9 +56,11 @@ describe('estimateDuration', () => {
       maxParallelReboots: 0,
       rebootTimeoutMs: 2 * MIN,
     });
-    expect(e.parts[0]).toMatchObject({ what: 'Reboot every node over SSH', ms: 2 * MIN });
+    // One round: the minute the shutdown command waits, then the reboot bounded by reboot-timeout.
+    expect(e.parts[0]).toMatchObject({ what: 'Reboot every node over SSH', ms: (1 + 2) * MIN });
+    expect(e.parts[0].basis).toContain('1 min until shutdown reboots');
     expect(e.parts[1]).toMatchObject({ what: 'MCO update after the pools are resumed', ms: 3 * 7 * MIN });
-    expect(e.totalMs).toBe((2 + 21 + 10) * MIN);
+    expect(e.totalMs).toBe((3 + 21 + 10) * MIN);
   });
 });
 
@@ -126,7 +129,7 @@ describe('estimate inputs from the cluster and from the max-unavailable input', 
     ]);
     expect(rows.map((r) => [r.phase, r.estimateMs / MIN, r.actualMs! / MIN])).toEqual([
       ['prepare', 60, 50],
-      ['reboot', 10, 9],
+      ['reboot', 11, 9],
       ['other', 10, 4],
     ]);
   });

@@ -66,7 +66,8 @@ export function accuracyScenario(c: AccuracyCase): ScenarioInput {
  * watch retries a refused API on its own schedule in real time (reconnectDelayMs), and the twin runs
  * msPerSecond real ms per virtual second, so a pause of at most 2 s real (nothing on a real cluster's
  * 10-minute reboot) is up to 2000 / msPerSecond virtual seconds here. The outage starts when the
- * masters go down (3 s after the command) and lasts the reboot plus the API's recovery.
+ * masters go down (a minute after the command: the retries start then) and lasts the reboot plus the
+ * API's recovery.
  */
 export function reconnectLagSeconds(sc: Scenario): number {
   const scale = sc.timing.msPerSecond / 1000;
@@ -84,7 +85,8 @@ export function twinTimings(sc: Scenario, variant: AccuracyCase['variant']): Kno
   // The MCO's reaction is once per rollout (render, then the node controller's pickup), not per node.
   const update = (t.mcoUpdateSeconds + t.rebootSeconds) * s;
   const lag = r.apiOutage ? reconnectLagSeconds(sc) : 0;
-  const reboot = (3 + t.rebootSeconds + (r.apiOutage ? r.apiRecoverySeconds : 0) + lag) * s;
+  // The boot alone: the estimate adds the minute the shutdown command waits before it reboots.
+  const reboot = (t.rebootSeconds + (r.apiOutage ? r.apiRecoverySeconds : 0) + lag) * s;
   const gate = (r.operatorFlapping ? r.flapSeconds + 30 : 0) + 2 * 30;
   const other =
     variant === 'C'
@@ -100,7 +102,7 @@ export function twinTimings(sc: Scenario, variant: AccuracyCase['variant']): Kno
     rolloutStartMs: { ms: 2 * r.mcoReactionSeconds * s, source: `${src}: MCO render + pickup reactions` },
     rebootMs: {
       ms: reboot,
-      source: `${src}: shutdown -r -t 3 + reboot + API recovery + ${Math.round(lag)} s until the node watch's next try (real-time retry at this time scale)`,
+      source: `${src}: reboot + API recovery + ${Math.round(lag)} s until the node watch's next try (real-time retry at this time scale)`,
     },
     overheadMs: {
       ms: other * s,

@@ -10,9 +10,10 @@
 //                        slowest. S (the MCO rendering the config and picking it up, once per rollout)
 //                        is 0 unless known: on a real cluster it is seconds beside U
 //                        maxUnavailable is the pool's own, or the max-unavailable input during the run
-//   reboot phase       = max-parallel-reboots 0: one round R (all at once);
-//                        above 0: the control-plane nodes one at a time (masters × R), then
-//                        ceil(other nodes / max-parallel-reboots) × R
+//   reboot phase       = max-parallel-reboots 0: one round (all at once);
+//                        above 0: the control-plane nodes one at a time (a round each), then
+//                        ceil(other nodes / max-parallel-reboots) rounds; a round = 1 min + R (the
+//                        shutdown command reboots a minute after it is given)
 //   fixed overhead     = 10 min                operator reactions, multus rollout, checks
 //
 // Variant A reboots every node, then unpauses the pools and MCO updates (and reboots) them; variant B
@@ -28,6 +29,11 @@ import type { EstimateRecord, PhaseRecord } from '../report/model.ts';
 export const ASSUMED_REBOOT_MS = 10 * 60_000;
 export const ASSUMED_DRAIN_MS = 5 * 60_000;
 export const FIXED_OVERHEAD_MS = 10 * 60_000;
+/**
+ * The reboot command schedules the reboot a minute out: systemd's shutdown (RHCOS) takes `-t 3` as a
+ * compatibility no-op and its default time is "+1"; the API-access path asks for `+1` itself.
+ */
+export const SHUTDOWN_DELAY_MS = 60_000;
 
 /** A figure of the estimate and where it came from. */
 export interface Figure {
@@ -154,8 +160,8 @@ function rebootPart(o: EstimateOptions, reboot: Figure) {
   return {
     phase: 'reboot',
     what: 'Reboot every node over SSH',
-    ms: rounds * reboot.ms,
-    basis: `${how} → ${rounds} round(s) × ${minutes(reboot.ms)} (${reboot.source})`,
+    ms: rounds * (SHUTDOWN_DELAY_MS + reboot.ms),
+    basis: `${how} → ${rounds} round(s) × (${minutes(SHUTDOWN_DELAY_MS)} until shutdown reboots + ${minutes(reboot.ms)} (${reboot.source}))`,
   };
 }
 

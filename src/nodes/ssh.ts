@@ -44,7 +44,7 @@ export interface SshSettings {
 export type ExecResult = NodeExecResult;
 export type ExecOptions = NodeExecOptions;
 
-/** The document's reboot: `shutdown -r -t 3` returns at once and the node goes down seconds later. */
+/** The document's reboot: `shutdown -r -t 3` returns at once; systemd ignores `-t` and reboots a minute later. */
 export const SSH_REBOOT_COMMAND = 'sudo shutdown -r -t 3';
 
 /** A host key as a node address (or the bastion) presented it. */
