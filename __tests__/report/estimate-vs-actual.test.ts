@@ -36,7 +36,7 @@ describe('estimate vs actual in the report', () => {
     r.estimateVsActual = compareWithActual(r.estimate, r.phases);
     expect(r.estimateVsActual.map((x) => [x.phase, x.estimateMs / MIN, x.actualMs])).toEqual([
       ['prepare', 45, 44 * MIN],
-      ['reboot', 10, 12 * MIN],
+      ['reboot', 11, 12 * MIN], // a round: the minute shutdown waits + 10 min
       ['other', 10, undefined],
     ]);
     const md = renderSummary(r);
