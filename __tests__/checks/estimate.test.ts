@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { KObject } from '../../src/cluster/types.ts';
-import { compareWithActual, estimateDuration, maxUnavailableOf } from '../../src/checks/estimate.ts';
+import {
+  compareWithActual,
+  estimateDuration,
+  maxUnavailableOf,
+  rebootDelayOf,
+} from '../../src/checks/estimate.ts';
 import { parseDefaultRouteMtu } from '../../src/checks/preflight.ts';
 
 const pool = (name: string, machines: number, maxUnavailable?: number | string): KObject => ({
@@ -58,7 +63,7 @@ describe('estimateDuration', () => {
     });
     // One round: the minute the shutdown command waits, then the reboot bounded by reboot-timeout.
     expect(e.parts[0]).toMatchObject({ what: 'Reboot every node over SSH', ms: (1 + 2) * MIN });
-    expect(e.parts[0].basis).toContain('1 min until shutdown reboots');
+    expect(e.parts[0].basis).toContain('1 min until the reboot command reboots');
     expect(e.parts[1]).toMatchObject({ what: 'MCO update after the pools are resumed', ms: 3 * 7 * MIN });
     expect(e.totalMs).toBe((3 + 21 + 10) * MIN);
   });
@@ -193,5 +198,24 @@ describe('estimateDuration: a known rollout start', () => {
       known,
     });
     expect(e.parts[0]).toMatchObject({ phase: 'follow', ms: 2 * (0.5 * MIN + 10 * 2 * MIN) });
+  });
+});
+
+describe('estimateDuration: the reboot command’s wait', () => {
+  // Over SSH, `shutdown -r -t 3` reboots a minute after it is given (systemd ignores -t); through
+  // the API, `systemd-run --on-active=3 systemctl reboot` 3 s after.
+  const base = {
+    variantId: 'B',
+    nodeCount: 5,
+    pools: [pool('master', 3, 1), pool('worker', 2, 1)],
+    maxParallelReboots: 0,
+    rebootTimeoutMs: 20 * MIN,
+  };
+  it('counts a minute per round over SSH and 3 s through the API', () => {
+    const ssh = estimateDuration({ ...base, rebootDelayMs: rebootDelayOf({ ssh: { privateKey: 'k' } }) });
+    const api = estimateDuration({ ...base, rebootDelayMs: rebootDelayOf({ ssh: {} }) });
+    expect(ssh.parts[1]).toMatchObject({ phase: 'reboot', ms: 11 * MIN });
+    expect(api.parts[1]).toMatchObject({ phase: 'reboot', ms: 10 * MIN + 3_000 });
+    expect(ssh.parts[1].basis).toContain('1 min until the reboot command reboots');
   });
 });

@@ -12,8 +12,8 @@
 //                        maxUnavailable is the pool's own, or the max-unavailable input during the run
 //   reboot phase       = max-parallel-reboots 0: one round (all at once);
 //                        above 0: the control-plane nodes one at a time (a round each), then
-//                        ceil(other nodes / max-parallel-reboots) rounds; a round = 1 min + R (the
-//                        shutdown command reboots a minute after it is given)
+//                        ceil(other nodes / max-parallel-reboots) rounds; a round = D + R, D the
+//                        wait of the reboot command (SSH's shutdown: 1 min; node-access api: 3 s)
 //   fixed overhead     = 10 min                operator reactions, multus rollout, checks
 //
 // Variant A reboots every node, then unpauses the pools and MCO updates (and reboots) them; variant B
@@ -22,6 +22,7 @@
 // MCO update; an undo (A-undo, B-undo: the network type never switched) is the MCO update alone.
 import type { KObject } from '../cluster/types.ts';
 import { nodesAtOnce } from '../inputs/max-unavailable.ts';
+import { nodeAccessOf } from '../inputs/node-access.ts';
 import { nodeMatchesPool } from '../openshift/objects.ts';
 import { rolloutValue } from '../procedure/pool-max-unavailable.ts';
 import type { EstimateRecord, PhaseRecord } from '../report/model.ts';
@@ -30,10 +31,17 @@ export const ASSUMED_REBOOT_MS = 10 * 60_000;
 export const ASSUMED_DRAIN_MS = 5 * 60_000;
 export const FIXED_OVERHEAD_MS = 10 * 60_000;
 /**
- * The reboot command schedules the reboot a minute out: systemd's shutdown (RHCOS) takes `-t 3` as a
- * compatibility no-op and its default time is "+1"; the API-access path asks for `+1` itself.
+ * Between the reboot command and the reboot: over SSH `shutdown -r -t 3` reboots a minute out
+ * (systemd's shutdown on RHCOS takes `-t` as a compatibility no-op and its default time is "+1");
+ * node-access api runs `systemd-run --on-active=3 systemctl reboot` (3 s).
  */
 export const SHUTDOWN_DELAY_MS = 60_000;
+export const API_REBOOT_DELAY_MS = 3_000;
+
+/** The reboot command's wait for the run's node access. */
+export function rebootDelayOf(settings: Parameters<typeof nodeAccessOf>[0]): number {
+  return nodeAccessOf(settings).kind === 'api' ? API_REBOOT_DELAY_MS : SHUTDOWN_DELAY_MS;
+}
 
 /** A figure of the estimate and where it came from. */
 export interface Figure {
@@ -103,6 +111,8 @@ export interface EstimateOptions {
   /** Nodes, to learn the update time from. */
   nodes?: KObject[];
   known?: KnownTimings;
+  /** Between the reboot command and the reboot (default SHUTDOWN_DELAY_MS: node access over SSH). */
+  rebootDelayMs?: number;
 }
 
 function timings(o: EstimateOptions): Required<Omit<KnownTimings, 'rolloutStartMs'>> {
@@ -149,6 +159,7 @@ function rolloutPart(o: EstimateOptions, update: Figure, start = o.known?.rollou
 }
 
 function rebootPart(o: EstimateOptions, reboot: Figure) {
+  const delay = o.rebootDelayMs ?? SHUTDOWN_DELAY_MS;
   const masters = Number(o.pools.find((p) => p.metadata.name === 'master')?.status?.machineCount ?? 0);
   const serial = o.maxParallelReboots > 0;
   const others = serial ? Math.max(0, o.nodeCount - masters) : o.nodeCount;
@@ -160,8 +171,8 @@ function rebootPart(o: EstimateOptions, reboot: Figure) {
   return {
     phase: 'reboot',
     what: 'Reboot every node over SSH',
-    ms: rounds * (SHUTDOWN_DELAY_MS + reboot.ms),
-    basis: `${how} → ${rounds} round(s) × (${minutes(SHUTDOWN_DELAY_MS)} until shutdown reboots + ${minutes(reboot.ms)} (${reboot.source}))`,
+    ms: rounds * (delay + reboot.ms),
+    basis: `${how} → ${rounds} round(s) × (${minutes(delay)} until the reboot command reboots + ${minutes(reboot.ms)} (${reboot.source}))`,
   };
 }
 

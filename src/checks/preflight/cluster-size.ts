@@ -1,7 +1,7 @@
 // Red Hat documents the offline migration for clusters up to 500 nodes and the limited live migration up
 // to 150: beyond that it has not been tested, and the reboots and MCO rollouts take long. A warning with
 // the estimate, not a refusal.
-import { estimateDuration } from '../estimate.ts';
+import { estimateDuration, rebootDelayOf } from '../estimate.ts';
 import { isLive } from '../../procedure/variant-live.ts';
 import type { PreflightCheck, PreflightFacts } from './types.ts';
 
@@ -30,6 +30,7 @@ export const clusterSizeCheck: PreflightCheck = {
       pools: (await f.pools()) ?? [],
       maxParallelReboots: f.ctx.settings.maxParallelReboots,
       rebootTimeoutMs: f.ctx.settings.rebootTimeoutMs,
+      rebootDelayMs: rebootDelayOf(f.ctx.settings),
     });
     const est = `estimated ${hours(estimate.totalMs)} (${estimate.parts.map((p) => `${p.what}: ${hours(p.ms)}`).join('; ')})`;
     const limit = limitOf(f);

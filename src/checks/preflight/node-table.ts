@@ -2,7 +2,7 @@
 // long the migration is expected to take.
 import { nodeAccessOf } from '../../inputs/node-access.ts';
 import { nodeMatchesPool, nodeReady } from '../../openshift/objects.ts';
-import { estimateDuration } from '../estimate.ts';
+import { estimateDuration, rebootDelayOf } from '../estimate.ts';
 import { isLive } from '../../procedure/variant-live.ts';
 import { internalIPs } from './node-probe.ts';
 import type { PreflightFacts } from './types.ts';
@@ -41,6 +41,7 @@ export async function describeNodes(f: PreflightFacts): Promise<void> {
     pools: pools ?? [],
     maxParallelReboots: ctx.settings.maxParallelReboots,
     rebootTimeoutMs: ctx.settings.rebootTimeoutMs,
+    rebootDelayMs: rebootDelayOf(ctx.settings),
     maxUnavailable: ctx.settings.maxUnavailable,
     nodes,
   });
