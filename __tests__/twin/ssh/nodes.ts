@@ -12,7 +12,14 @@ import net from 'node:net';
 import ssh2 from 'ssh2';
 import type { TwinContext } from '../context.ts';
 import type { NodeSpec } from '../scenario.ts';
-import { fingerprint, generateClientKeys, generateEd25519, knownHostsLine, type Ed25519Key } from './keys.ts';
+import {
+  fingerprint,
+  generateClientKeys,
+  generateEd25519,
+  keepSessionKeysAsKeyObjects,
+  knownHostsLine,
+  type Ed25519Key,
+} from './keys.ts';
 import { NodeFilesystem } from './node-fs.ts';
 import { runCommandLine, type CommandResult, type ShellEnv } from './shell.ts';
 
@@ -131,6 +138,7 @@ export async function startSshNodes(ctx: TwinContext, hooks: NodeHooks): Promise
     const name = node.spec.name;
     let refusedFired = false;
     conn.on('error', () => {}); // resets and node reboots end connections abruptly; nothing to report
+    keepSessionKeysAsKeyObjects(conn);
     conn.on('authentication', (auth) => {
       if (ctx.faults.forNode('ssh-auth-refused', name)) {
         if (!refusedFired) ctx.faults.fire('ssh-auth-refused');
