@@ -106,6 +106,14 @@ export class Store {
     return o ? structuredClone(o) : undefined;
   }
 
+  /**
+   * The stored object itself, without copying: for controllers that only read a field or two on
+   * every reconcile (callers must not modify it, as with `peek`).
+   */
+  peekOne(resource: ResourceType, namespace: string | undefined, name: string): KObject | undefined {
+    return this.objects.get(keyOf(resource, namespace, name));
+  }
+
   /** Objects of a type, in one namespace or all, sorted by namespace then name (as etcd keys sort). */
   list(resource: ResourceType, namespace?: string): KObject[] {
     return this.peek(resource, namespace).map((o) => structuredClone(o));
@@ -398,6 +406,8 @@ export function diffObjects(before: KObject, after: KObject, limit = 12): string
       path === 'metadata.generation'
     )
       return;
+    // Equal primitives are by far the most common leaves: skip the JSON round trip for them.
+    if (a === b) return;
     const isObj = (v: unknown) => v !== null && typeof v === 'object' && !Array.isArray(v);
     if (isObj(a) && isObj(b)) {
       const keys = new Set([...Object.keys(a as object), ...Object.keys(b as object)]);
