@@ -16,8 +16,10 @@ import {
   fingerprint,
   generateClientKeys,
   generateEd25519,
+  hostKeyForServer,
   keepSessionKeysAsKeyObjects,
   knownHostsLine,
+  signatureVerifier,
   type Ed25519Key,
 } from './keys.ts';
 import { NodeFilesystem } from './node-fs.ts';
@@ -96,6 +98,7 @@ export async function startSshNodes(ctx: TwinContext, hooks: NodeHooks): Promise
   const client = generateClientKeys(passphrase);
   const clientKey = ssh2.utils.parseKey(client.publicKey);
   if (clientKey instanceof Error) throw clientKey;
+  const signedByClient = signatureVerifier(clientKey);
 
   const nodes: NodeRuntime[] = ctx.scenario.nodes.map((spec, index) => ({
     spec,
@@ -130,8 +133,9 @@ export async function startSshNodes(ctx: TwinContext, hooks: NodeHooks): Promise
   };
 
   const sshServerOf = (node: NodeRuntime): ssh2.Server => {
-    node.ssh ??= new ssh2.Server({ hostKeys: [node.hostKey.privateKey], ident: SERVER_IDENT }, (conn) =>
-      serveConnection(node, conn),
+    node.ssh ??= new ssh2.Server(
+      { hostKeys: [{ key: hostKeyForServer(node.hostKey.privateKey) }], ident: SERVER_IDENT },
+      (conn) => serveConnection(node, conn),
     );
     return node.ssh;
   };
@@ -151,7 +155,7 @@ export async function startSshNodes(ctx: TwinContext, hooks: NodeHooks): Promise
       if (auth.key.algo !== clientKey.type || !auth.key.data.equals(clientKey.getPublicSSH()))
         return auth.reject(['publickey']);
       // Without a signature the client only asks whether the key would do (SSH_MSG_USERAUTH_PK_OK).
-      if (auth.signature && auth.blob && clientKey.verify(auth.blob, auth.signature, auth.hashAlgo) !== true)
+      if (auth.signature && auth.blob && !signedByClient(auth.blob, auth.signature, auth.hashAlgo))
         return auth.reject(['publickey']);
       auth.accept();
     });
