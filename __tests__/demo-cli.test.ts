@@ -20,7 +20,15 @@ describe('npm run demo', () => {
   it('--help lists every option and fault kind', () => {
     const r = demo('--help');
     expect(r.code).toBe(0);
-    for (const opt of ['--scenario', '--mode', '--fault', '--cancel-at', '--out', 'node-never-returns'])
+    for (const opt of [
+      '--scenario',
+      '--mode',
+      '--strategy',
+      '--fault',
+      '--cancel-at',
+      '--out',
+      'node-never-returns',
+    ])
       expect(r.stdout).toContain(opt);
   });
 
@@ -29,6 +37,7 @@ describe('npm run demo', () => {
     [['--scenario', 'no-such.yaml'], 'scenario file not found: no-such.yaml'],
     [['--fault', 'meteor'], 'unknown fault "meteor"'],
     [['--mode', 'rollout'], '--mode must be plan or migrate'],
+    [['--strategy', 'fast'], '--strategy must be offline, live or auto'],
   ])('%j ends with one line and exit code 2', (args, message) => {
     const r = demo(...args);
     expect(r.code).toBe(2);

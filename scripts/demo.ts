@@ -18,6 +18,8 @@ Options:
   --scenario FILE     twin scenario (default __tests__/twin/scenarios/ocp-4.14.yaml;
                       ocp-4.6.yaml runs procedure A)
   --mode MODE         plan | migrate (default migrate)
+  --strategy S        offline | live | auto (default auto: live on a 4.15/4.16 scenario such as
+                      ocp-4.16.yaml, offline otherwise)
   --fault KIND[:NODE] inject a fault (repeatable); NODE defaults to the first worker:
 ${Object.entries(faultHelp())
   .map(([k, v]) => `                        ${k.padEnd(22)}${v}`)
@@ -62,6 +64,7 @@ function readOptions() {
       options: {
         scenario: { type: 'string', default: '__tests__/twin/scenarios/ocp-4.14.yaml' },
         mode: { type: 'string', default: 'migrate' },
+        strategy: { type: 'string', default: 'auto' },
         out: { type: 'string', default: '.demo' },
         fault: { type: 'string', multiple: true, default: [] },
         'cancel-at': { type: 'string' },
@@ -80,6 +83,8 @@ if (values.help) {
 }
 if (!['plan', 'migrate'].includes(values.mode))
   usageError(`--mode must be plan or migrate, not "${values.mode}"`);
+if (!['offline', 'live', 'auto'].includes(values.strategy))
+  usageError(`--strategy must be offline, live or auto, not "${values.strategy}"`);
 if (!existsSync(values.scenario)) usageError(`scenario file not found: ${values.scenario}`);
 const faults = values.fault.map(parseFault);
 if (!existsSync('dist/index.js')) usageError('dist/index.js is missing: run "npm run bundle" first');
@@ -101,11 +106,11 @@ for (const make of faults) {
 console.log(
   `Twin: OpenShift ${h.twin.scenario.version}, ${h.twin.scenario.nodes.length} nodes, API ${h.twin.apiUrl}, SSH port ${h.twin.ssh.port}`,
 );
-console.log(`Running node dist/index.js (mode: ${values.mode}) …\n`);
+console.log(`Running node dist/index.js (mode: ${values.mode}, strategy: ${values.strategy}) …\n`);
 const cancel = new AbortController();
 let seen = '';
 const run = await h.run(
-  { mode: values.mode, 'artifact-name': 'sdn-to-ovn-demo' },
+  { mode: values.mode, strategy: values.strategy, 'artifact-name': 'sdn-to-ovn-demo' },
   {
     signal: cancel.signal,
     onStdout: (chunk) => {

@@ -25,6 +25,8 @@ import {
   type Verb,
 } from './errors.ts';
 import { collectionPath, objectPath } from './paths.ts';
+import { MAX_BODY_BYTES, tooLarge, TransportError, transportOf } from './transport.ts';
+import { readWatchStream, type WatchEventType } from './watch-stream.ts';
 import { describeRef, type KObject, type ListRef, type ObjectRef, refOf } from './types.ts';
 
 export interface ClusterOptions {
@@ -42,7 +44,8 @@ export interface ClusterOptions {
   cancelGate?: AbortSignal;
 }
 
-export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK';
+export type { WatchEventType } from './watch-stream.ts';
+export { MAX_BODY_BYTES } from './transport.ts';
 
 type Query = Record<string, string | number | boolean | undefined>;
 
@@ -92,21 +95,6 @@ const RETRYABLE_CODES = new Set([
 ]);
 
 /** A network-level failure, before or while reading a response. */
-class TransportError extends Error {
-  readonly code: string;
-  constructor(message: string, code: string) {
-    super(message);
-    this.code = code;
-  }
-}
-
-function transportOf(err: unknown): TransportError {
-  if (err instanceof TransportError) return err;
-  const e = err as NodeJS.ErrnoException;
-  const code = e?.code ?? (/socket hang up/i.test(String(e?.message)) ? 'ECONNRESET' : 'EUNKNOWN');
-  return new TransportError(e?.message ?? String(err), code);
-}
-
 /** Seconds or an HTTP date, as `Retry-After` may carry; undefined when absent or unreadable. */
 function retryAfterMs(value: string | string[] | undefined): number | undefined {
   const v = Array.isArray(value) ? value[0] : value;
@@ -127,20 +115,6 @@ function withoutUserInfo(server: string): string {
 
 // A server asking for more than this is treated as asking for this: a wait has to stay bounded.
 const MAX_RETRY_AFTER_MS = 60_000;
-/**
- * Most bytes read from one response, and from one watch event line: a broken or hostile server can
- * send a body of any size, and the whole body is held in memory. etcd keeps objects under 1.5 MiB;
- * the largest page of a list is well under this.
- */
-export const MAX_BODY_BYTES = 64 * 1024 * 1024;
-
-function tooLarge(what: string): ClusterError {
-  return new ClusterError(
-    `${what} is larger than ${MAX_BODY_BYTES / 1024 / 1024} MiB, more than this action reads — check that the kubeconfig's server is the cluster's API server`,
-    { reason: 'ResponseTooLarge' },
-  );
-}
-
 /** A whole response body as text; one larger than MAX_BODY_BYTES is refused (and no longer read). */
 function readBody(res: http.IncomingMessage, what: string): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -474,114 +448,11 @@ export class Cluster {
       if (signal.aborted) return 'ended';
       throw err;
     }
-    return new Promise<'ended' | 'gone'>((resolve, reject) => {
-      let buffered = '';
-      let settled = false;
-      // A silent stream (a dead connection no one closed) would otherwise hang the wait forever.
-      const idleMs = (this.watchTimeoutSeconds + 60) * 1000;
-      let idle = setTimeout(onIdle, idleMs);
-      function onIdle() {
-        finish(() =>
-          reject(
-            new ClusterError(`watch on ${describeRef(ref)} went silent for ${formatDuration(idleMs)}`, {
-              reason: 'ETIMEDOUT',
-            }),
-          ),
-        );
-      }
-      const finish = (settle: () => void) => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(idle);
-        signal.removeEventListener('abort', onAbort);
-        res.destroy();
-        settle();
-      };
-      const onAbort = () => finish(() => resolve('ended'));
-      signal.addEventListener('abort', onAbort, { once: true });
-
-      const handleLine = (line: string) => {
-        if (!line.trim()) return;
-        let event: { type?: string; object?: KObject & { code?: number; message?: string; reason?: string } };
-        try {
-          event = JSON.parse(line) as typeof event;
-        } catch {
-          return finish(() =>
-            reject(
-              new ClusterError(`watch on ${describeRef(ref)} sent a line that is not JSON`, {
-                reason: 'BadWatch',
-              }),
-            ),
-          );
-        }
-        const obj = event.object;
-        if (event.type === 'ERROR') {
-          if (obj?.code === 410) return finish(() => resolve('gone'));
-          return finish(() =>
-            reject(
-              new ClusterError(
-                `watch on ${describeRef(ref)} failed (${obj?.code ?? '?'} ${obj?.reason ?? ''}): ${obj?.message ?? 'no message'}`,
-                {
-                  ...(obj?.code ? { status: obj.code } : {}),
-                  ...(obj?.reason ? { reason: obj.reason } : {}),
-                },
-              ),
-            ),
-          );
-        }
-        const type = event.type as WatchEventType;
-        if (!obj || !['ADDED', 'MODIFIED', 'DELETED', 'BOOKMARK'].includes(type)) return;
-        try {
-          onEvent(type, type === 'BOOKMARK' ? (obj as T) : this.complete(obj as T, ref));
-        } catch (err) {
-          finish(() => reject(err instanceof Error ? err : new Error(String(err))));
-        }
-      };
-
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => {
-        clearTimeout(idle);
-        idle = setTimeout(onIdle, idleMs);
-        buffered += chunk;
-        // Only a chunk with a newline can end a line: no rescan of a long partial line per chunk.
-        if (!chunk.includes('\n')) {
-          if (buffered.length > MAX_BODY_BYTES)
-            finish(() => reject(tooLarge(`an event of the watch on ${describeRef(ref)}`)));
-          return;
-        }
-        let nl: number;
-        while (!settled && (nl = buffered.indexOf('\n')) >= 0) {
-          const line = buffered.slice(0, nl);
-          buffered = buffered.slice(nl + 1);
-          handleLine(line);
-        }
-      });
-      res.on('end', () => {
-        if (!settled && buffered) handleLine(buffered);
-        finish(() => resolve('ended'));
-      });
-      res.on('error', (err) => {
-        if (signal.aborted) return finish(() => resolve('ended'));
-        const t = transportOf(err);
-        finish(() =>
-          reject(
-            new ClusterError(`watch on ${describeRef(ref)} lost its connection (${t.message})`, {
-              reason: t.code,
-            }),
-          ),
-        );
-      });
-      res.on('close', () => {
-        // 'close' without 'end' is a connection cut mid-stream.
-        if (!settled && !res.complete) {
-          if (signal.aborted) return finish(() => resolve('ended'));
-          finish(() =>
-            reject(
-              new ClusterError(`watch on ${describeRef(ref)} lost its connection`, { reason: 'ECONNRESET' }),
-            ),
-          );
-        }
-      });
+    return readWatchStream<T>(res, {
+      what: `watch on ${describeRef(ref)}`,
+      idleMs: (this.watchTimeoutSeconds + 60) * 1000,
+      signal,
+      onEvent: (type, obj) => onEvent(type, type === 'BOOKMARK' ? obj : this.complete(obj, ref)),
     });
   }
 

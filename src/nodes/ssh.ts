@@ -5,6 +5,8 @@
 // keys are accepted as unverified. Every key presented is recorded per address (`hostKeys`), so the
 // plan can hand the keys the approver saw to the migration as known_hosts lines.
 import { signWithKeyObject } from './signing-key.ts';
+import { runCommand } from './ssh-command.ts';
+import { SshError } from './ssh-errors.ts';
 import { useKeyObjectsForSessionKeys } from './ssh-session-keys.ts';
 import net from 'node:net';
 import ssh2 from 'ssh2';
@@ -74,18 +76,7 @@ export class HostKeyMismatchError extends Error {
   }
 }
 
-export type SshErrorKind = 'auth' | 'connect' | 'timeout' | 'sudo' | 'exec';
-
-export class SshError extends Error {
-  node: string;
-  kind: SshErrorKind;
-  constructor(message: string, node: string, kind: SshErrorKind) {
-    super(message);
-    this.name = 'SshError';
-    this.node = node;
-    this.kind = kind;
-  }
-}
+export { SshError, type SshErrorKind } from './ssh-errors.ts';
 
 /** A failed attempt to connect to one address, before any command was sent. */
 class ConnectFailure extends Error {
@@ -119,8 +110,6 @@ const HOST_KEY_ALGORITHMS: ssh2.ServerHostKeyAlgorithm[] = [
   'rsa-sha2-256',
   'ssh-rsa',
 ];
-
-const SUDO_REFUSED = /sudo: (a password is required|a terminal is required|.* is not in the sudoers)/;
 
 /** IPv4 before IPv6, otherwise in the order the node lists them. */
 export function orderAddresses(addresses: string[]): string[] {
@@ -519,102 +508,21 @@ export class NodeShell implements NodeAccess {
   }
 
   /** Runs the command on an open connection. Never retried: once sent, it may have run. */
-  private async run(
+  private run(
     conn: ssh2.Client,
     nodeName: string,
     address: string,
     command: string,
     opts: ExecOptions,
   ): Promise<ExecResult> {
-    const where = `${nodeName} (${hostPort(address, this.settings.port)})`;
-    const timeoutMs = opts.timeoutMs ?? DEFAULT_EXEC_TIMEOUT_MS;
     refuseIfAborted(opts.signal);
-    return new Promise<ExecResult>((resolve, reject) => {
-      let stdout = '';
-      let stderr = '';
-      let code: number | null = null;
-      let signal: string | undefined;
-      let sent = false;
-      let settled = false;
-      const finish = (settle: () => void) => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(timer);
-        opts.signal?.removeEventListener('abort', onAbort);
-        settle();
-      };
-      // The gate holds while the channel opens too: ssh2 writes the command the moment the channel is
-      // open, so a cancel before the server confirmed it closes the connection and nothing is written
-      // after the signal. (A command already written may run: the error says so.)
-      const onAbort = () => {
-        if (sent) return;
-        conn.destroy();
-        const err = new Error(
-          `cancelled before ${where} confirmed the command (if it was already on its way, it may still run)`,
-        );
-        err.name = 'AbortError';
-        finish(() => reject(err));
-      };
-      opts.signal?.addEventListener('abort', onAbort, { once: true });
-      const result = (): ExecResult => ({ code, ...(signal ? { signal } : {}), stdout, stderr, address });
-      const lost = (why: string) => {
-        if (sent && opts.expectDisconnect) return finish(() => resolve(result()));
-        finish(() =>
-          reject(
-            new SshError(
-              `the connection to ${where} was lost ${sent ? 'while the command ran (it may or may not have completed)' : 'before the command was sent'}: ${why}`,
-              nodeName,
-              'exec',
-            ),
-          ),
-        );
-      };
-      const timer = setTimeout(() => {
-        if (sent && opts.expectDisconnect) return finish(() => resolve(result()));
-        finish(() =>
-          reject(
-            new SshError(
-              `the command on ${where} did not finish within ${formatDuration(timeoutMs)}`,
-              nodeName,
-              'timeout',
-            ),
-          ),
-        );
-        conn.end();
-      }, timeoutMs);
-      conn.on('error', (err: Error) => lost(err.message));
-      conn.on('close', () => lost('connection closed'));
-      conn.exec(command, (err, stream) => {
-        if (err) {
-          if (opts.expectDisconnect && /closed|No response/i.test(err.message)) {
-            // The host went down as the channel opened: nothing was sent.
-            return lost(err.message);
-          }
-          return finish(() =>
-            reject(new SshError(`could not start the command on ${where}: ${err.message}`, nodeName, 'exec')),
-          );
-        }
-        sent = true;
-        stream.on('data', (d: Buffer) => (stdout += d.toString('utf8')));
-        stream.stderr.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
-        stream.on('exit', (exitCode: number | null, exitSignal?: string) => {
-          code = typeof exitCode === 'number' ? exitCode : null;
-          if (exitSignal) signal = exitSignal;
-        });
-        stream.on('close', () => {
-          if (code !== 0 && SUDO_REFUSED.test(stderr))
-            return finish(() =>
-              reject(
-                new SshError(
-                  `sudo asked for a password for user ${this.settings.user} on ${where} — the ssh-user needs passwordless sudo (RHCOS's core user has it)`,
-                  nodeName,
-                  'sudo',
-                ),
-              ),
-            );
-          finish(() => resolve(result()));
-        });
-      });
+    return runCommand(conn, command, {
+      ...opts,
+      node: nodeName,
+      address,
+      where: `${nodeName} (${hostPort(address, this.settings.port)})`,
+      user: this.settings.user,
+      timeoutMs: opts.timeoutMs ?? DEFAULT_EXEC_TIMEOUT_MS,
     });
   }
 }
