@@ -92,7 +92,7 @@ export async function startTwin(scenario: Scenario | ScenarioInput | string): Pr
   const api = await startApiServer(ctx);
   const ssh = await startSshNodes(ctx, controllers);
   ctx.nodeShells = ssh;
-  controllers.onNodeStateChange(() => void ssh.refresh());
+  controllers.onNodeStateChange((node) => void ssh.refresh(node));
   const bastion = sc.bastion
     ? await startBastion(ctx, sc.bastion, ssh.clientPublicKey, () => ssh.port)
     : undefined;

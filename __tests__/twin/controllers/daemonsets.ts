@@ -55,14 +55,18 @@ export class DaemonSetStatus {
 
   private write(key: string): void {
     const [namespace, name] = key.split('/');
-    const ds = this.ctx.store.get(T.daemonSet, namespace, name);
+    const ds = this.ctx.store.peekOne(T.daemonSet, namespace, name); // read only
     if (!ds) return;
     const generation = String(ds.metadata.generation ?? 1);
     const pods = this.pods.ofDaemonSet(namespace, name);
     const desired = this.ctx.store.count(T.node);
-    const ready = pods.filter((p) => p.ready).length;
-    const updated = pods.filter((p) => p.templateGeneration === generation).length;
-    const available = pods.filter((p) => p.ready).length;
+    let ready = 0;
+    let updated = 0;
+    for (const p of pods) {
+      if (p.ready) ready++;
+      if (p.templateGeneration === generation) updated++;
+    }
+    const available = ready;
     this.ctx.store.mutate(T.daemonSet, namespace, name, actorFor(namespace, name), (o) => {
       const status: Record<string, unknown> = {
         currentNumberScheduled: pods.length,

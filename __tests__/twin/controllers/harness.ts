@@ -31,10 +31,9 @@ export function patch(
   name: string,
   fn: (o: KObject) => void,
   namespace?: string,
-): KObject {
-  const o = ctx.store.mutate(type, namespace, name, CLIENT, fn);
-  if (!o) throw new Error(`test: ${type.plural}/${name} not found`);
-  return o;
+): void {
+  if (!ctx.store.mutate(type, namespace, name, CLIENT, fn))
+    throw new Error(`test: ${type.plural}/${name} not found`);
 }
 
 /** Polls `cond` every few real milliseconds until it holds; fails with `what` after `timeoutMs`. */

@@ -289,7 +289,7 @@ export class Kubelet {
   private logMcdStartup(node: string): void {
     const mcd = this.pods.onNode(node).find((p) => p.daemonSet === `${NS.mco}/${MCD_DS}`);
     if (!mcd) return;
-    const n = this.ctx.store.get(T.node, undefined, node);
+    const n = this.ctx.store.peekOne(T.node, undefined, node); // read only
     const a = n?.metadata.annotations ?? {};
     const current = a[MC_ANNOTATION.current] ?? '';
     const settled = a[MC_ANNOTATION.state] === 'Done' && current === a[MC_ANNOTATION.desired];

@@ -56,7 +56,9 @@ function viewOf(node: KObject): NodeView {
 
 function matches(labels: Record<string, string>, selector: Record<string, string> | undefined): boolean {
   if (!selector) return false;
-  return Object.entries(selector).every(([k, v]) => labels[k] === v);
+  // A loop, not Object.entries().every(): this runs for every node and pool on every reconcile.
+  for (const k in selector) if (labels[k] !== selector[k]) return false;
+  return true;
 }
 
 /** A pool's maxUnavailable (an int or a percentage of its machines), at least 1. */
@@ -121,7 +123,7 @@ export class Mco {
 
   /** The network type MCO prepares hosts for. */
   private renderedType(): NetworkType | undefined {
-    const config = this.ctx.store.get(T.networkConfig, undefined, 'cluster');
+    const config = this.ctx.store.peekOne(T.networkConfig, undefined, 'cluster'); // read only
     const status = config?.status as
       { networkType?: NetworkType; migration?: { networkType?: NetworkType } } | undefined;
     return status?.migration?.networkType ?? status?.networkType;
@@ -132,7 +134,7 @@ export class Mco {
    * configs carry `mtu-migration.service` (the live migration's first rollout).
    */
   private mtuMigration(): MtuMigration | undefined {
-    const config = this.ctx.store.get(T.networkConfig, undefined, 'cluster');
+    const config = this.ctx.store.peekOne(T.networkConfig, undefined, 'cluster'); // read only
     return (
       (config?.status as { migration?: { mtu?: MtuMigration } } | undefined)?.migration?.mtu ?? undefined
     );

@@ -134,6 +134,11 @@ export class OperatorFlapping {
   /** Per operator, the nodes it is unsettled about and in which phase (with a token per boot). */
   private readonly pending = new Map<string, Map<string, { phase: Phase; token: number }>>();
   private token = 0;
+  /** Per operator, what `write` last applied and the resourceVersion the object had after it. */
+  private readonly lastWrite = new Map<
+    string,
+    { rv?: string; active?: Flap['recovering']; culprit: string }
+  >();
 
   constructor(ctx: TwinContext, timers: Timers, kubelet: Kubelet) {
     this.ctx = ctx;
@@ -194,12 +199,22 @@ export class OperatorFlapping {
   /** The operator's conditions from what is pending: the worst phase wins; none pending = its spec. */
   private write(name: string, flap: Flap, node: string | undefined): void {
     const nodes = this.pending.get(name);
-    const phases = [...(nodes?.values() ?? [])].map((p) => p.phase);
+    // The first node that is down, in the order they went pending (one pass: 1,000 nodes pending).
+    let firstDown: string | undefined;
+    for (const [n, p] of nodes ?? [])
+      if (p.phase === 'down') {
+        firstDown = n;
+        break;
+      }
     const spec = this.ctx.scenario.clusterOperators.find((c) => c.name === name)!;
     const active =
-      phases.includes('down') && flap.down ? flap.down : phases.length ? flap.recovering : undefined;
-    const culprit =
-      (phases.includes('down') ? [...nodes!].find(([, p]) => p.phase === 'down')?.[0] : node) ?? '';
+      firstDown !== undefined && flap.down ? flap.down : nodes?.size ? flap.recovering : undefined;
+    const culprit = firstDown ?? node ?? '';
+    // The same conditions onto the object this controller last wrote (nobody wrote it since) would
+    // change nothing: skip the read-modify-write that would find that out (one per node event).
+    const rv = this.ctx.store.peekOne(T.clusterOperator, undefined, name)?.metadata.resourceVersion;
+    const last = this.lastWrite.get(name);
+    if (rv !== undefined && last?.rv === rv && last.active === active && last.culprit === culprit) return;
     this.ctx.store.mutate(T.clusterOperator, undefined, name, ACTOR.operators, (co) => {
       const conditions = (co.status as { conditions: Condition[] }).conditions;
       for (const type of ['Degraded', 'Progressing'] as const) {
@@ -212,5 +227,7 @@ export class OperatorFlapping {
         }
       }
     });
+    const written = this.ctx.store.peekOne(T.clusterOperator, undefined, name)?.metadata.resourceVersion;
+    this.lastWrite.set(name, { rv: written, active, culprit });
   }
 }

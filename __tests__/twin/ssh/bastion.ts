@@ -7,7 +7,7 @@
 import net from 'node:net';
 import ssh2 from 'ssh2';
 import type { TwinContext } from '../context.ts';
-import { fingerprint, generateEd25519, knownHostsLine } from './keys.ts';
+import { fingerprint, generateEd25519, keepSessionKeysAsKeyObjects, knownHostsLine } from './keys.ts';
 
 export interface BastionSpec {
   /** Loopback address the bastion listens on and connects from (default 127.0.0.22; not 127.0.0.1, every direct loopback connection's source). */
@@ -47,6 +47,7 @@ export async function startBastion(
 
   const server = new ssh2.Server({ hostKeys: [hostKey.privateKey], ident: SERVER_IDENT }, (conn) => {
     conn.on('error', () => {});
+    keepSessionKeysAsKeyObjects(conn);
     conn.on('authentication', (auth) => {
       if (auth.username !== 'core' || auth.method !== 'publickey') return auth.reject(['publickey']);
       if (auth.key.algo !== clientKey.type || !auth.key.data.equals(clientKey.getPublicSSH()))

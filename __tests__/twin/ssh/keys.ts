@@ -2,8 +2,18 @@
 // tests and the action use. We encode keys ourselves instead of using ssh2's `generateKeyPairSync`
 // output because ssh2 1.x strips a leading zero byte from ed25519 public keys (1 key in 256 comes out
 // malformed and unparseable) — with 1,000 nodes a few host keys would break at random.
-import { createHash, createPrivateKey, generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto';
+import {
+  createHash,
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPairSync,
+  randomBytes,
+  sign,
+  type KeyObject,
+  verify,
+} from 'node:crypto';
 import ssh2 from 'ssh2';
+import { sessionKeysAsKeyObjects } from '../../../src/nodes/ssh-session-keys.ts';
 
 export interface Ed25519Key {
   /** OpenSSH private key (`-----BEGIN OPENSSH PRIVATE KEY-----`, unencrypted). */
@@ -108,4 +118,62 @@ export function fingerprint(publicBlob: Buffer): string {
 export function knownHostsLine(address: string, port: number, publicBlob: Buffer): string {
   const host = port === 22 ? address : `[${address}]:${port}`;
   return `${host} ${KEY_TYPE} ${publicBlob.toString('base64')}`;
+}
+
+/**
+ * The server side of src/nodes/ssh-session-keys.ts: ssh2's JS ciphers take a Buffer key on every
+ * packet, which costs Node 24 ~20 µs more per packet than a KeyObject; 1,000 nodes' connections made
+ * that a visible part of the twin's CPU. A server Connection keeps its protocol where a Client does
+ * (`_protocol`), which is all the helper reads; bytes, algorithms and checks are unchanged.
+ */
+export function keepSessionKeysAsKeyObjects(conn: ssh2.Connection): void {
+  conn.on('handshake', () => void sessionKeysAsKeyObjects(conn as unknown as ssh2.Client));
+}
+
+// ssh2's parsed keys sign and verify with their PEM text, which crypto parses again on every call
+// (about 0.5 ms each for an Ed25519 key on Node 24: a node's host key signs every key exchange, the
+// client key verifies every login). These do the same with a KeyObject made once. Ed25519 signatures
+// are deterministic, so the bytes on the wire are the very same.
+
+/**
+ * An SSH server host key (OpenSSH private key text) whose signatures use a KeyObject; ssh2's Server
+ * takes it as `hostKeys: [{ key }]` (a parsed key is used as it is).
+ */
+export function hostKeyForServer(privateKey: string): ssh2.ParsedKey {
+  const parsed = ssh2.utils.parseKey(privateKey);
+  if (parsed instanceof Error) throw parsed;
+  const pem = parsed.getPrivatePEM();
+  if (parsed.type !== KEY_TYPE || !pem) return parsed;
+  const key = createPrivateKey(pem);
+  // ssh2 calls `sign(data, algo)` on the host key during each key exchange (kex.js); Ed25519 takes
+  // no hash algorithm; like ssh2's own, a failure is returned, not thrown.
+  Object.assign(parsed, {
+    sign: (data: Buffer): Buffer | Error => {
+      try {
+        return sign(null, data, key);
+      } catch (err) {
+        return err as Error;
+      }
+    },
+  });
+  return parsed;
+}
+
+/**
+ * A check of a publickey login's signature by `publicKey` (an ssh2 parsed public key), as its own
+ * `verify` would answer it: true only for a valid signature.
+ */
+export function signatureVerifier(
+  publicKey: ssh2.ParsedKey,
+): (blob: Buffer, signature: Buffer, hashAlgo?: string) => boolean {
+  if (publicKey.type !== KEY_TYPE)
+    return (blob, signature, hashAlgo) => publicKey.verify(blob, signature, hashAlgo) === true;
+  const key = createPublicKey(publicKey.getPublicPEM());
+  return (blob, signature) => {
+    try {
+      return verify(null, blob, key, signature);
+    } catch {
+      return false;
+    }
+  };
 }
