@@ -3,25 +3,15 @@
 // 4.12+ converts them (spec.migration.features); earlier releases need them re-created by hand as
 // OVN-Kubernetes objects (EgressIP, EgressFirewall, the namespace multicast annotation).
 import type { Cluster } from '../cluster/client.ts';
-import { ClusterError } from '../cluster/errors.ts';
-import type { KObject, ListRef } from '../cluster/types.ts';
+import type { ListRef } from '../cluster/types.ts';
 import type { InventoryRecord } from '../report/model.ts';
+import { listOrEmpty } from './preflight/list-or-absent.ts';
 
 export const MULTICAST_ANNOTATION = 'netnamespace.network.openshift.io/multicast-enabled';
 
 const NET_NAMESPACES: ListRef = { apiVersion: 'network.openshift.io/v1', kind: 'NetNamespace' };
 const HOST_SUBNETS: ListRef = { apiVersion: 'network.openshift.io/v1', kind: 'HostSubnet' };
 const EGRESS_FIREWALLS: ListRef = { apiVersion: 'network.openshift.io/v1', kind: 'EgressNetworkPolicy' };
-
-/** Lists a kind; a kind the server does not serve (404) is an empty list. */
-async function listOrEmpty(cluster: Cluster, ref: ListRef): Promise<KObject[]> {
-  try {
-    return (await cluster.list(ref)).items;
-  } catch (err) {
-    if (err instanceof ClusterError && err.status === 404) return [];
-    throw err;
-  }
-}
 
 function strings(v: unknown): string[] {
   return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string' && x !== '') : [];

@@ -7,7 +7,6 @@
 // 4.12+ converts them (a loss fails the run; a conversion turned off by a migrate-* input is listed as
 // such); before 4.12 the administrator applies converted/*.yaml (ovn-manifests.ts), so a missing object
 // is a warning until they have.
-import { ClusterError } from '../cluster/errors.ts';
 import type { Cluster } from '../cluster/client.ts';
 import type { KObject, ListRef } from '../cluster/types.ts';
 import type { MigrationFeatures } from '../inputs/migration-features.ts';
@@ -17,6 +16,7 @@ import type { StepContext } from '../procedure/types.ts';
 import type { CheckRecord } from '../report/model.ts';
 import { readSdnObjects, type EgressRule, type SdnObjects } from './inventory.ts';
 import { CONVERTED_DIR, writeOvnManifests } from './ovn-manifests.ts';
+import { listOrEmpty } from './preflight/list-or-absent.ts';
 
 export const OVN_MULTICAST = 'k8s.ovn.org/multicast-enabled';
 export const EGRESS_ASSIGNABLE = 'k8s.ovn.org/egress-assignable';
@@ -24,15 +24,6 @@ export const CONVERTS_FROM_MINOR = 12;
 
 const EGRESS_FIREWALLS: ListRef = { apiVersion: 'k8s.ovn.org/v1', kind: 'EgressFirewall' };
 const EGRESS_IPS: ListRef = { apiVersion: 'k8s.ovn.org/v1', kind: 'EgressIP' };
-
-async function listOrEmpty(cluster: Cluster, ref: ListRef): Promise<KObject[]> {
-  try {
-    return (await cluster.list(ref)).items;
-  } catch (err) {
-    if (err instanceof ClusterError && err.status === 404) return [];
-    throw err;
-  }
-}
 
 interface OvnObjects {
   firewalls: KObject[];

@@ -54,8 +54,10 @@ async function explainDegradedPool(ctx: StepContext, err: PoolDegradedError): Pr
 }
 
 /**
- * Records every pool's rendered config, so the MCO wait knows a new one must replace it, and which
- * pools an administrator had paused (procedure A pauses them all, then pauses those again at the end).
+ * Before the change that makes MCO render the target's configure-ovs.sh: records the rendered config of
+ * each pool that is not on it yet, so the MCO wait knows a new one must replace it (a pool already on it —
+ * a migration stopped before MCO rendered anything, then rolled back — is only waited on to be Updated),
+ * and which pools an administrator had paused (procedure A pauses them all, then pauses those again).
  */
 export function rememberPoolConfigs(): Step {
   return {
@@ -65,12 +67,26 @@ export function rememberPoolConfigs(): Step {
     isDone: async (ctx) => ctx.memory.poolConfigsBefore !== undefined,
     apply: async (ctx) => {
       const pools = (await ctx.cluster.list(POOLS)).items;
-      ctx.memory.poolConfigsBefore = Object.fromEntries(
-        pools.map((p) => [p.metadata.name, String(p.spec?.configuration?.name ?? '')]),
-      );
+      const before: Record<string, string> = {};
+      for (const p of pools) {
+        const name = String(p.spec?.configuration?.name ?? '');
+        if ((await configureOvsOf(ctx, name)) !== CONFIGURE_OVS(ctx.target)) before[p.metadata.name] = name;
+      }
+      ctx.memory.poolConfigsBefore = before;
       rememberPausedPools(ctx, pools);
     },
   };
+}
+
+/** The configure-ovs.sh line a rendered config's ovs-configuration.service runs, if any. */
+async function configureOvsOf(ctx: StepContext, name: string): Promise<string | undefined> {
+  if (!name) return undefined;
+  const mc = await ctx.cluster.get({
+    apiVersion: 'machineconfiguration.openshift.io/v1',
+    kind: 'MachineConfig',
+    name,
+  });
+  return mc ? configureOvsLine(mc) : undefined;
 }
 
 /**
@@ -165,12 +181,7 @@ async function poolsOffTarget(ctx: StepContext): Promise<{ pool: string; config:
   const off: { pool: string; config: string; line: string }[] = [];
   for (const pool of (await ctx.cluster.list(POOLS)).items) {
     const config = String(pool.spec?.configuration?.name ?? '');
-    const mc = await ctx.cluster.get({
-      apiVersion: 'machineconfiguration.openshift.io/v1',
-      kind: 'MachineConfig',
-      name: config,
-    });
-    const line = mc ? configureOvsLine(mc) : undefined;
+    const line = await configureOvsOf(ctx, config);
     if (line !== CONFIGURE_OVS(ctx.target))
       off.push({ pool: pool.metadata.name, config, line: line ?? '(no ExecStart)' });
   }

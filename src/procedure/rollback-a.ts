@@ -4,15 +4,9 @@
 // back from a migration that stopped before the network type switched. Read beside the document: the numbers are its steps.
 import { NETWORK_OPERATOR } from '../cluster/types.ts';
 import { rebootEveryNode, switchNetworkType, waitForMultus } from './migration-steps.ts';
-import { waitForMachineConfigRollout } from './mco-rollout.ts';
+import { rememberPoolConfigs, waitForMachineConfigRollout } from './mco-rollout.ts';
 import { restorePausesPhase } from './rollback-b.ts';
-import {
-  deleteOvnNamespace,
-  rememberPoolConfigsToReplace,
-  sdnSettings,
-  verifyRollback,
-  verifyWithoutReboot,
-} from './rollback-steps.ts';
+import { deleteOvnNamespace, sdnSettings, verifyRollback, verifyWithoutReboot } from './rollback-steps.ts';
 import { setAllPoolsPaused, setAnnotation } from './steps.ts';
 import type { Step, Variant } from './types.ts';
 import { MIGRATION_ANNOTATION } from './variant-a.ts';
@@ -56,7 +50,7 @@ export const rollbackA: Variant = {
           key: MIGRATION_ANNOTATION,
           value: '',
         }),
-        rememberPoolConfigsToReplace(),
+        rememberPoolConfigs(),
         // 2. oc patch MachineConfigPool <every pool> --type='merge' --patch '{"spec":{"paused":true}}'
         setAllPoolsPaused({
           id: 'pause-pools',
@@ -114,7 +108,7 @@ export const undoA: Variant = {
     {
       id: 'revert',
       title: 'End the migration: the network-migration annotation',
-      steps: [rememberPoolConfigsToReplace(), removeAnnotation()],
+      steps: [rememberPoolConfigs(), removeAnnotation()],
     },
     {
       id: 'resume-pools',

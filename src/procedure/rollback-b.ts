@@ -3,12 +3,11 @@
 // network type switched. Read beside the document: the numbers are its steps.
 import { NETWORK_OPERATOR } from '../cluster/types.ts';
 import { rebootEveryNode, switchNetworkType, waitForMultus } from './migration-steps.ts';
-import { waitForMachineConfigRollout } from './mco-rollout.ts';
+import { rememberPoolConfigs, waitForMachineConfigRollout } from './mco-rollout.ts';
 import { repausePools } from './paused-pools.ts';
 import {
   deleteOvnNamespace,
   migrationAccepted,
-  rememberPoolConfigsToReplace,
   sdnSettings,
   verifyRollback,
   verifyWithoutReboot,
@@ -65,7 +64,7 @@ export const rollbackB: Variant = {
       id: 'prepare',
       title: 'Pause every pool and start the rollback: spec.migration',
       steps: [
-        rememberPoolConfigsToReplace(),
+        rememberPoolConfigs(),
         // 1. pause the master and worker pools (every pool, custom ones included)
         setAllPoolsPaused({
           id: 'pause-pools',
@@ -129,7 +128,7 @@ export const undoB: Variant = {
     {
       id: 'revert',
       title: 'End the migration: spec.migration and the OVN-Kubernetes settings',
-      steps: [rememberPoolConfigsToReplace(), clearMigration(), clearOvnConfig()],
+      steps: [rememberPoolConfigs(), clearMigration(), clearOvnConfig()],
     },
     {
       id: 'resume-pools',

@@ -3,10 +3,8 @@
 // rebooted no node. Everything else a rollback does is the forward procedure's steps with the SDN
 // target (steps.ts, migration-steps.ts): the engine and those steps know no direction.
 import type { KObject } from '../cluster/types.ts';
-import { NETWORK_CONFIG, NETWORK_OPERATOR, POOLS } from '../cluster/types.ts';
+import { NETWORK_CONFIG, NETWORK_OPERATOR } from '../cluster/types.ts';
 import { verifyMigration } from '../checks/verify.ts';
-import { configureOvsLine, CONFIGURE_OVS } from '../openshift/objects.ts';
-import { rememberPausedPools } from './paused-pools.ts';
 import { verify } from './migration-steps.ts';
 import { deleteNamespace, getPath, recordChange, reportName, waitStep } from './steps.ts';
 import type { Step, StepContext } from './types.ts';
@@ -84,37 +82,6 @@ export function sdnSettings(): Step {
           current[k],
           v,
         );
-    },
-  };
-}
-
-/**
- * Before the change that makes MCO render the target's configure-ovs.sh: records the rendered config
- * of each pool that is not on it yet, so the MCO wait knows a new one must replace it. A pool already
- * on it (a migration stopped before MCO rendered anything) is only waited on to be Updated.
- */
-export function rememberPoolConfigsToReplace(): Step {
-  return {
-    id: 'remember-pool-configs',
-    title: "Record every pool's current rendered config",
-    plan: () => [],
-    isDone: async (ctx) => ctx.memory.poolConfigsBefore !== undefined,
-    apply: async (ctx) => {
-      const pools = (await ctx.cluster.list(POOLS)).items;
-      const before: Record<string, string> = {};
-      for (const p of pools) {
-        const name = String(p.spec?.configuration?.name ?? '');
-        const mc = name
-          ? await ctx.cluster.get({
-              apiVersion: 'machineconfiguration.openshift.io/v1',
-              kind: 'MachineConfig',
-              name,
-            })
-          : undefined;
-        if (!mc || configureOvsLine(mc) !== CONFIGURE_OVS(ctx.target)) before[p.metadata.name] = name;
-      }
-      ctx.memory.poolConfigsBefore = before;
-      rememberPausedPools(ctx, pools);
     },
   };
 }

@@ -81,3 +81,14 @@ export const safeName = (name: string): string | undefined =>
 
 /** After the fact (any result but planned and refused), the summary speaks in the past tense. */
 export const afterTheFact = (r: RunReport): boolean => r.result !== 'planned' && r.result !== 'refused';
+
+/** Pools and their nodes in the order they reboot, cut at 20 names per pool. */
+export function rebootOrder(r: RunReport): string {
+  return nodesByPool(r)
+    .map(([pool, nodes]) => {
+      const names = nodes.slice(0, 20).map((n) => n.name);
+      const more = nodes.length > 20 ? `, … and ${nodes.length - 20} more` : '';
+      return `  - ${escapeHtml(pool || '(no pool)')} (${nodes.length}): ${escapeHtml(names.join(', '))}${more}`;
+    })
+    .join('\n');
+}

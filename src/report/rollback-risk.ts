@@ -4,20 +4,10 @@
 // reboots no node itself and keeps the pod network up.
 import { escapeHtml } from './escape.ts';
 import type { RunReport } from './model.ts';
-import { afterTheFact, minutes, networkDownMs, nodesByPool, poolCounts } from './parts.ts';
+import { afterTheFact, minutes, networkDownMs, poolCounts, rebootOrder } from './parts.ts';
 
 /** The undo procedures' titles say "before the switch" (src/procedure/rollback-a.ts, rollback-b.ts). */
 export const isUndo = (r: RunReport): boolean => /before the switch/.test(r.cluster.variant ?? '');
-
-function poolLines(r: RunReport): string {
-  return nodesByPool(r)
-    .map(([pool, nodes]) => {
-      const names = nodes.slice(0, 20).map((n) => n.name);
-      const more = nodes.length > 20 ? `, … and ${nodes.length - 20} more` : '';
-      return `  - ${escapeHtml(pool || '(no pool)')} (${nodes.length}): ${escapeHtml(names.join(', '))}${more}`;
-    })
-    .join('\n');
-}
 
 function undoLines(done: boolean): string[] {
   return [
@@ -40,7 +30,7 @@ export function rollbackRisk(r: RunReport): string {
   const down = networkDownMs(r);
   const lines = [
     `- **Reboots:** every node (${n}: ${escapeHtml(poolCounts(r))}) ${done ? 'was' : 'is'} rebooted **twice** — first over SSH, ${atOnce} (max-parallel-reboots ${parallel}), with every pool paused; then by the Machine Config Operator once the pools are resumed, pool by pool, maxUnavailable nodes of each pool at a time. The nodes:`,
-    poolLines(r),
+    rebootOrder(r),
     parallel > 0
       ? `- **API:** the control-plane nodes ${done ? 'were' : 'are'} rebooted one at a time (max-parallel-reboots ${parallel}), so etcd keeps its quorum and the Kubernetes API stays up.`
       : `- **API:** the control-plane nodes ${done ? 'rebooted' : 'reboot'} together: the Kubernetes API ${done ? 'was' : 'is'} unreachable for minutes, until they are back.`,

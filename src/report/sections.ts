@@ -11,8 +11,8 @@ import {
   itemList,
   minutes,
   networkDownMs,
-  nodesByPool,
   poolCounts,
+  rebootOrder,
   safeName,
   table,
 } from './parts.ts';
@@ -78,17 +78,6 @@ export function identity(r: RunReport): string {
     (access ? `\n**Node access:** ${escapeHtml(access)}\n` : '') +
     (inputs ? `\n**Inputs:** ${inputs}\n` : '')
   );
-}
-
-/** Pools and their nodes in the order they reboot, cut at 20 names per pool. */
-function rebootOrder(r: RunReport): string {
-  return nodesByPool(r)
-    .map(([pool, nodes]) => {
-      const names = nodes.slice(0, 20).map((n) => n.name);
-      const more = nodes.length > 20 ? `, … and ${nodes.length - 20} more` : '';
-      return `  - ${escapeHtml(pool || '(no pool)')} (${nodes.length}): ${escapeHtml(names.join(', '))}${more}`;
-    })
-    .join('\n');
 }
 
 /** The risk, plainly: which nodes reboot, how often and in what order; downtime; what is irreversible. */
