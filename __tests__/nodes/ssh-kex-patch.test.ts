@@ -76,7 +76,9 @@ describe('the patched curve25519 key exchange', () => {
     const spy = vi.spyOn(proto, 'export');
     try {
       expect(await runWithSsh2(kex)).toBe('ran: uptime\n');
-      const formats = spy.mock.calls.map(([o]) => `${o?.type ?? ''}/${o?.format ?? ''}`);
+      const formats = spy.mock.calls
+        .map(([o]) => o as { type?: string; format?: string } | undefined)
+        .map((o) => `${o?.type ?? ''}/${o?.format ?? ''}`);
       expect(formats.filter((f) => f === 'spki/der')).toEqual([]);
       // One exchange on each side (client and server both run in this process).
       expect(formats.filter((f) => f === '/jwk')).toHaveLength(2);
