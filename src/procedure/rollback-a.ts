@@ -5,6 +5,7 @@
 import { NETWORK_OPERATOR } from '../cluster/types.ts';
 import { rebootEveryNode, switchNetworkType, waitForMultus } from './migration-steps.ts';
 import { rememberPoolConfigs, waitForMachineConfigRollout } from './mco-rollout.ts';
+import { restorePoolMaxUnavailable, setPoolMaxUnavailable } from './pool-max-unavailable.ts';
 import { restorePausesPhase } from './rollback-b.ts';
 import { deleteOvnNamespace, sdnSettings, verifyRollback, verifyWithoutReboot } from './rollback-steps.ts';
 import { setAllPoolsPaused, setAnnotation } from './steps.ts';
@@ -76,8 +77,14 @@ export const rollbackA: Variant = {
     {
       id: 'resume-pools',
       title: 'Resume the machine config pools and wait for the MCO update',
-      // 7. oc patch MachineConfigPool <every pool> --type='merge' --patch '{"spec":{"paused":false}}'
-      steps: [unpausePools(), waitForMachineConfigRollout()],
+      steps: [
+        // Not in the document: input max-unavailable for this rollout (each pool's own value recorded first).
+        setPoolMaxUnavailable(),
+        // 7. oc patch MachineConfigPool <every pool> --type='merge' --patch '{"spec":{"paused":false}}'
+        unpausePools(),
+        waitForMachineConfigRollout(),
+        restorePoolMaxUnavailable(),
+      ],
     },
     // 8. verify: machineconfig state Done, configure-ovs.sh OpenShiftSDN, networkType, nodes Ready, pods
     { id: 'verify', title: 'Verify the rollback', steps: [verifyRollback()] },
@@ -113,7 +120,12 @@ export const undoA: Variant = {
     {
       id: 'resume-pools',
       title: 'Unpause the pools and wait until MCO has them Updated',
-      steps: [unpausePools(), waitForMachineConfigRollout()],
+      steps: [
+        setPoolMaxUnavailable(),
+        unpausePools(),
+        waitForMachineConfigRollout(),
+        restorePoolMaxUnavailable(),
+      ],
     },
     { id: 'verify', title: 'Verify the cluster is on OpenShift SDN', steps: [verifyWithoutReboot()] },
     restorePausesPhase,

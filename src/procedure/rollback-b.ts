@@ -4,6 +4,7 @@
 import { NETWORK_OPERATOR } from '../cluster/types.ts';
 import { rebootEveryNode, switchNetworkType, waitForMultus } from './migration-steps.ts';
 import { rememberPoolConfigs, waitForMachineConfigRollout } from './mco-rollout.ts';
+import { restorePoolMaxUnavailable, setPoolMaxUnavailable } from './pool-max-unavailable.ts';
 import { repausePools } from './paused-pools.ts';
 import {
   deleteOvnNamespace,
@@ -95,8 +96,14 @@ export const rollbackB: Variant = {
     {
       id: 'resume-pools',
       title: 'Resume the machine config pools and wait for the MCO update',
-      // 8. unpause the pools; MCO rolls out configure-ovs.sh OpenShiftSDN
-      steps: [unpausePools(), waitForMachineConfigRollout()],
+      steps: [
+        // Not in the document: input max-unavailable for this rollout (each pool's own value recorded first).
+        setPoolMaxUnavailable(),
+        // 8. unpause the pools; MCO rolls out configure-ovs.sh OpenShiftSDN
+        unpausePools(),
+        waitForMachineConfigRollout(),
+        restorePoolMaxUnavailable(),
+      ],
     },
     // 9. verify: Done, configs equal, configure-ovs.sh OpenShiftSDN, status.networkType, Ready, pods, operators
     { id: 'verify', title: 'Verify the rollback', steps: [verifyRollback()] },
@@ -128,12 +135,13 @@ export const undoB: Variant = {
     {
       id: 'revert',
       title: 'End the migration: spec.migration and the OVN-Kubernetes settings',
-      steps: [rememberPoolConfigs(), clearMigration(), clearOvnConfig()],
+      // max-unavailable before spec.migration is cleared: that starts the MCO rollout (B pauses no pool).
+      steps: [rememberPoolConfigs(), setPoolMaxUnavailable(), clearMigration(), clearOvnConfig()],
     },
     {
       id: 'resume-pools',
       title: 'Unpause the pools and wait for MCO to roll the OpenShift SDN config back',
-      steps: [unpausePools(), waitForMachineConfigRollout()],
+      steps: [unpausePools(), waitForMachineConfigRollout(), restorePoolMaxUnavailable()],
     },
     { id: 'verify', title: 'Verify the cluster is on OpenShift SDN', steps: [verifyWithoutReboot()] },
     restorePausesPhase,

@@ -44,6 +44,7 @@ import { ensureEtcdBackup } from './etcd.ts';
 import { LeaseKeeper, thisRun } from './lease.ts';
 import { cleanupLeft } from './migrate.ts';
 import { remaining } from './plan.ts';
+import { restoreAfterStop } from './restore-after-stop.ts';
 import { checkLease, restoreBackup, SettingsDiffer, startedByText, stepCount } from './prepare.ts';
 import { stepContext, type Session } from './session.ts';
 
@@ -137,6 +138,9 @@ async function takeOverMigration(s: Session, earlier: Checkpoint, version: strin
   const state = earlier.state;
   state.memory = {
     poolsPausedBefore: state.memory.poolsPausedBefore,
+    // A migration stopped with the temporary maxUnavailable on the pools (its runner killed): the
+    // pools' own values, which the rollback's restore step puts back after its rollout.
+    ...(state.memory.maxUnavailable ? { maxUnavailable: state.memory.maxUnavailable } : {}),
     originalSdn: originalSdn(s, earlier.backup),
     rollbackOf: { variant: state.identity.variant, completedSteps: migrated },
   };
@@ -264,13 +268,19 @@ async function execute(s: Session, r: RollbackStart, ctx: StepContext): Promise<
   s.started = true;
   s.saveProgress = () => lease.save();
   s.log.info(`Running procedure ${variant.title}`);
-  await runVariant(variant, ctx, {
-    completed: (id) => checkpoint.completed(id),
-    onStepDone: async (_phase, id) => {
-      checkpoint.markDone(id);
-      await s.saveProgress();
-    },
-  });
+  try {
+    await runVariant(variant, ctx, {
+      completed: (id) => checkpoint.completed(id),
+      onStepDone: async (_phase, id) => {
+        checkpoint.markDone(id);
+        await s.saveProgress();
+      },
+    });
+  } catch (err) {
+    // Stopped before the pools' own maxUnavailable was put back (failure, cancel): put it back now.
+    await restoreAfterStop(s, ctx, checkpoint);
+    throw err;
+  }
   lease.end();
   await checkpoint.clear('the rollback is complete');
   await deleteRollbackRecord(s.cluster.withCancelGate(s.signal));
