@@ -5,8 +5,9 @@
 //
 // Every pool's own value is written to the checkpoint before the first pool is changed, and put back
 // by the step right after the rollout — or, when the run stops before that step, by
-// restoreAfterStop() on the failure / cancel path (src/runs/migrate.ts). A runner killed in between
-// leaves the checkpoint: the next run resumes, the rollout completes and the restore step runs.
+// restoreAfterStop() on the failure / cancel path (src/runs/migrate.ts, rollback.ts). A runner killed in
+// between leaves the checkpoint: the next run resumes, the rollout completes and the restore step runs
+// (a rollback that takes a migration's checkpoint over keeps the recorded values for its own restore).
 import type { Cluster } from '../cluster/client.ts';
 import { POOLS, type KObject, type ObjectRef } from '../cluster/types.ts';
 import { nodesAtOnce } from '../inputs/max-unavailable.ts';
