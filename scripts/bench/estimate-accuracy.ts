@@ -6,11 +6,16 @@
 // phases' actual durations from the run's own report (report.estimateVsActual), in virtual minutes.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startHarness } from '../../__tests__/helpers/twin-action.ts';
+import { startHarness, type Harness } from '../../__tests__/helpers/twin-action.ts';
 import { findType } from '../../__tests__/twin/resources.ts';
 import type { Scenario, ScenarioInput } from '../../__tests__/twin/scenario.ts';
 import { reconnectDelayMs } from '../../src/cluster/reflector.ts';
-import { estimateDuration, compareWithActual, type KnownTimings } from '../../src/checks/estimate.ts';
+import {
+  compareWithActual,
+  estimateDuration,
+  SHUTDOWN_DELAY_MS,
+  type KnownTimings,
+} from '../../src/checks/estimate.ts';
 import type { EstimateRecord, PhaseRecord } from '../../src/report/model.ts';
 
 export interface AccuracyCase {
@@ -19,7 +24,16 @@ export interface AccuracyCase {
   variant: 'A' | 'B' | 'C';
   maxUnavailable?: string;
   msPerSecond: number;
+  /**
+   * Measure the rollback (A-rollback, B-rollback) that follows a migration on the same twin: the
+   * migration runs first at max-unavailable 20% (quick, not measured), then `mode: rollback` at
+   * `maxUnavailable`.
+   */
+  rollback?: boolean;
 }
+
+/** What the estimate and the rows call the measured procedure: A, B, C, A-rollback, B-rollback. */
+export const caseVariantId = (c: AccuracyCase): string => (c.rollback ? `${c.variant}-rollback` : c.variant);
 
 export interface AccuracyRow {
   phase: string;
@@ -123,6 +137,51 @@ export function twinTimings(sc: Scenario, variant: AccuracyCase['variant']): Kno
 }
 
 /**
+ * The same profile for the rollback that follows a migration (rollback-a.ts, rollback-b.ts): reboot
+ * with the pools paused, then the MCO update once they are resumed (resume-pools starts as A's
+ * unpause does: render, then pickup). It waits for other things than the migration, so two figures
+ * are its own:
+ * - B-rollback waits for multus inside its reboot phase (the document's step 7 comes after the
+ *   reboot): the rollout started at the switch, one pod at a time, and stalls while the nodes are
+ *   down, so the phase ends when the later of the two is done: the nodes back (as for the migration)
+ *   or multus, nodes × a pod restart + the downtime, counted from the reboot command.
+ * - "other": preflight's operator gate; the network operator's reaction to the switch (and, for B, to
+ *   spec.migration in prepare); A's multus rollout in its switch phase; verification's gate (the
+ *   flapping after the MCO update's last reboot, then the passes); cleanup's namespace Terminating.
+ *   Nothing for ovnkube-node: the target is OpenShift SDN.
+ */
+export function rollbackTimings(sc: Scenario, variant: 'A' | 'B'): KnownTimings {
+  const t = sc.timing;
+  const r = sc.realism;
+  const src = 'twin timing profile';
+  const forward = twinTimings(sc, variant);
+  const multus = sc.nodes.length * t.multusPodRestartSeconds;
+  const multusEnd = multus + (multus > SHUTDOWN_DELAY_MS / 1000 ? t.rebootSeconds : 0);
+  const back = forward.rebootMs!.ms;
+  const multusBound = variant === 'B' && multusEnd * 1000 - SHUTDOWN_DELAY_MS > back;
+  const gate = (r.operatorFlapping ? r.flapSeconds + 30 : 0) + 2 * 30 + 2 * 30;
+  const other =
+    (variant === 'B' ? 2 : 1) * t.cnoReconcileSeconds +
+    (variant === 'A' ? multus : 0) +
+    gate +
+    t.namespaceTerminatingSeconds;
+  return {
+    updateMs: forward.updateMs,
+    rolloutStartMs: { ms: 2 * r.mcoReactionSeconds * 1000, source: `${src}: MCO render + pickup reactions` },
+    rebootMs: multusBound
+      ? {
+          ms: multusEnd * 1000 - SHUTDOWN_DELAY_MS,
+          source: `${src}: the multus rollout the reboot phase waits for (${sc.nodes.length} pods × ${t.multusPodRestartSeconds} s + ${t.rebootSeconds} s stalled while the nodes are down) ends after the nodes are back`,
+        }
+      : forward.rebootMs,
+    overheadMs: {
+      ms: other * 1000,
+      source: `${src}: the network operator's reactions,${variant === 'A' ? ' multus pods × nodes,' : ''} flapping, the operator gates, namespace Terminating`,
+    },
+  };
+}
+
+/**
  * Live, besides the two rollouts and their starts (rolloutStartMs): the operator's steps (deploy the
  * target plugin, MTU, switch, remove the old plugin: a reconcile each).
  */
@@ -132,25 +191,51 @@ function liveOther(sc: Scenario): number {
 
 const round1 = (x: number) => Math.round(x * 10) / 10;
 
+const RUN_INPUTS = { 'wait-timeout': '24h', 'reboot-timeout': '20m' };
+
+/**
+ * The migration a rollback case undoes: on the same twin, max-unavailable 20% (quick), not measured.
+ * Its result when it failed (the case then has nothing to measure).
+ */
+async function migrateFirst(h: Harness): Promise<string | undefined> {
+  const run = await h.run(
+    { ...RUN_INPUTS, 'artifact-name': 'bench-estimate-migration', 'max-unavailable': '20%' },
+    { timeoutMs: 3_600_000 },
+  );
+  return run.code === 0
+    ? undefined
+    : `the migration before the rollback: ${run.outputs.result ?? 'no result'}`;
+}
+
+function knownTimings(sc: Scenario, c: AccuracyCase): KnownTimings {
+  if (!c.rollback) return twinTimings(sc, c.variant);
+  if (c.variant === 'C') throw new Error('estimate bench: no rollback case for the live strategy');
+  return rollbackTimings(sc, c.variant);
+}
+
 export async function runAccuracyCase(c: AccuracyCase): Promise<AccuracyRun> {
   const h = await startHarness(accuracyScenario(c));
   try {
+    const failed = c.rollback ? await migrateFirst(h) : undefined;
     const pools = h.twin.store.list(findType('machineconfiguration.openshift.io', 'machineconfigpools')!);
     const estimate: EstimateRecord = estimateDuration({
-      variantId: c.variant,
+      variantId: caseVariantId(c),
       nodeCount: h.twin.scenario.nodes.length,
       pools: pools as never,
       maxParallelReboots: 0,
       rebootTimeoutMs: 20 * 60_000,
       maxUnavailable: c.maxUnavailable,
-      known: twinTimings(h.twin.scenario, c.variant),
+      known: knownTimings(h.twin.scenario, c),
     });
+    const total = row('total', estimate.totalMs);
+    const basis = estimate.parts.map((p) => `${p.what}: ${p.basis}`);
+    if (failed) return { ...c, code: 1, result: failed, wallMs: 0, rows: [], total, basis };
     const start = performance.now();
     const run = await h.run(
       {
+        ...RUN_INPUTS,
         'artifact-name': 'bench-estimate',
-        'wait-timeout': '24h',
-        'reboot-timeout': '20m',
+        ...(c.rollback ? { mode: 'rollback' } : {}),
         ...(c.variant === 'C' ? { strategy: 'live' } : {}),
         ...(c.maxUnavailable ? { 'max-unavailable': c.maxUnavailable } : {}),
       },
@@ -161,7 +246,7 @@ export async function runAccuracyCase(c: AccuracyCase): Promise<AccuracyRun> {
     // To see why a part misses: the action's log and phases of every case (ESTIMATE_LOG_DIR=dir).
     const logDir = process.env.ESTIMATE_LOG_DIR;
     if (logDir) {
-      const name = join(logDir, `${c.variant}-${c.nodes}-${c.maxUnavailable ?? 'unset'}`);
+      const name = join(logDir, `${caseVariantId(c)}-${c.nodes}-${c.maxUnavailable ?? 'unset'}`);
       writeFileSync(`${name}.log`, run.stdout);
       writeFileSync(`${name}.phases.json`, JSON.stringify(report.phases, null, 1));
     }
@@ -181,7 +266,7 @@ export async function runAccuracyCase(c: AccuracyCase): Promise<AccuracyRun> {
       wallMs,
       rows,
       total: row('total', estimate.totalMs, actualTotal),
-      basis: estimate.parts.map((p) => `${p.what}: ${p.basis}`),
+      basis,
     };
   } finally {
     await h.stop();
