@@ -10,12 +10,8 @@ import { startHarness, type Harness } from '../../__tests__/helpers/twin-action.
 import { findType } from '../../__tests__/twin/resources.ts';
 import type { Scenario, ScenarioInput } from '../../__tests__/twin/scenario.ts';
 import { reconnectDelayMs } from '../../src/cluster/reflector.ts';
-import {
-  compareWithActual,
-  estimateDuration,
-  SHUTDOWN_DELAY_MS,
-  type KnownTimings,
-} from '../../src/checks/estimate.ts';
+import { compareWithActual, estimateDuration, type KnownTimings } from '../../src/checks/estimate.ts';
+import { rollbackTimings } from './estimate-rollback.ts';
 import type { EstimateRecord, PhaseRecord } from '../../src/report/model.ts';
 
 export interface AccuracyCase {
@@ -137,51 +133,6 @@ export function twinTimings(sc: Scenario, variant: AccuracyCase['variant']): Kno
 }
 
 /**
- * The same profile for the rollback that follows a migration (rollback-a.ts, rollback-b.ts): reboot
- * with the pools paused, then the MCO update once they are resumed (resume-pools starts as A's
- * unpause does: render, then pickup). It waits for other things than the migration, so two figures
- * are its own:
- * - B-rollback waits for multus inside its reboot phase (the document's step 7 comes after the
- *   reboot): the rollout started at the switch, one pod at a time, and stalls while the nodes are
- *   down, so the phase ends when the later of the two is done: the nodes back (as for the migration)
- *   or multus, nodes × a pod restart + the downtime, counted from the reboot command.
- * - "other": preflight's operator gate; the network operator's reaction to the switch (and, for B, to
- *   spec.migration in prepare); A's multus rollout in its switch phase; verification's gate (the
- *   flapping after the MCO update's last reboot, then the passes); cleanup's namespace Terminating.
- *   Nothing for ovnkube-node: the target is OpenShift SDN.
- */
-export function rollbackTimings(sc: Scenario, variant: 'A' | 'B'): KnownTimings {
-  const t = sc.timing;
-  const r = sc.realism;
-  const src = 'twin timing profile';
-  const forward = twinTimings(sc, variant);
-  const multus = sc.nodes.length * t.multusPodRestartSeconds;
-  const multusEnd = multus + (multus > SHUTDOWN_DELAY_MS / 1000 ? t.rebootSeconds : 0);
-  const back = forward.rebootMs!.ms;
-  const multusBound = variant === 'B' && multusEnd * 1000 - SHUTDOWN_DELAY_MS > back;
-  const gate = (r.operatorFlapping ? r.flapSeconds + 30 : 0) + 2 * 30 + 2 * 30;
-  const other =
-    (variant === 'B' ? 2 : 1) * t.cnoReconcileSeconds +
-    (variant === 'A' ? multus : 0) +
-    gate +
-    t.namespaceTerminatingSeconds;
-  return {
-    updateMs: forward.updateMs,
-    rolloutStartMs: { ms: 2 * r.mcoReactionSeconds * 1000, source: `${src}: MCO render + pickup reactions` },
-    rebootMs: multusBound
-      ? {
-          ms: multusEnd * 1000 - SHUTDOWN_DELAY_MS,
-          source: `${src}: the multus rollout the reboot phase waits for (${sc.nodes.length} pods × ${t.multusPodRestartSeconds} s + ${t.rebootSeconds} s stalled while the nodes are down) ends after the nodes are back`,
-        }
-      : forward.rebootMs,
-    overheadMs: {
-      ms: other * 1000,
-      source: `${src}: the network operator's reactions,${variant === 'A' ? ' multus pods × nodes,' : ''} flapping, the operator gates, namespace Terminating`,
-    },
-  };
-}
-
-/**
  * Live, besides the two rollouts and their starts (rolloutStartMs): the operator's steps (deploy the
  * target plugin, MTU, switch, remove the old plugin: a reconcile each).
  */
@@ -210,7 +161,7 @@ async function migrateFirst(h: Harness): Promise<string | undefined> {
 function knownTimings(sc: Scenario, c: AccuracyCase): KnownTimings {
   if (!c.rollback) return twinTimings(sc, c.variant);
   if (c.variant === 'C') throw new Error('estimate bench: no rollback case for the live strategy');
-  return rollbackTimings(sc, c.variant);
+  return rollbackTimings(sc, c.variant, c.maxUnavailable, twinTimings(sc, c.variant));
 }
 
 export async function runAccuracyCase(c: AccuracyCase): Promise<AccuracyRun> {
