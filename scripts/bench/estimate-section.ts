@@ -16,7 +16,7 @@ export const LARGE_NODES = 100;
  * the same one-at-a-time worker rollout as B's unset run: there only B unset (for the ratio below), and
  * B, A and live at 20%; no rollback.
  */
-function casesOf(nodes: number, o: SectionOptions): AccuracyCase[] {
+export function casesOf(nodes: number, o: SectionOptions): AccuracyCase[] {
   const one = (
     variant: AccuracyCase['variant'],
     maxUnavailable?: string,
@@ -41,7 +41,7 @@ function casesOf(nodes: number, o: SectionOptions): AccuracyCase[] {
 const sizeLabel = (nodes: number) =>
   nodes >= LARGE_NODES ? `${nodes} nodes (${nodes - 3} workers)` : `${nodes} nodes`;
 
-const caseLabel = (c: AccuracyCase) =>
+export const caseLabel = (c: AccuracyCase) =>
   `${caseVariantId(c)} ${sizeLabel(c.nodes)}, max-unavailable ${c.maxUnavailable ?? 'unset'}`;
 
 /** Why a part misses, from what the model leaves out (the bench says it rather than hiding it). */
