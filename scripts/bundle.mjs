@@ -4,6 +4,9 @@
 // esbuild's metafile: inputs that contribute bytes to an output; the fleet bundle has no dependency).
 // ssh2 tries optional native modules (cpu-features, sshcrypto.node) inside try/catch; they are replaced
 // by modules that throw, so the bundle never loads a native addon and ssh2 uses its pure-JS code.
+// debug (via the artifact client) tries supports-color the same way; it is in node_modules only as a
+// development tool's dependency (patch-package's chalk), so it is left out too: the bundle does not
+// change with what the development tools hoist, and the runner's log is no terminal to colour.
 import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import process from 'node:process';
@@ -12,12 +15,12 @@ import { build } from 'esbuild';
 const excludeNative = {
   name: 'exclude-native',
   setup(b) {
-    b.onResolve({ filter: /^cpu-features$|\.node$/ }, (args) => ({
+    b.onResolve({ filter: /^cpu-features$|^supports-color$|\.node$/ }, (args) => ({
       path: args.path,
       namespace: 'native-excluded',
     }));
     b.onLoad({ filter: /.*/, namespace: 'native-excluded' }, (args) => ({
-      contents: `throw new Error(${JSON.stringify(`native module ${args.path} is not bundled`)});`,
+      contents: `throw new Error(${JSON.stringify(`optional module ${args.path} is not bundled`)});`,
       loader: 'js',
     }));
   },

@@ -42,6 +42,15 @@ export interface SshSettings {
   rebootCommand?: string;
 }
 
+interface HandshakeOptions {
+  /** `worker-1 (10.0.0.5:22)` or `bastion …`, for messages. */
+  label: string;
+  config: ssh2.ConnectConfig;
+  algorithms: ssh2.Algorithms | undefined;
+  verify: (key: Buffer) => HostKeyMismatchError | undefined;
+  onAuthFailure: () => Error;
+}
+
 /** `address` is the address the command ran through. */
 export type ExecResult = NodeExecResult;
 export type ExecOptions = NodeExecOptions;
@@ -371,13 +380,7 @@ export class NodeShell implements NodeAccess {
   }
 
   /** One handshake, mapped to the outcomes exec cares about. */
-  private handshake(o: {
-    label: string;
-    config: ssh2.ConnectConfig;
-    algorithms: ssh2.Algorithms | undefined;
-    verify: (key: Buffer) => HostKeyMismatchError | undefined;
-    onAuthFailure: () => Error;
-  }): Promise<ssh2.Client> {
+  private handshake(o: HandshakeOptions): Promise<ssh2.Client> {
     return new Promise<ssh2.Client>((resolve, reject) => {
       const client = new ssh2.Client();
       // ssh2's per-packet ciphers get their session keys as KeyObjects (ssh-session-keys.ts).
@@ -401,43 +404,20 @@ export class NodeShell implements NodeAccess {
         this.log.debug(`ssh ${o.label}: connected`);
         resolve(client);
       });
-      client.on('error', (err: Error & { level?: string; code?: string }) => {
-        if (hostKeyProblem) return fail(hostKeyProblem);
-        if (err.level === 'client-authentication') return fail(o.onAuthFailure());
-        if (err.level === 'client-timeout')
-          return fail(
-            new ConnectFailure(
-              `no SSH handshake within ${formatDuration(this.connectTimeoutMs)}`,
-              'ETIMEDOUT',
-            ),
-          );
-        fail(new ConnectFailure(err.code ?? err.message, err.code ?? 'ECONNECT'));
-      });
-      client.on('close', () => {
-        if (hostKeyProblem) return fail(hostKeyProblem);
-        fail(new ConnectFailure('connection closed during the handshake', 'ECONNRESET'));
-      });
+      client.on('error', (err: Error & { level?: string; code?: string }) =>
+        fail(hostKeyProblem ?? this.handshakeError(err, o)),
+      );
+      client.on('close', () =>
+        fail(hostKeyProblem ?? new ConnectFailure('connection closed during the handshake', 'ECONNRESET')),
+      );
       this.open.add(client);
-      const publicKeyAuth: ssh2.PublicKeyAuthMethod = {
-        type: 'publickey',
-        username: o.config.username ?? this.settings.user,
-        key: this.key,
-      };
       try {
-        client.connect({
-          ...o.config,
-          authHandler: [publicKeyAuth],
-          readyTimeout: this.connectTimeoutMs,
-          // Long commands (an etcd backup) and the long-lived bastion connection must survive idle
-          // NAT/firewall timeouts; a peer silent for a minute is taken as gone.
-          keepaliveInterval: 15_000,
-          keepaliveCountMax: 4,
-          ...(o.algorithms ? { algorithms: o.algorithms } : {}),
-          hostVerifier: (key: Buffer) => {
+        client.connect(
+          this.connectConfig(o, (key) => {
             hostKeyProblem = o.verify(key);
             return hostKeyProblem === undefined;
-          },
-        });
+          }),
+        );
         // Without this every handshake round trip waits on Nagle + delayed ACK (~40 ms each): a
         // dozen of them per connection is the difference between 5 ms and 250 ms per node.
         client.setNoDelay(true);
@@ -445,6 +425,36 @@ export class NodeShell implements NodeAccess {
         fail(new ConnectFailure((err as Error).message, 'ECONNECT'));
       }
     });
+  }
+
+  /** What a failed handshake means for the caller: a refused key, a timeout, or a connect failure. */
+  private handshakeError(err: Error & { level?: string; code?: string }, o: HandshakeOptions): Error {
+    if (err.level === 'client-authentication') return o.onAuthFailure();
+    if (err.level === 'client-timeout')
+      return new ConnectFailure(
+        `no SSH handshake within ${formatDuration(this.connectTimeoutMs)}`,
+        'ETIMEDOUT',
+      );
+    return new ConnectFailure(err.code ?? err.message, err.code ?? 'ECONNECT');
+  }
+
+  private connectConfig(o: HandshakeOptions, hostVerifier: (key: Buffer) => boolean): ssh2.ConnectConfig {
+    const publicKeyAuth: ssh2.PublicKeyAuthMethod = {
+      type: 'publickey',
+      username: o.config.username ?? this.settings.user,
+      key: this.key,
+    };
+    return {
+      ...o.config,
+      authHandler: [publicKeyAuth],
+      readyTimeout: this.connectTimeoutMs,
+      // Long commands (an etcd backup) and the long-lived bastion connection must survive idle
+      // NAT/firewall timeouts; a peer silent for a minute is taken as gone.
+      keepaliveInterval: 15_000,
+      keepaliveCountMax: 4,
+      ...(o.algorithms ? { algorithms: o.algorithms } : {}),
+      hostVerifier,
+    };
   }
 
   /** A channel from the bastion to the node's address. */
