@@ -42,6 +42,8 @@ describe('npm run bench -- --quick', () => {
       '6 overhead',
     ])
       expect(sections).toContain(s);
+    // The estimate section measures a rollback too (--quick: B's, max-unavailable 20%).
+    expect(json.rows.map((r) => r.what)).toContain('B-rollback 6 nodes, max-unavailable 20%: total');
     expect(stdout).toContain(json.table);
     expect(json.api.every((m) => m.apiTotal > 0)).toBe(true);
   });

@@ -4,8 +4,11 @@
 //   --quick       CI-sized: small clusters and short time scales (the script works; figures indicative)
 //   --repeat N    repeats per measurement (default 3; --quick 1); medians and min–max are over these
 //   --only LIST   comma-separated sections: fanout,api,detection,overhead,verify,cold,estimate
-//   --estimate-nodes LIST   cluster sizes of the estimate section (default 6,50,200; --quick 6)
-//   --estimate-procedures LIST   procedures of the estimate section: A, B, C (live, 4.16) (default A,B,C; --quick B)
+//   --estimate-nodes LIST   cluster sizes of the estimate section (default 6,50,203: 203 = 3 masters +
+//                 200 workers; --quick 6). From 100 nodes up only B unset and 20%, A and live 20%, no
+//                 rollback (estimate-section.ts says why)
+//   --estimate-procedures LIST   procedures of the estimate section: A, B, C (live, 4.16) (default A,B,C;
+//                 --quick B); the rollbacks of A and B run at the smaller sizes (--quick: B's, 20% only)
 //   --out FILE    JSON output path (default .bench/bench-results.json)
 // See README.md "## Performance" for what each figure means and how it is measured.
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -418,11 +421,18 @@ if (only.has('cold')) {
 
 // ---------------------------------------------------------------- 7. estimate vs actual, max-unavailable
 if (only.has('estimate')) {
-  const sizes = (values['estimate-nodes'] ?? (quick ? '6' : '6,50,200')).split(',').map(Number);
+  const sizes = (values['estimate-nodes'] ?? (quick ? '6' : '6,50,203')).split(',').map(Number);
   const procedures = (values['estimate-procedures'] ?? (quick ? 'B' : 'A,B,C'))
     .split(',')
     .map((p) => p.trim()) as ('A' | 'B' | 'C')[];
-  results.estimate = await runEstimateSection({ sizes, procedures, msPerSecond: quick ? 20 : 25, rows, log });
+  results.estimate = await runEstimateSection({
+    sizes,
+    procedures,
+    msPerSecond: quick ? 20 : 25,
+    rollbacks: quick ? 'one' : 'all',
+    rows,
+    log,
+  });
 }
 
 results.rows = rows;

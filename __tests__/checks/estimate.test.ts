@@ -1,12 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import type { KObject } from '../../src/cluster/types.ts';
 import {
+  appliesMaxUnavailable,
   compareWithActual,
   estimateDuration,
   maxUnavailableOf,
   rebootDelayOf,
 } from '../../src/checks/estimate.ts';
 import { parseDefaultRouteMtu } from '../../src/checks/preflight.ts';
+import { SET_STEP } from '../../src/procedure/pool-max-unavailable.ts';
+import { ROLLBACK_VARIANTS } from '../../src/procedure/rollback-select.ts';
+import { VARIANTS } from '../../src/procedure/select.ts';
+import { variantLive } from '../../src/procedure/variant-live.ts';
 
 const pool = (name: string, machines: number, maxUnavailable?: number | string): KObject => ({
   apiVersion: 'machineconfiguration.openshift.io/v1',
@@ -217,5 +222,43 @@ describe('estimateDuration: the reboot command’s wait', () => {
     expect(ssh.parts[1]).toMatchObject({ phase: 'reboot', ms: 11 * MIN });
     expect(api.parts[1]).toMatchObject({ phase: 'reboot', ms: 10 * MIN + 3_000 });
     expect(ssh.parts[1].basis).toContain('1 min until the reboot command reboots');
+  });
+});
+
+describe('estimateDuration: which runs set max-unavailable on the pools', () => {
+  const pools = [pool('master', 3), pool('worker', 47)];
+  const basis = (variantId: string) =>
+    estimateDuration({
+      variantId,
+      nodeCount: 50,
+      pools,
+      maxParallelReboots: 0,
+      rebootTimeoutMs: 20 * MIN,
+      maxUnavailable: '20%',
+    }).parts.find((p) => p.phase === 'prepare' || p.phase === 'resume-pools' || p.phase === 'follow')!.basis;
+  const rounds = (variantId: string) => /→ (\d+) round/.exec(basis(variantId))?.[1];
+
+  it('an offline rollback or undo resumes the pools at their own maxUnavailable: 47 rounds, not 6', () => {
+    // The bench measured it: B-rollback at 50 nodes with max-unavailable 20% took 47 rounds (71 virtual
+    // min) where the estimate said 6 (9.5 min).
+    for (const id of ['A-rollback', 'B-rollback', 'A-undo', 'B-undo']) {
+      expect(rounds(id), id).toBe('47');
+      expect(basis(id), id).toContain(
+        "at each pool's own maxUnavailable: this run does not apply max-unavailable",
+      );
+    }
+    expect(basis('B')).not.toContain('does not apply');
+    for (const id of ['A', 'B', 'C', 'C-rollback']) expect(rounds(id), id).toBe('6');
+  });
+
+  it('agrees with the procedures: the runs that have the set-pool-max-unavailable step', () => {
+    const all = [...VARIANTS, variantLive, ...ROLLBACK_VARIANTS];
+    expect(all.map((v) => v.id).sort()).toEqual(
+      ['A', 'A-rollback', 'A-undo', 'B', 'B-rollback', 'B-undo', 'C', 'C-rollback'].sort(),
+    );
+    for (const v of all)
+      expect(appliesMaxUnavailable(v.id), v.id).toBe(
+        v.phases.some((ph) => ph.steps.some((s) => s.id === SET_STEP)),
+      );
   });
 });

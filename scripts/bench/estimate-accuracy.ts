@@ -6,11 +6,12 @@
 // phases' actual durations from the run's own report (report.estimateVsActual), in virtual minutes.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startHarness } from '../../__tests__/helpers/twin-action.ts';
+import { startHarness, type Harness } from '../../__tests__/helpers/twin-action.ts';
 import { findType } from '../../__tests__/twin/resources.ts';
 import type { Scenario, ScenarioInput } from '../../__tests__/twin/scenario.ts';
 import { reconnectDelayMs } from '../../src/cluster/reflector.ts';
-import { estimateDuration, compareWithActual, type KnownTimings } from '../../src/checks/estimate.ts';
+import { compareWithActual, estimateDuration, type KnownTimings } from '../../src/checks/estimate.ts';
+import { rollbackTimings } from './estimate-rollback.ts';
 import type { EstimateRecord, PhaseRecord } from '../../src/report/model.ts';
 
 export interface AccuracyCase {
@@ -19,7 +20,16 @@ export interface AccuracyCase {
   variant: 'A' | 'B' | 'C';
   maxUnavailable?: string;
   msPerSecond: number;
+  /**
+   * Measure the rollback (A-rollback, B-rollback) that follows a migration on the same twin: the
+   * migration runs first at max-unavailable 20% (quick, not measured), then `mode: rollback` at
+   * `maxUnavailable`.
+   */
+  rollback?: boolean;
 }
+
+/** What the estimate and the rows call the measured procedure: A, B, C, A-rollback, B-rollback. */
+export const caseVariantId = (c: AccuracyCase): string => (c.rollback ? `${c.variant}-rollback` : c.variant);
 
 export interface AccuracyRow {
   phase: string;
@@ -132,25 +142,51 @@ function liveOther(sc: Scenario): number {
 
 const round1 = (x: number) => Math.round(x * 10) / 10;
 
+const RUN_INPUTS = { 'wait-timeout': '24h', 'reboot-timeout': '20m' };
+
+/**
+ * The migration a rollback case undoes: on the same twin, max-unavailable 20% (quick), not measured.
+ * Its result when it failed (the case then has nothing to measure).
+ */
+async function migrateFirst(h: Harness): Promise<string | undefined> {
+  const run = await h.run(
+    { ...RUN_INPUTS, 'artifact-name': 'bench-estimate-migration', 'max-unavailable': '20%' },
+    { timeoutMs: 3_600_000 },
+  );
+  return run.code === 0
+    ? undefined
+    : `the migration before the rollback: ${run.outputs.result ?? 'no result'}`;
+}
+
+function knownTimings(sc: Scenario, c: AccuracyCase): KnownTimings {
+  if (!c.rollback) return twinTimings(sc, c.variant);
+  if (c.variant === 'C') throw new Error('estimate bench: no rollback case for the live strategy');
+  return rollbackTimings(sc, c.variant, c.maxUnavailable, twinTimings(sc, c.variant));
+}
+
 export async function runAccuracyCase(c: AccuracyCase): Promise<AccuracyRun> {
   const h = await startHarness(accuracyScenario(c));
   try {
+    const failed = c.rollback ? await migrateFirst(h) : undefined;
     const pools = h.twin.store.list(findType('machineconfiguration.openshift.io', 'machineconfigpools')!);
     const estimate: EstimateRecord = estimateDuration({
-      variantId: c.variant,
+      variantId: caseVariantId(c),
       nodeCount: h.twin.scenario.nodes.length,
       pools: pools as never,
       maxParallelReboots: 0,
       rebootTimeoutMs: 20 * 60_000,
       maxUnavailable: c.maxUnavailable,
-      known: twinTimings(h.twin.scenario, c.variant),
+      known: knownTimings(h.twin.scenario, c),
     });
+    const total = row('total', estimate.totalMs);
+    const basis = estimate.parts.map((p) => `${p.what}: ${p.basis}`);
+    if (failed) return { ...c, code: 1, result: failed, wallMs: 0, rows: [], total, basis };
     const start = performance.now();
     const run = await h.run(
       {
+        ...RUN_INPUTS,
         'artifact-name': 'bench-estimate',
-        'wait-timeout': '24h',
-        'reboot-timeout': '20m',
+        ...(c.rollback ? { mode: 'rollback' } : {}),
         ...(c.variant === 'C' ? { strategy: 'live' } : {}),
         ...(c.maxUnavailable ? { 'max-unavailable': c.maxUnavailable } : {}),
       },
@@ -161,7 +197,7 @@ export async function runAccuracyCase(c: AccuracyCase): Promise<AccuracyRun> {
     // To see why a part misses: the action's log and phases of every case (ESTIMATE_LOG_DIR=dir).
     const logDir = process.env.ESTIMATE_LOG_DIR;
     if (logDir) {
-      const name = join(logDir, `${c.variant}-${c.nodes}-${c.maxUnavailable ?? 'unset'}`);
+      const name = join(logDir, `${caseVariantId(c)}-${c.nodes}-${c.maxUnavailable ?? 'unset'}`);
       writeFileSync(`${name}.log`, run.stdout);
       writeFileSync(`${name}.phases.json`, JSON.stringify(report.phases, null, 1));
     }
@@ -181,7 +217,7 @@ export async function runAccuracyCase(c: AccuracyCase): Promise<AccuracyRun> {
       wallMs,
       rows,
       total: row('total', estimate.totalMs, actualTotal),
-      basis: estimate.parts.map((p) => `${p.what}: ${p.basis}`),
+      basis,
     };
   } finally {
     await h.stop();
