@@ -1,7 +1,7 @@
 // The twin's timing profile as the estimate's figures for a rollback that follows a migration
 // (rollback-a.ts, rollback-b.ts), as twinTimings (estimate-accuracy.ts) gives them for the migration.
 import type { Scenario } from '../../__tests__/twin/scenario.ts';
-import { appliesMaxUnavailable, SHUTDOWN_DELAY_MS, type KnownTimings } from '../../src/checks/estimate.ts';
+import { SHUTDOWN_DELAY_MS, type KnownTimings } from '../../src/checks/estimate.ts';
 import { nodesAtOnce } from '../../src/inputs/max-unavailable.ts';
 
 const SRC = 'twin timing profile';
@@ -60,12 +60,10 @@ export function rollbackTimings(
   const multus = sc.nodes.length * t.multusPodRestartSeconds;
   const multusEnd = (multus + (multus * 1000 > SHUTDOWN_DELAY_MS ? t.rebootSeconds : 0)) * 1000;
   const multusBound = variant === 'B' && multusEnd - SHUTDOWN_DELAY_MS > forward.rebootMs!.ms;
-  // An offline rollback leaves the pools' own maxUnavailable (one at a time here) whatever the input.
-  const applied = appliesMaxUnavailable(`${variant}-rollback`) ? maxUnavailable : undefined;
   const other =
     t.cnoReconcileSeconds +
     (variant === 'A' ? multus : 0) +
-    verifyGate(sc, applied) +
+    verifyGate(sc, maxUnavailable) +
     t.namespaceTerminatingSeconds;
   return {
     updateMs: forward.updateMs,

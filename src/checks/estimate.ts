@@ -10,7 +10,7 @@
 //                        slowest. S (the MCO rendering the config and picking it up, once per rollout)
 //                        is 0 unless known: on a real cluster it is seconds beside U
 //                        maxUnavailable is the pool's own, or the max-unavailable input during the run
-//                        of a procedure that sets it (not the offline rollbacks and undos)
+//                        (every procedure, rollbacks included, sets it for its rollout)
 //   reboot phase       = max-parallel-reboots 0: one round (all at once);
 //                        above 0: the control-plane nodes one at a time (a round each), then
 //                        ceil(other nodes / max-parallel-reboots) rounds; a round = D + R, D the
@@ -136,21 +136,10 @@ const rebootsFirst = (id: string): boolean => id === 'A' || id.endsWith('-rollba
 /** An undo reboots no node itself: MCO rolls the OpenShift SDN configuration back. */
 const noReboot = (id: string): boolean => id.endsWith('-undo');
 
-/**
- * Whether the run puts the max-unavailable input on the pools for its rollout: the migrations (A, B,
- * live) and the live rollback have the set-pool-max-unavailable step; the offline rollbacks and the
- * undos (A-rollback, B-rollback, A-undo, B-undo) resume the pools at their own maxUnavailable, so
- * counting the input's rounds for them promised a rollout several times faster than the run does.
- */
-export const appliesMaxUnavailable = (id: string): boolean => !/^[AB]-(rollback|undo)$/.test(id);
-
 function rolloutPart(o: EstimateOptions, update: Figure, start = o.known?.rolloutStartMs) {
   const pools = o.pools.map((p) => {
     const machines = Number(p.status?.machineCount ?? 0);
-    const v =
-      o.maxUnavailable === undefined || !appliesMaxUnavailable(o.variantId)
-        ? undefined
-        : rolloutValue(p, o.maxUnavailable);
+    const v = o.maxUnavailable === undefined ? undefined : rolloutValue(p, o.maxUnavailable);
     const mu = v === undefined ? maxUnavailableOf(p) : nodesAtOnce(v, machines);
     return { name: p.metadata.name, machines, mu, rounds: Math.ceil(machines / mu) };
   });
@@ -165,7 +154,7 @@ function rolloutPart(o: EstimateOptions, update: Figure, start = o.known?.rollou
       : 'MCO rollout of configure-ovs.sh OVNKubernetes',
     ms: slowest ? (start?.ms ?? 0) + slowest.rounds * update.ms : 0,
     basis: slowest
-      ? `pools in parallel${o.maxUnavailable !== undefined && !appliesMaxUnavailable(o.variantId) ? " (at each pool's own maxUnavailable: this run does not apply max-unavailable)" : ''}; slowest ${slowest.name}: ${slowest.machines} node(s), ${slowest.mu} at a time → ${slowest.rounds} round(s) × ${minutes(update.ms)} per node update (${update.source})${start ? `, after ${minutes(start.ms)} to start (${start.source})` : ''}`
+      ? `pools in parallel; slowest ${slowest.name}: ${slowest.machines} node(s), ${slowest.mu} at a time → ${slowest.rounds} round(s) × ${minutes(update.ms)} per node update (${update.source})${start ? `, after ${minutes(start.ms)} to start (${start.source})` : ''}`
       : 'no pools',
   };
 }
