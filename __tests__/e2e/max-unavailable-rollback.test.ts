@@ -99,6 +99,35 @@ describe('max-unavailable in a rollback', () => {
     const plan = await h.run({ ...ROLLBACK, mode: 'plan-rollback', 'artifact-name': 'plan' });
     expect(plan.code, plan.stdout.slice(-3000)).toBe(0);
     expect(plan.summary).toContain('worker: 4 node(s), 3 at a time → 2 round(s) instead of 2');
+    // The preflight's max-unavailable warning, as for a migration.
+    const tooMany = await h.run({
+      ...ROLLBACK,
+      'max-unavailable': '10',
+      mode: 'plan-rollback',
+      'artifact-name': 'p2',
+    });
+    expect(tooMany.code, tooMany.stdout.slice(-3000)).toBe(0);
+    expect(tooMany.stdout).toContain(
+      'pool worker: 10 exceeds its 4 node(s) — every node would be drained at once',
+    );
+    expectOriginals(h);
+  });
+
+  it("a cancel during the rollback's rollout puts the pools back (past the cancel gate) before the run ends", async () => {
+    h = await migrated('4.14.12');
+    const first = await interrupt(
+      h,
+      { ...ROLLBACK, 'artifact-name': 'c1' },
+      'waiting for every MachineConfigPool',
+      'signal',
+    );
+    expect(first.code).toBe(1);
+    expect(first.summary).toContain('cancelled');
+    expect(first.stdout).toContain(`changed ${WORKER} spec.maxUnavailable: "75%" → 2`);
+    expectOriginals(h);
+    const second = await h.run({ ...ROLLBACK, 'artifact-name': 'c2' });
+    expect(second.code, second.stdout.slice(-3000)).toBe(0);
+    expect(second.outputs.result).toBe('rolled-back');
     expectOriginals(h);
   });
 

@@ -11,6 +11,7 @@ import { runChecks, refusalFor } from '../checks/preflight.ts';
 import { apiCheck } from '../checks/preflight/api.ts';
 import { clusterFacts } from '../checks/preflight/facts.ts';
 import { describeNodes } from '../checks/preflight/node-table.ts';
+import { maxUnavailableCheck } from '../checks/preflight/max-unavailable.ts';
 import { mtuCheck } from '../checks/preflight/mtu.ts';
 import { permissionsCheck } from '../checks/preflight/permissions.ts';
 import { runnerOutsideClusterCheck } from '../checks/preflight/runner-outside-cluster.ts';
@@ -190,6 +191,7 @@ function rollbackChecks(variant: Variant, continuing: boolean): PreflightCheck[]
       ...(continuing
         ? []
         : [nodesReadyCheck, poolsNotPausedCheck, pdbEvictionsCheck, hostedControlPlaneCheck]),
+      maxUnavailableCheck,
     ];
   const reboots = variant.phases.some((p) => p.steps.some((st) => st.id === 'reboot-nodes'));
   // Mid-rollback a node may be down for its reboot: the reboot step names any node it cannot reach.
@@ -199,6 +201,8 @@ function rollbackChecks(variant: Variant, continuing: boolean): PreflightCheck[]
     ...(reboots && !continuing ? [sshCheck] : []),
     mtuCheck,
     runnerOutsideClusterCheck,
+    // The rollout after the pools are resumed runs at max-unavailable too (a warning, as for migrate).
+    maxUnavailableCheck,
   ];
 }
 
