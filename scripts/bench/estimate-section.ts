@@ -102,11 +102,17 @@ export async function runEstimateSection(o: SectionOptions): Promise<AccuracyRun
     }
   }
   const largest = Math.max(...o.sizes);
-  const rollout = (mu?: string) =>
-    runs
-      .find((r) => r.nodes === largest && r.variant === 'B' && !r.rollback && r.maxUnavailable === mu)
-      ?.rows.find((x) => x.phase === 'prepare')?.actualMin;
+  const runB = (mu?: string) =>
+    runs.find((r) => r.nodes === largest && r.variant === 'B' && !r.rollback && r.maxUnavailable === mu);
+  const rollout = (mu?: string) => runB(mu)?.rows.find((x) => x.phase === 'prepare')?.actualMin;
   const [unset, fast] = [rollout(undefined), rollout('20%')];
+  const [wallUnset, wallFast] = [runB(undefined)?.wallMs, runB('20%')?.wallMs];
+  if (wallUnset && wallFast)
+    o.rows.push({
+      section: SECTION,
+      what: `B ${sizeLabel(largest)}: whole migration's wall time, max-unavailable unset / 20% (${o.msPerSecond} ms per virtual s)`,
+      value: `${(wallUnset / 1000).toFixed(0)} s / ${(wallFast / 1000).toFixed(0)} s = ${(wallUnset / wallFast).toFixed(1)}×`,
+    });
   if (unset && fast)
     o.rows.push({
       section: SECTION,
