@@ -124,6 +124,9 @@ export function criticalPathSeconds(twin: Twin): { seconds: number; parts: Recor
   return { seconds: Object.values(parts).reduce((a, b) => a + b, 0), parts };
 }
 
+/** A wait's progress line, with or without the `[elapsed / limit]` prefix. */
+const PROGRESS = /^(\[[^\]]*\] )?waiting for /;
+
 const DONE_LINES: Record<string, string> = {
   'migration-accepted': 'Network.config status.migration.networkType to be OVNKubernetes: done',
   'mco-rollout': 'every MachineConfigPool to be Updated on the new rendered config: done',
@@ -204,11 +207,12 @@ function watchStates(twin: Twin, lines: Line[]) {
           const node = wait.slice('node-back:'.length);
           logged = lines.find((l) => l.text.startsWith(`${node} back after `));
         } else if (wait === 'namespace-removed') {
-          // The namespace wait logs no "done" line: the next line after the wait's own progress line.
-          const i = lines.findIndex((l) =>
-            l.text.startsWith('waiting for namespace openshift-sdn to be removed'),
+          // The namespace wait logs no "done" line: the next line after the wait's own progress line
+          // (`[elapsed / limit] waiting for …`, src/util/progress.ts).
+          const i = lines.findIndex(
+            (l) => PROGRESS.test(l.text) && l.text.includes('namespace openshift-sdn to be removed'),
           );
-          logged = i >= 0 ? lines.slice(i + 1).find((l) => !l.text.startsWith('waiting for ')) : undefined;
+          logged = i >= 0 ? lines.slice(i + 1).find((l) => !PROGRESS.test(l.text)) : undefined;
         }
         out.push({
           wait,
