@@ -258,3 +258,35 @@ describe('estimateDuration: which runs set max-unavailable on the pools', () => 
     }
   });
 });
+
+describe('estimateDuration: live, the daemonsets after the switch', () => {
+  const pools = [pool('master', 3), pool('worker', 200)];
+  const known = (settleMin: number) => ({
+    updateMs: { ms: 1.5 * MIN, source: 'profile' },
+    rolloutStartMs: { ms: 1 * MIN, source: 'profile' },
+    settleMs: { ms: settleMin * MIN, source: 'multus, one pod at a time' },
+  });
+  const follow = (settleMin: number) =>
+    estimateDuration({
+      variantId: 'C',
+      nodeCount: 203,
+      pools,
+      maxParallelReboots: 0,
+      rebootTimeoutMs: 20 * MIN,
+      maxUnavailable: '20%',
+      known: known(settleMin),
+    }).parts.find((p) => p.phase === 'follow')!;
+
+  it('the second rollout ends the phase when it is the longer one', () => {
+    // 40 at a time: 5 rounds × 1.5 min + 1 min to start = 8.5 min a rollout.
+    expect(follow(4).ms).toBe(17 * MIN);
+    expect(follow(4).basis).toMatch(/^2 × \(/);
+  });
+
+  it('a daemonset rollout longer than the second rollout ends the phase instead (the bench: 203 nodes live, -36% before)', () => {
+    expect(follow(16.9).ms).toBeCloseTo((8.5 + 16.9) * MIN, -2);
+    expect(follow(16.9).basis).toContain(
+      'until the network daemonsets have rolled out after the switch (multus, one pod at a time)',
+    );
+  });
+});

@@ -118,6 +118,14 @@ export function twinTimings(sc: Scenario, variant: AccuracyCase['variant']): Kno
             source: `${src}: the operator's step waits for ovnkube-node ready, then MCO render + pickup`,
           }
         : { ms: 2 * r.mcoReactionSeconds * s, source: `${src}: MCO render + pickup reactions` },
+    ...(variant === 'C'
+      ? {
+          settleMs: {
+            ms: sc.nodes.length * t.multusPodRestartSeconds * s,
+            source: `${src}: multus re-rendered at the switch, one pod at a time (nodes × multusPodRestart)`,
+          },
+        }
+      : {}),
     rebootMs: {
       ms: reboot,
       source: `${src}: reboot + API recovery + ${Math.round(lag)} s until the node watch's next try (real-time retry at this time scale)`,

@@ -57,6 +57,12 @@ export interface KnownTimings {
   overheadMs?: Figure;
   /** Once per rollout, before its first node: the MCO renders the config and its node controller picks it up. */
   rolloutStartMs?: Figure;
+  /**
+   * Live: from the switch of the network type, how long the network operator's daemonsets take to roll
+   * out (multus re-rendered); the operator takes no further step until they have, so the second MCO
+   * rollout, which starts at the same moment, ends the phase only when it is the longer of the two.
+   */
+  settleMs?: Figure;
 }
 
 /** A pool's maxUnavailable as a node count: an integer, or a percentage of its machines (rounded down, at least 1). */
@@ -116,7 +122,7 @@ export interface EstimateOptions {
   rebootDelayMs?: number;
 }
 
-function timings(o: EstimateOptions): Required<Omit<KnownTimings, 'rolloutStartMs'>> {
+function timings(o: EstimateOptions): Required<Omit<KnownTimings, 'rolloutStartMs' | 'settleMs'>> {
   const bound = Math.min(ASSUMED_REBOOT_MS, o.rebootTimeoutMs);
   const rebootMs = o.known?.rebootMs ?? {
     ms: bound,
@@ -177,14 +183,22 @@ function rebootPart(o: EstimateOptions, reboot: Figure) {
   };
 }
 
-/** Live: the operators roll every pool twice (MTU step, then the network type), pools in parallel. */
+/**
+ * Live: the operators roll every pool twice (MTU step, then the network type), pools in parallel; the
+ * second rollout and the daemonsets' rollout after the switch run side by side (settleMs, when known).
+ */
 function liveRolloutPart(o: EstimateOptions, update: Figure) {
   const once = rolloutPart(o, update);
+  const settle = o.known?.settleMs;
+  const second = Math.max(once.ms, settle?.ms ?? 0);
   return {
     phase: 'follow',
     what: 'Two MCO rollouts started by the network operator (every node rebooted twice, rolling)',
-    ms: 2 * once.ms,
-    basis: `2 × (${once.basis})`,
+    ms: once.ms + second,
+    basis:
+      settle && settle.ms > once.ms
+        ? `${once.basis}; then, longer than the second rollout, ${minutes(settle.ms)} until the network daemonsets have rolled out after the switch (${settle.source})`
+        : `2 × (${once.basis})`,
   };
 }
 
