@@ -4,8 +4,7 @@
 // the change and the restore, and when a migration killed mid-rollout is rolled back instead of re-run.
 import { afterEach, describe, expect, it } from 'vitest';
 import { startHarness, type Harness } from '../helpers/twin-action.ts';
-import { findType } from '../twin/resources.ts';
-import type { ScenarioInput } from '../twin/scenario.ts';
+import { cluster, expectOriginals, interrupt, MASTER, poolValue, WORKER } from './max-unavailable-support.ts';
 
 let h: Harness | undefined;
 afterEach(async () => {
@@ -13,59 +12,7 @@ afterEach(async () => {
   h = undefined;
 });
 
-/** worker's own maxUnavailable is 2 and master's 3 (as an administrator might have left them). */
-function cluster(version: string): ScenarioInput {
-  return {
-    version,
-    nodes: [
-      { name: 'master-0', pool: 'master' },
-      { name: 'master-1', pool: 'master' },
-      { name: 'master-2', pool: 'master' },
-      ...[0, 1, 2, 3].map((i) => ({ name: `worker-${i}`, pool: 'worker' })),
-    ],
-    pools: [
-      { name: 'master', maxUnavailable: 3 },
-      { name: 'worker', maxUnavailable: 2 },
-    ],
-    podsPerNode: 1,
-    timing: { msPerSecond: 2 },
-  };
-}
-
 const ROLLBACK = { mode: 'rollback', 'max-unavailable': '75%', 'max-parallel-reboots': '2' };
-const WORKER = 'MachineConfigPool.machineconfiguration.openshift.io/worker';
-const MASTER = 'MachineConfigPool.machineconfiguration.openshift.io/master';
-
-function poolValue(h: Harness, name: string): unknown {
-  const pools = findType('machineconfiguration.openshift.io', 'machineconfigpools')!;
-  return (h.twin.store.get(pools, undefined, name)?.spec as { maxUnavailable?: unknown } | undefined)
-    ?.maxUnavailable;
-}
-
-function expectOriginals(h: Harness): void {
-  expect(poolValue(h, 'worker'), 'worker maxUnavailable').toBe(2);
-  expect(poolValue(h, 'master'), 'master maxUnavailable').toBe(3);
-}
-
-/** A run stopped (killed or signalled) when its log shows `marker`. */
-async function interrupt(
-  h: Harness,
-  inputs: Record<string, string>,
-  marker: string,
-  how: 'kill' | 'signal' = 'kill',
-) {
-  const stop = new AbortController();
-  let out = '';
-  const run = await h.run(inputs, {
-    [how]: stop.signal,
-    onStdout: (chunk: string) => {
-      out += chunk;
-      if (out.includes(marker)) stop.abort();
-    },
-  });
-  expect(out, `marker "${marker}" never appeared`).toContain(marker);
-  return run;
-}
 
 /** A cluster migrated to OVN-Kubernetes by the action (no max-unavailable), ready to roll back. */
 async function migrated(version: string): Promise<Harness> {

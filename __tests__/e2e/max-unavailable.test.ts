@@ -4,8 +4,7 @@
 // point between the change and the restore.
 import { afterEach, describe, expect, it } from 'vitest';
 import { startHarness, type Harness } from '../helpers/twin-action.ts';
-import { findType } from '../twin/resources.ts';
-import type { ScenarioInput } from '../twin/scenario.ts';
+import { cluster, expectOriginals, interrupt, MASTER, WORKER } from './max-unavailable-support.ts';
 
 let h: Harness | undefined;
 afterEach(async () => {
@@ -13,60 +12,7 @@ afterEach(async () => {
   h = undefined;
 });
 
-/** worker's own maxUnavailable is 2 and master's 3 (as an administrator might have left them). */
-function cluster(version: string): ScenarioInput {
-  return {
-    version,
-    nodes: [
-      { name: 'master-0', pool: 'master' },
-      { name: 'master-1', pool: 'master' },
-      { name: 'master-2', pool: 'master' },
-      ...[0, 1, 2, 3].map((i) => ({ name: `worker-${i}`, pool: 'worker' })),
-    ],
-    pools: [
-      { name: 'master', maxUnavailable: 3 },
-      { name: 'worker', maxUnavailable: 2 },
-    ],
-    podsPerNode: 1,
-    timing: { msPerSecond: 2 },
-  };
-}
-
 const INPUTS = { 'max-unavailable': '75%', 'max-parallel-reboots': '2' };
-
-function poolValue(h: Harness, name: string): unknown {
-  const pool = h.twin.store.get(
-    findType('machineconfiguration.openshift.io', 'machineconfigpools')!,
-    undefined,
-    name,
-  );
-  return (pool?.spec as { maxUnavailable?: unknown } | undefined)?.maxUnavailable;
-}
-
-function expectOriginals(h: Harness): void {
-  expect(poolValue(h, 'worker'), 'worker maxUnavailable').toBe(2);
-  expect(poolValue(h, 'master'), 'master maxUnavailable').toBe(3);
-}
-
-const WORKER = 'MachineConfigPool.machineconfiguration.openshift.io/worker';
-const MASTER = 'MachineConfigPool.machineconfiguration.openshift.io/master';
-
-async function interrupt(h: Harness, marker: string, how: 'kill' | 'signal', artifact: string) {
-  const stop = new AbortController();
-  let out = '';
-  const run = await h.run(
-    { ...INPUTS, 'artifact-name': artifact },
-    {
-      [how]: stop.signal,
-      onStdout: (chunk: string) => {
-        out += chunk;
-        if (out.includes(marker)) stop.abort();
-      },
-    },
-  );
-  expect(out, `marker "${marker}" never appeared`).toContain(marker);
-  return run;
-}
 
 describe('max-unavailable', () => {
   it('4.14: the rollout runs with worker at 75% and master at 1; both get their own value back after it', async () => {
@@ -109,7 +55,12 @@ describe('max-unavailable', () => {
 
   it('a cancel during the rollout puts the pools back (past the cancel gate) before the run ends', async () => {
     h = await startHarness(cluster('4.14.12'));
-    const first = await interrupt(h, 'waiting for every MachineConfigPool', 'signal', 'a1');
+    const first = await interrupt(
+      h,
+      { ...INPUTS, 'artifact-name': 'a1' },
+      'waiting for every MachineConfigPool',
+      'signal',
+    );
     expect(first.code).toBe(1);
     expect(first.summary).toContain('cancelled');
     expectOriginals(h);
@@ -144,7 +95,7 @@ describe('a runner killed between the change and the restore: the next run puts 
     for (const marker of markers)
       it(`${version}: killed at "${marker}"`, async () => {
         h = await startHarness(cluster(version));
-        const first = await interrupt(h, marker, 'kill', 'k1');
+        const first = await interrupt(h, { ...INPUTS, 'artifact-name': 'k1' }, marker, 'kill');
         expect(first.signal).toBe('SIGKILL');
         const second = await h.run({ ...INPUTS, 'artifact-name': 'k2' });
         expect(second.code, second.stdout.slice(-3000)).toBe(0);
