@@ -3,20 +3,7 @@
 //   node scripts/bench/profile-components.ts <file.cpuprofile> <nodes> --from µs --to µs
 // A sample goes to the first part whose test its stack passes (leaf first, then its callers), so the
 // parts add up to the busy time. The README's "SSH CPU per node" table is made with it.
-import { readFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
-
-interface ProfileNode {
-  id: number;
-  callFrame: { functionName: string; url: string; lineNumber: number };
-  children?: number[];
-}
-interface Profile {
-  nodes: ProfileNode[];
-  samples: number[];
-  timeDeltas: number[];
-  startTime: number;
-}
+import { readProfileArgs } from './cpu-profile.ts';
 
 /** [part, test on "function file" frames, leaf first]; the first that passes takes the sample. */
 const PARTS: [string, (frames: string[]) => boolean][] = [
@@ -51,14 +38,8 @@ const PARTS: [string, (frames: string[]) => boolean][] = [
   ['Node internals (streams, timers, events)', () => true],
 ];
 
-const { values, positionals } = parseArgs({
-  allowPositionals: true,
-  options: { from: { type: 'string' }, to: { type: 'string' } },
-});
-const [file, nodesArg] = positionals;
-const nodes = Number(nodesArg ?? 1);
-const [from, to] = [Number(values.from ?? -Infinity), Number(values.to ?? Infinity)];
-const p = JSON.parse(readFileSync(file, 'utf8')) as Profile;
+const { p, args, from, to } = readProfileArgs();
+const nodes = Number(args[0] ?? 1);
 const byId = new Map(p.nodes.map((n) => [n.id, n]));
 const parent = new Map<number, number>();
 for (const n of p.nodes) for (const c of n.children ?? []) parent.set(c, n.id);

@@ -4,30 +4,10 @@
 // --from/--to keep only the samples in that window (monotonic µs, the clock of the profile's
 // timestamps, as profile-fanout.ts prints for the span from the node list to the last command
 // accepted), so that process start and the wait for the nodes to come back are left out.
-import { readFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
+import { readProfileArgs } from './cpu-profile.ts';
 
-interface ProfileNode {
-  id: number;
-  callFrame: { functionName: string; url: string; lineNumber: number };
-  children?: number[];
-}
-interface Profile {
-  nodes: ProfileNode[];
-  samples: number[];
-  timeDeltas: number[];
-  startTime: number;
-  endTime: number;
-}
-
-const { values, positionals } = parseArgs({
-  allowPositionals: true,
-  options: { from: { type: 'string' }, to: { type: 'string' } },
-});
-const [file, nodesArg, topArg] = positionals;
-const from = Number(values.from ?? -Infinity);
-const to = Number(values.to ?? Infinity);
-const p = JSON.parse(readFileSync(file, 'utf8')) as Profile;
+const { p, args, from, to } = readProfileArgs();
+const [nodesArg, topArg] = args;
 const nodes = Number(nodesArg ?? 1);
 const top = Number(topArg ?? 25);
 const byId = new Map(p.nodes.map((n) => [n.id, n]));
