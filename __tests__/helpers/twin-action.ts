@@ -22,6 +22,9 @@ export function smallScenario(extra: Partial<ScenarioInput> = {}): ScenarioInput
   };
 }
 
+/** operators-stable-interval of every run, in the twin's virtual seconds (the real operator gate's 30 s). */
+export const OPERATOR_PASS_SECONDS = 30;
+
 export interface Harness {
   twin: Twin;
   results: ResultsService;
@@ -43,7 +46,7 @@ export async function startHarness(scenario: Scenario | ScenarioInput | string):
     'wait-timeout': '5m',
     'reboot-timeout': '2m',
     // The operator gate's 30 s between passes, in the twin's virtual seconds (as its reboots are).
-    'operators-stable-interval': `${(30 * twin.scenario.timing.msPerSecond) / 1000}s`,
+    'operators-stable-interval': `${(OPERATOR_PASS_SECONDS * twin.scenario.timing.msPerSecond) / 1000}s`,
     ...extra,
   });
   return {

@@ -6,12 +6,12 @@
 // phases' actual durations from the run's own report (report.estimateVsActual), in virtual minutes.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startHarness, type Harness } from '../../__tests__/helpers/twin-action.ts';
+import { OPERATOR_PASS_SECONDS, startHarness, type Harness } from '../../__tests__/helpers/twin-action.ts';
 import { findType } from '../../__tests__/twin/resources.ts';
 import type { Scenario, ScenarioInput } from '../../__tests__/twin/scenario.ts';
 import { reconnectDelayMs } from '../../src/cluster/reflector.ts';
 import { compareWithActual, estimateDuration, type KnownTimings } from '../../src/checks/estimate.ts';
-import { rollbackTimings } from './estimate-rollback.ts';
+import { rollbackTimings, SRC } from './estimate-rollback.ts';
 import type { EstimateRecord, PhaseRecord } from '../../src/report/model.ts';
 
 export interface AccuracyCase {
@@ -64,14 +64,6 @@ export function accuracyScenario(c: AccuracyCase): ScenarioInput {
 }
 
 /**
- * The per-node figures a cluster with this timing would show, in virtual ms. The reboot phase reboots
- * every node at once, masters included: the API is back apiRecoverySeconds after quorum. "Other" is
- * what the phases besides the rollout and the reboot wait for: the controllers' reactions, the multus
- * rollout (one pod at a time), ovnkube-node readiness, the operators' flapping after the reboots and
- * verification's operator gate (three passes 30 s apart), and the preflight phase's operator gate.
- * The etcd backup runs before the first phase, so it is not in the phases' durations.
- */
-/**
  * How much later than the API's return the action's node watch is back, in virtual seconds: the
  * watch retries a refused API on its own schedule in real time (reconnectDelayMs), and the twin runs
  * msPerSecond real ms per virtual second, so a pause of at most 2 s real (nothing on a real cluster's
@@ -87,19 +79,27 @@ export function reconnectLagSeconds(sc: Scenario): number {
   return (at - outageMs) / 1000 / scale;
 }
 
+/**
+ * The per-node figures a cluster with this timing would show, in virtual ms. The reboot phase reboots
+ * every node at once, masters included: the API is back apiRecoverySeconds after quorum. "Other" is
+ * what the phases besides the rollout and the reboot wait for: the controllers' reactions, the multus
+ * rollout (one pod at a time), ovnkube-node readiness, the operators' flapping after the reboots and
+ * verification's operator gate (three passes 30 s apart), and the preflight phase's operator gate.
+ * The etcd backup runs before the first phase, so it is not in the phases' durations.
+ */
 export function twinTimings(sc: Scenario, variant: AccuracyCase['variant']): KnownTimings {
   const t = sc.timing;
   const r = sc.realism;
   const s = 1000;
-  const src = 'twin timing profile';
+  const src = SRC;
   // The MCO's reaction is once per rollout (render, then the node controller's pickup), not per node.
   const update = (t.mcoUpdateSeconds + t.rebootSeconds) * s;
   const lag = r.apiOutage ? reconnectLagSeconds(sc) : 0;
   // The boot alone: the estimate adds the minute the shutdown command waits before it reboots.
   const reboot = (t.rebootSeconds + (r.apiOutage ? r.apiRecoverySeconds : 0) + lag) * s;
-  // Verification's operator gate (the flapping settles, then three passes 30 s apart), and the
-  // preflight phase's own three passes (the report counts preflight as a phase).
-  const gate = (r.operatorFlapping ? r.flapSeconds + 30 : 0) + 2 * 30 + 2 * 30;
+  // Verification's operator gate (the flapping settles, then three passes OPERATOR_PASS_SECONDS
+  // apart), and the preflight phase's own three passes (the report counts preflight as a phase).
+  const gate = (r.operatorFlapping ? r.flapSeconds + 30 : 0) + 2 * 2 * OPERATOR_PASS_SECONDS;
   const other =
     variant === 'C'
       ? liveOther(sc) + gate

@@ -1,14 +1,13 @@
 // The twin's timing profile as the estimate's figures for a rollback that follows a migration
 // (rollback-a.ts, rollback-b.ts), as twinTimings (estimate-accuracy.ts) gives them for the migration.
+import { OPERATOR_PASS_SECONDS as PASS_SECONDS } from '../../__tests__/helpers/twin-action.ts';
 import type { Scenario } from '../../__tests__/twin/scenario.ts';
 import { SHUTDOWN_DELAY_MS, type KnownTimings } from '../../src/checks/estimate.ts';
 import { nodesAtOnce } from '../../src/inputs/max-unavailable.ts';
 
-const SRC = 'twin timing profile';
+export const SRC = 'twin timing profile';
 /** The bench's clusters: three control-plane nodes, the rest workers (accuracyScenario). */
 const MASTERS = 3;
-/** The operator gate's passes, apart (the e2e harness scales operators-stable-interval to the twin's clock). */
-const PASS_SECONDS = 30;
 
 /**
  * When the operators are healthy again, in virtual seconds after the MCO update ends (the slowest

@@ -9,13 +9,10 @@ import type { Twin } from '../../__tests__/twin/index.ts';
 import { findType } from '../../__tests__/twin/resources.ts';
 import type { ScenarioInput } from '../../__tests__/twin/scenario.ts';
 import type { KObject, StoreEvent } from '../../__tests__/twin/store.ts';
-import { startHarness } from '../../__tests__/helpers/twin-action.ts';
+import { OPERATOR_PASS_SECONDS, startHarness } from '../../__tests__/helpers/twin-action.ts';
 import { daemonSetRolledOut, poolUpdated } from '../../src/openshift/objects.ts';
 import { SHUTDOWN_DELAY_MS } from '../../src/checks/estimate.ts';
 import type { Realism } from '../../__tests__/twin/realism.ts';
-
-/** Three healthy passes of the operator gate, 30 virtual s apart (the harness's operators-stable-interval). */
-const OPERATOR_GATE_SECONDS = 2 * 30;
 
 const T = {
   node: findType('', 'nodes')!,
@@ -119,7 +116,8 @@ export function criticalPathSeconds(twin: Twin): { seconds: number; parts: Recor
     multusRollout: sc.nodes.length * t.multusPodRestartSeconds,
     reboot: SHUTDOWN_DELAY_MS / 1000 + t.rebootSeconds,
     namespaceTermination: t.namespaceTerminatingSeconds,
-    operatorGate: 2 * OPERATOR_GATE_SECONDS,
+    // Three healthy passes, OPERATOR_PASS_SECONDS apart, in preflight and in verification.
+    operatorGate: 2 * 2 * OPERATOR_PASS_SECONDS,
   };
   return { seconds: Object.values(parts).reduce((a, b) => a + b, 0), parts };
 }

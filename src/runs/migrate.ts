@@ -2,10 +2,10 @@
 // checkpoint, then the procedure step by step, saving the checkpoint after each step so that any
 // later run continues where this one stopped.
 import { readFile } from 'node:fs/promises';
-import { runVariant, type EngineHooks } from '../procedure/engine.ts';
+import type { EngineHooks } from '../procedure/engine.ts';
 import type { Checkpoint } from '../procedure/checkpoint.ts';
 import type { StepContext, Variant } from '../procedure/types.ts';
-import { restoreAfterStop } from './restore-after-stop.ts';
+import { runVariantRestoringPools } from './restore-after-stop.ts';
 import { saveRollbackRecord } from '../procedure/rollback-record.ts';
 import { ensureEtcdBackup } from './etcd.ts';
 import { LeaseKeeper, thisRun } from './lease.ts';
@@ -61,13 +61,7 @@ export async function runMigrate(s: Session, p: Prepared): Promise<void> {
   s.started = true;
   s.saveProgress = () => lease.save();
   s.log.info(`Running procedure ${p.variant.title}`);
-  try {
-    await runVariant(p.variant, p.ctx, checkpointHooks(s, checkpoint));
-  } catch (err) {
-    // Stopped before the pools' own maxUnavailable was put back (failure, cancel): put it back now.
-    await restoreAfterStop(s, p.ctx, checkpoint);
-    throw err;
-  }
+  await runVariantRestoringPools(s, p.variant, p.ctx, checkpoint, checkpointHooks(s, checkpoint));
   lease.end();
   // The checkpoint goes; the original backup stays for a later mode: rollback.
   await saveRollbackRecord(s.cluster.withCancelGate(s.signal), checkpoint.backup).catch((e: unknown) =>

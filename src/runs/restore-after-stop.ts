@@ -9,10 +9,27 @@
 // undoes this run's own change and starts nothing. It is skipped when the lease is lost: the run that
 // took the checkpoint over owns the pools now.
 import type { Checkpoint } from '../procedure/checkpoint.ts';
+import { runVariant, type EngineHooks } from '../procedure/engine.ts';
 import { memoryOf, RESTORE_STEP, restorePools, SET_STEP } from '../procedure/pool-max-unavailable.ts';
 import { recordChange } from '../procedure/steps.ts';
-import type { StepContext } from '../procedure/types.ts';
+import type { StepContext, Variant } from '../procedure/types.ts';
 import type { Session } from './session.ts';
+
+/** Runs the procedure; if it stops (a failed step, a cancel), puts the pools' own maxUnavailable back first. */
+export async function runVariantRestoringPools(
+  s: Session,
+  variant: Variant,
+  ctx: StepContext,
+  checkpoint: Checkpoint,
+  hooks: EngineHooks,
+): Promise<void> {
+  try {
+    await runVariant(variant, ctx, hooks);
+  } catch (err) {
+    await restoreAfterStop(s, ctx, checkpoint);
+    throw err;
+  }
+}
 
 export async function restoreAfterStop(s: Session, ctx: StepContext, checkpoint: Checkpoint): Promise<void> {
   if (!memoryOf(ctx.memory) || checkpoint.completed(RESTORE_STEP) || s.lease?.lost) return;

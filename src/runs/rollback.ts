@@ -30,7 +30,7 @@ import {
   identityDifferences,
   type CheckpointIdentity,
 } from '../procedure/checkpoint.ts';
-import { planVariant, runVariant } from '../procedure/engine.ts';
+import { planVariant } from '../procedure/engine.ts';
 import {
   deleteRollbackRecord,
   loadRollbackRecord,
@@ -45,7 +45,7 @@ import { ensureEtcdBackup } from './etcd.ts';
 import { LeaseKeeper, thisRun } from './lease.ts';
 import { cleanupLeft } from './migrate.ts';
 import { remaining } from './plan.ts';
-import { restoreAfterStop } from './restore-after-stop.ts';
+import { runVariantRestoringPools } from './restore-after-stop.ts';
 import { checkLease, restoreBackup, SettingsDiffer, startedByText, stepCount } from './prepare.ts';
 import { stepContext, type Session } from './session.ts';
 
@@ -272,19 +272,13 @@ async function execute(s: Session, r: RollbackStart, ctx: StepContext): Promise<
   s.started = true;
   s.saveProgress = () => lease.save();
   s.log.info(`Running procedure ${variant.title}`);
-  try {
-    await runVariant(variant, ctx, {
-      completed: (id) => checkpoint.completed(id),
-      onStepDone: async (_phase, id) => {
-        checkpoint.markDone(id);
-        await s.saveProgress();
-      },
-    });
-  } catch (err) {
-    // Stopped before the pools' own maxUnavailable was put back (failure, cancel): put it back now.
-    await restoreAfterStop(s, ctx, checkpoint);
-    throw err;
-  }
+  await runVariantRestoringPools(s, variant, ctx, checkpoint, {
+    completed: (id) => checkpoint.completed(id),
+    onStepDone: async (_phase, id) => {
+      checkpoint.markDone(id);
+      await s.saveProgress();
+    },
+  });
   lease.end();
   await checkpoint.clear('the rollback is complete');
   await deleteRollbackRecord(s.cluster.withCancelGate(s.signal));
